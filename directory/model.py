@@ -1,0 +1,330 @@
+"""The domain model: backend-neutral records that cross the store port.
+
+Every adapter takes and returns these dataclasses, never its driver's rows.
+A fact that came from a source carries an :class:`Evidence` (source, retrieval
+date, method, confidence) so the API can say where it came from.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class EntityType(enum.Enum):
+    INDIVIDUAL = 1  # NPPES Entity Type Code 1
+    ORGANIZATION = 2  # NPPES Entity Type Code 2
+
+
+class Treatment(enum.Enum):
+    """Controlled vocabulary of TRD-relevant services. No NUCC code says TMS or
+    ketamine, so capability is modelled as evidence-backed offerings."""
+
+    TMS_STANDARD = "tms_standard"
+    TMS_ACCELERATED = "tms_accelerated"  # iTBS / SAINT-style accelerated courses
+    ESKETAMINE_REMS = "esketamine_rems"  # Spravato, only at a REMS-certified site
+    IV_KETAMINE = "iv_ketamine"
+    ECT = "ect"
+    PSYCHOTHERAPY = "psychotherapy"
+    MEDICATION_MANAGEMENT = "medication_management"
+
+
+class NetworkKind(enum.Enum):
+    PAYER = "payer"  # a payer's contracted network
+    EMPLOYER = "employer"  # an employer's vetted network
+
+
+class CredentialKind(enum.Enum):
+    STATE_LICENSE = "state_license"
+    BOARD_CERTIFICATION = "board_certification"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Provenance of one fact."""
+
+    source: str  # e.g. "nppes", "npi_registry_api", "roster:acme", "rems_list"
+    retrieved: date  # when the source said it (file date, response date)
+    method: str  # e.g. "bulk_file", "api", "attestation", "entity_resolution"
+    confidence: float = 1.0  # 0..1
+    reference: str | None = None  # file name, URL or row id the fact came from
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    line1: str
+    city: str
+    state: str
+    zip5: str
+    line2: str = ""
+    county: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable identity of an address, so re-ingesting never duplicates it."""
+        parts = (self.line1, self.line2, self.city, self.state, self.zip5)
+        return "|".join(p.upper() for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderLocation:
+    location: Location
+    primary: bool
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    code: str
+    display_name: str
+    grouping: str = ""
+    classification: str = ""
+    specialization: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderTaxonomy:
+    code: str
+    primary: bool
+    license_number: str | None
+    license_state: str | None
+    evidence: Evidence
+    display_name: str | None = None  # filled on read from the NUCC table
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    kind: CredentialKind
+    evidence: Evidence
+    # state licence
+    number: str | None = None
+    state: str | None = None
+    status: str | None = None  # active, expired, restricted, revoked, unknown
+    expires: date | None = None
+    # board certification
+    board: str | None = None
+    specialty: str | None = None
+    certified_on: date | None = None
+
+    @property
+    def key(self) -> str:
+        if self.kind is CredentialKind.STATE_LICENSE:
+            return f"L|{self.state or ''}|{self.number or ''}"
+        return f"B|{self.board or ''}|{self.specialty or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class OtherName:
+    name: str
+    type_code: str | None  # NPPES: 1 former, 2 professional, 3 DBA, 4 former LBN, 5 other
+    evidence: Evidence
+
+
+@dataclass(slots=True)
+class ProviderRecord:
+    """One NPI as ingest produces it and the store keeps it."""
+
+    npi: str
+    entity_type: EntityType
+    evidence: Evidence
+    # individuals
+    last_name: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    credential_text: str | None = None  # normalized, e.g. "MD", "PMHNP-BC"
+    sex: str | None = None
+    sole_proprietor: bool | None = None
+    # organizations
+    organization_name: str | None = None
+    is_subpart: bool | None = None
+    parent_organization_name: str | None = None
+    # lifecycle
+    enumeration_date: date | None = None
+    last_update: date | None = None
+    deactivation_date: date | None = None
+    deactivation_reason: str | None = None
+    reactivation_date: date | None = None
+    replacement_npi: str | None = None
+    # owned facts, replaced as a whole when a newer record of the same source arrives
+    locations: list[ProviderLocation] = field(default_factory=list)
+    taxonomies: list[ProviderTaxonomy] = field(default_factory=list)
+    other_names: list[OtherName] = field(default_factory=list)
+
+    @property
+    def is_active(self) -> bool:
+        if self.deactivation_date is None:
+            return True
+        return self.reactivation_date is not None and self.reactivation_date >= self.deactivation_date
+
+    @property
+    def display_name(self) -> str:
+        if self.entity_type is EntityType.ORGANIZATION:
+            return self.organization_name or ""
+        name = " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+        return f"{name}, {self.credential_text}" if self.credential_text else name
+
+
+@dataclass(frozen=True, slots=True)
+class AccessFacts:
+    """What a patient needs to know to book: kept apart from the NPPES record
+    because it comes from rosters and attestations, and NPPES re-ingest must not
+    erase it. None means unknown."""
+
+    npi: str
+    evidence: Evidence
+    accepting_new_patients: bool | None = None
+    telehealth: bool | None = None
+    languages: tuple[str, ...] = ()
+    wait_days: int | None = None  # days to a routine appointment
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentOffering:
+    npi: str
+    treatment: Treatment
+    evidence: Evidence
+    location_key: str | None = None  # where it is offered, if known
+    telehealth: bool = False
+    detail: str | None = None  # device, protocol, REMS site id ...
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    """An individual practising at or with an organization."""
+
+    individual_npi: str
+    organization_npi: str
+    evidence: Evidence
+    role: str = "member"
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Employer:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    id: str
+    name: str
+    kind: NetworkKind
+    owner_id: str  # the payer's or employer's id
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: str
+    payer_id: str
+    name: str
+    product_type: str  # e.g. "MA-HMO", "PPO", "Commercial"
+    network_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkMember:
+    network_id: str
+    npi: str
+    evidence: Evidence
+    added_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    npi: str
+    source: str  # "LEIE", "SAM", state Medicaid list
+    exclusion_type: str
+    excluded_on: date
+    evidence: Evidence
+    reinstated_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCriteria:
+    treatments: tuple[Treatment, ...] = ()  # any of these
+    taxonomy_codes: tuple[str, ...] = ()  # any of these
+    near: GeoPoint | None = None
+    radius_miles: float | None = None
+    include_telehealth: bool = False  # telehealth offerings match regardless of distance
+    plan_id: str | None = None
+    network_id: str | None = None
+    accepting_new_patients: bool | None = None
+    entity_type: EntityType | None = None
+    state: str | None = None
+    name: str | None = None  # typo tolerant
+    include_deactivated: bool = False
+    limit: int = 20
+    after: str | None = None  # opaque cursor from a previous page
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    npi: str
+    display_name: str
+    entity_type: EntityType
+    distance_miles: float | None
+    name_score: float | None  # 0..100 when a name was asked for
+    nearest_location_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: tuple[SearchHit, ...]
+    total: int
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertStats:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertStats) -> UpsertStats:
+        return UpsertStats(
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedRow:
+    run_id: str
+    source: str
+    line_number: int
+    reason: str  # a ReasonCode value
+    detail: str
+    raw: str  # the row as read, so nothing is lost
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRun:
+    run_id: str
+    source: str
+    file_name: str
+    file_sha256: str
+    started_at: str
+    finished_at: str | None
+    status: str  # running, completed, failed
+    counts: dict[str, int]
+    resume_line: int = 0  # rows before this line are committed

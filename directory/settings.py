@@ -1,0 +1,64 @@
+"""Settings, declared once: name, default, help. Each can be overridden by an
+environment variable ``PROVNET_<NAME>``; secrets come only from the environment
+and never have a default. A test checks every setting is documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return f"PROVNET_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "sqlite:///./data/provnet.db",
+            "Which store to use: sqlite:///PATH for the embedded store, neo4j://HOST:PORT (or bolt://, neo4j+s://) for Neo4j 5."),
+    Setting("neo4j_user", "neo4j", "Neo4j user name."),
+    Setting("neo4j_password", None, "Neo4j password (environment only).", secret=True),
+    Setting("neo4j_database", "neo4j", "Neo4j database name."),
+    Setting("host", "127.0.0.1", "Address `provnet serve` binds to."),
+    Setting("port", "8000", "Port `provnet serve` listens on."),
+    Setting("auth_tokens", None,
+            "API tokens, `token=role[:tenant]` separated by commas, e.g. `s3cret=employer:acme` (environment only). "
+            "Unset: every request is an anonymous navigator, which suits local use only.", secret=True),
+    Setting("batch_size", "2000", "Rows written to the store per transaction during ingest."),
+    Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),
+    Setting("max_aliases", "30", "Most aliases accepted in one GraphQL query."),
+    Setting("max_query_cost", "5000", "Highest estimated cost accepted for one GraphQL query."),
+    Setting("npi_api_url", "https://npiregistry.cms.hhs.gov/api/", "Base URL of the NPI Registry API."),
+    Setting("npi_api_timeout", "20", "Seconds before an NPI Registry API request times out."),
+    Setting("log_level", "INFO", "Log level of the CLI."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str, environ: dict[str, str] | None = None) -> str | None:
+    """Value of a setting: the environment first, then the default."""
+    try:
+        setting = _BY_NAME[name]
+    except KeyError:
+        raise ConfigurationError(f"unknown setting {name!r}") from None
+    env = os.environ if environ is None else environ
+    return env.get(setting.env, setting.default)
+
+
+def get_int(name: str, environ: dict[str, str] | None = None) -> int:
+    raw = get(name, environ)
+    try:
+        return int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"{_BY_NAME[name].env} must be an integer, got {raw!r}") from None

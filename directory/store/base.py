@@ -1,0 +1,571 @@
+"""The store port: domain operations every backend offers.
+
+The public methods here hold the logic that is the same for every backend
+(de-duplicating ids, hashing records to skip unchanged ones, ranking and paging
+search results, counting round trips). Each adapter implements the ``_``-prefixed
+primitives, and each primitive is **one round trip** to the backend (one SQLite
+transaction or one Neo4j managed transaction). No query text crosses this port.
+
+Semantics every adapter must honour (the contract suite in
+``tests/store/test_contract.py`` checks them on both backends):
+
+* ``upsert_providers`` is idempotent: a record whose content hash matches the
+  stored one is *unchanged* and not written. A record older than the stored one
+  (``last_update`` earlier) is skipped as unchanged too, so an old file cannot
+  roll the store back.
+* Writing a provider replaces the facts it owns **from the same source**
+  (locations, taxonomies, other names whose evidence.source equals the record's
+  evidence.source); facts from other sources are kept.
+* NPI is unique across individuals and organizations.
+* Search excludes deactivated providers unless ``include_deactivated``.
+* A batch and its ingest checkpoint are written in the same transaction, so a
+  crash leaves the store at a batch boundary.
+"""
+
+from __future__ import annotations
+
+import abc
+import base64
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import date
+from enum import Enum
+
+from rapidfuzz import fuzz, utils as fuzz_utils
+
+from ..errors import InputError
+from ..geo import haversine_miles
+from ..model import (
+    AccessFacts,
+    Affiliation,
+    Credential,
+    Employer,
+    EntityType,
+    Evidence,
+    Exclusion,
+    GeoPoint,
+    IngestRun,
+    Network,
+    NetworkMember,
+    OtherName,
+    Payer,
+    Plan,
+    ProviderLocation,
+    ProviderRecord,
+    ProviderTaxonomy,
+    QuarantinedRow,
+    SearchCriteria,
+    SearchHit,
+    SearchPage,
+    Taxonomy,
+    TreatmentOffering,
+    UpsertStats,
+)
+
+log = logging.getLogger(__name__)
+
+#: Most candidates a backend returns for one search before ranking; a guard
+#: against a national-size result being pulled into memory.
+MAX_CANDIDATES = 5000
+#: Name matches below this rapidfuzz score are dropped (typo tolerance band).
+NAME_SCORE_CUTOFF = 70.0
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What a backend's search primitive returns: structured filters applied,
+    ranking not yet done."""
+
+    npi: str
+    display_name: str
+    entity_type_code: int
+    distance_miles: float | None  # nearest matching location, when near was given
+    nearest_location_key: str | None
+    names: tuple[str, ...] = ()  # every name to score a name query against
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    content_hash: str
+    last_update: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunCheckpoint:
+    """Progress of an ingest run, committed with the batch it follows."""
+
+    run_id: str
+    resume_line: int
+    counts: dict[str, int]
+
+
+def _jsonable(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if is_dataclass(value):
+        return {k: _jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def content_hash(record: ProviderRecord) -> str:
+    """Stable hash of everything in a record, so unchanged rows are skipped."""
+    payload = json.dumps(_jsonable(record), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def encode_cursor(offset: int, criteria: SearchCriteria) -> str:
+    fingerprint = _criteria_fingerprint(criteria)
+    return base64.urlsafe_b64encode(f"{offset}:{fingerprint}".encode()).decode()
+
+
+def decode_cursor(cursor: str, criteria: SearchCriteria) -> int:
+    try:
+        offset_text, fingerprint = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+        offset = int(offset_text)
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("invalid cursor") from None
+    if fingerprint != _criteria_fingerprint(criteria) or offset < 0:
+        raise InputError("cursor does not belong to this search")
+    return offset
+
+
+def _criteria_fingerprint(criteria: SearchCriteria) -> str:
+    data = _jsonable(criteria)
+    data.pop("after", None)
+    data.pop("limit", None)
+    return hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=6).hexdigest()
+
+
+def name_score(query: str, names: Iterable[str]) -> float:
+    """Best typo-tolerant score (0..100) of a name query against a provider's names."""
+    best = 0.0
+    for name in names:
+        score = fuzz.WRatio(query, name, processor=fuzz_utils.default_process)
+        if score > best:
+            best = score
+    return best
+
+
+def distance_miles(a: GeoPoint, b: GeoPoint) -> float:
+    return haversine_miles(a, b)
+
+
+class Store(abc.ABC):
+    """Domain operations on the provider graph. See the module docstring."""
+
+    #: Short name used in logs and test ids: "sqlite" or "neo4j".
+    backend: str = "abstract"
+
+    def __init__(self) -> None:
+        self.round_trips = 0
+
+    def _trip(self) -> None:
+        self.round_trips += 1
+
+    # ---------------------------------------------------------------- lifecycle
+    def init_schema(self) -> None:
+        """Create tables/constraints/indexes; safe to call repeatedly."""
+        self._trip()
+        self._init_schema()
+
+    def wipe(self) -> None:
+        """Delete every record (tests and `db reset`); the schema stays."""
+        self._trip()
+        self._wipe()
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---------------------------------------------------------------- reference
+    def upsert_taxonomies(self, taxonomies: Sequence[Taxonomy]) -> int:
+        if not taxonomies:
+            return 0
+        self._trip()
+        return self._upsert_taxonomies(list(taxonomies))
+
+    def taxonomies(self, codes: Iterable[str] | None = None) -> dict[str, Taxonomy]:
+        """NUCC entries by code; all of them when codes is None."""
+        self._trip()
+        return self._taxonomies(None if codes is None else sorted(set(codes)))
+
+    # ---------------------------------------------------------------- providers
+    def upsert_providers(
+        self, records: Sequence[ProviderRecord], checkpoint: RunCheckpoint | None = None
+    ) -> UpsertStats:
+        """Insert or update a batch; unchanged and stale records are not written.
+        The checkpoint, if given, is committed in the same transaction."""
+        by_npi: dict[str, ProviderRecord] = {}
+        for record in records:  # last one wins within a batch
+            by_npi[record.npi] = record
+        if not by_npi and checkpoint is None:
+            return UpsertStats()
+        stored = self.stored_versions(list(by_npi)) if by_npi else {}
+        to_write: list[tuple[ProviderRecord, str]] = []
+        inserted = updated = unchanged = 0
+        for npi, record in by_npi.items():
+            digest = content_hash(record)
+            old = stored.get(npi)
+            if old is None:
+                inserted += 1
+            elif old.content_hash == digest or (
+                old.last_update and record.last_update and record.last_update < old.last_update
+            ):
+                unchanged += 1
+                continue
+            else:
+                updated += 1
+            to_write.append((record, digest))
+        if to_write or checkpoint is not None:
+            self._trip()
+            self._write_providers(to_write, checkpoint)
+        return UpsertStats(inserted, updated, unchanged + (len(records) - len(by_npi)))
+
+    def stored_versions(self, npis: Sequence[str]) -> dict[str, StoredVersion]:
+        self._trip()
+        return self._stored_versions(sorted(set(npis)))
+
+    def deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
+        """Apply a deactivation report: set the deactivation date of known NPIs
+        (a later reactivation date stays). Returns how many records changed."""
+        if not deactivations:
+            return 0
+        self._trip()
+        return self._deactivate(dict(deactivations), evidence)
+
+    def providers(self, npis: Iterable[str]) -> dict[str, ProviderRecord]:
+        """Core records (no owned facts filled in) by NPI; missing NPIs are absent."""
+        self._trip()
+        return self._providers(sorted(set(npis)))
+
+    def locations_for(self, npis: Iterable[str]) -> dict[str, list[ProviderLocation]]:
+        self._trip()
+        return self._locations_for(sorted(set(npis)))
+
+    def taxonomies_for(self, npis: Iterable[str]) -> dict[str, list[ProviderTaxonomy]]:
+        """With display_name filled from the NUCC table where known."""
+        self._trip()
+        return self._taxonomies_for(sorted(set(npis)))
+
+    def other_names_for(self, npis: Iterable[str]) -> dict[str, list[OtherName]]:
+        self._trip()
+        return self._other_names_for(sorted(set(npis)))
+
+    def credentials_for(self, npis: Iterable[str]) -> dict[str, list[Credential]]:
+        self._trip()
+        return self._credentials_for(sorted(set(npis)))
+
+    def treatments_for(self, npis: Iterable[str]) -> dict[str, list[TreatmentOffering]]:
+        self._trip()
+        return self._treatments_for(sorted(set(npis)))
+
+    def access_for(self, npis: Iterable[str]) -> dict[str, AccessFacts]:
+        self._trip()
+        return self._access_for(sorted(set(npis)))
+
+    def networks_for(self, npis: Iterable[str]) -> dict[str, list[Network]]:
+        self._trip()
+        return self._networks_for(sorted(set(npis)))
+
+    def affiliations_for(self, npis: Iterable[str]) -> dict[str, list[Affiliation]]:
+        """Both directions: an individual's organizations and an organization's members."""
+        self._trip()
+        return self._affiliations_for(sorted(set(npis)))
+
+    def exclusions_for(self, npis: Iterable[str]) -> dict[str, list[Exclusion]]:
+        self._trip()
+        return self._exclusions_for(sorted(set(npis)))
+
+    def subparts_of(self, npis: Iterable[str]) -> dict[str, list[str]]:
+        """Organization NPI -> NPIs of its subparts (linked by parent LBN)."""
+        self._trip()
+        return self._subparts_of(sorted(set(npis)))
+
+    # facts from other sources, each replacing the same (npi, key, source) fact
+    def upsert_credentials(self, credentials: Sequence[tuple[str, Credential]]) -> int:
+        if not credentials:
+            return 0
+        self._trip()
+        return self._upsert_credentials(list(credentials))
+
+    def upsert_treatments(self, offerings: Sequence[TreatmentOffering]) -> int:
+        if not offerings:
+            return 0
+        self._trip()
+        return self._upsert_treatments(list(offerings))
+
+    def upsert_access(self, facts: Sequence[AccessFacts]) -> int:
+        if not facts:
+            return 0
+        self._trip()
+        return self._upsert_access(list(facts))
+
+    def upsert_affiliations(self, affiliations: Sequence[Affiliation]) -> int:
+        if not affiliations:
+            return 0
+        self._trip()
+        return self._upsert_affiliations(list(affiliations))
+
+    def upsert_exclusions(self, exclusions: Sequence[Exclusion]) -> int:
+        if not exclusions:
+            return 0
+        self._trip()
+        return self._upsert_exclusions(list(exclusions))
+
+    # ------------------------------------------------- payers, plans, networks
+    def upsert_payers(self, payers: Sequence[Payer]) -> int:
+        self._trip()
+        return self._upsert_payers(list(payers))
+
+    def upsert_employers(self, employers: Sequence[Employer]) -> int:
+        self._trip()
+        return self._upsert_employers(list(employers))
+
+    def upsert_networks(self, networks: Sequence[Network]) -> int:
+        self._trip()
+        return self._upsert_networks(list(networks))
+
+    def upsert_plans(self, plans: Sequence[Plan]) -> int:
+        self._trip()
+        return self._upsert_plans(list(plans))
+
+    def payers(self) -> list[Payer]:
+        self._trip()
+        return self._payers()
+
+    def employers(self) -> list[Employer]:
+        self._trip()
+        return self._employers()
+
+    def networks(self, ids: Iterable[str] | None = None) -> list[Network]:
+        self._trip()
+        return self._networks(None if ids is None else sorted(set(ids)))
+
+    def plans(self, ids: Iterable[str] | None = None) -> list[Plan]:
+        self._trip()
+        return self._plans(None if ids is None else sorted(set(ids)))
+
+    def add_network_members(self, members: Sequence[NetworkMember]) -> int:
+        """Add (or refresh the evidence of) members; returns how many were new.
+        Raises NotFound if a network or an NPI does not exist."""
+        if not members:
+            return 0
+        self._trip()
+        return self._add_network_members(list(members))
+
+    def remove_network_members(self, network_id: str, npis: Iterable[str]) -> int:
+        """Returns how many memberships were removed."""
+        self._trip()
+        return self._remove_network_members(network_id, sorted(set(npis)))
+
+    def network_members(self, network_id: str) -> list[NetworkMember]:
+        self._trip()
+        return self._network_members(network_id)
+
+    # ------------------------------------------------------------------ search
+    def search(self, criteria: SearchCriteria) -> SearchPage:
+        """One round trip for candidates, then ranking and paging done here so
+        both backends order results identically."""
+        if criteria.near is not None and criteria.radius_miles is None:
+            raise InputError("a search near a point needs radius_miles")
+        if criteria.radius_miles is not None and criteria.radius_miles <= 0:
+            raise InputError("radius_miles must be positive")
+        limit = max(1, min(criteria.limit, MAX_PAGE_SIZE))
+        offset = decode_cursor(criteria.after, criteria) if criteria.after else 0
+        self._trip()
+        candidates = self._search_candidates(criteria, MAX_CANDIDATES)
+        hits = self._rank(criteria, candidates)
+        page = hits[offset : offset + limit]
+        end = offset + len(page)
+        has_next = end < len(hits)
+        return SearchPage(
+            hits=tuple(page),
+            total=len(hits),
+            end_cursor=encode_cursor(end, criteria) if page else None,
+            has_next_page=has_next,
+        )
+
+    @staticmethod
+    def _rank(criteria: SearchCriteria, candidates: Sequence[Candidate]) -> list[SearchHit]:
+        hits: list[SearchHit] = []
+        query = (criteria.name or "").strip()
+        for c in candidates:
+            score = None
+            if query:
+                score = name_score(query, c.names or (c.display_name,))
+                if score < NAME_SCORE_CUTOFF:
+                    continue
+            hits.append(
+                SearchHit(
+                    npi=c.npi,
+                    display_name=c.display_name,
+                    entity_type=EntityType(c.entity_type_code),
+                    distance_miles=None if c.distance_miles is None else round(c.distance_miles, 3),
+                    name_score=score,
+                    nearest_location_key=c.nearest_location_key,
+                )
+            )
+        far = float("inf")
+        hits.sort(
+            key=lambda h: (
+                -(h.name_score or 0.0),
+                far if h.distance_miles is None else h.distance_miles,
+                h.display_name.upper(),
+                h.npi,
+            )
+        )
+        return hits
+
+    # ----------------------------------------------------------- ingest books
+    def start_run(self, run: IngestRun) -> IngestRun:
+        """Record a run; if an unfinished run of the same file exists, return it
+        so the caller can resume from its checkpoint."""
+        self._trip()
+        return self._start_run(run)
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        self._trip()
+        self._finish_run(run_id, status, counts)
+
+    def runs(self, source: str | None = None) -> list[IngestRun]:
+        self._trip()
+        return self._runs(source)
+
+    def quarantine(self, rows: Sequence[QuarantinedRow]) -> int:
+        """Keep rejected rows with their reason; idempotent on (run, line)."""
+        if not rows:
+            return 0
+        self._trip()
+        return self._quarantine(list(rows))
+
+    def quarantined(self, run_id: str | None = None, limit: int = 1000) -> list[QuarantinedRow]:
+        self._trip()
+        return self._quarantined(run_id, limit)
+
+    def counts(self) -> dict[str, int]:
+        """Number of records by kind, for status output and tests."""
+        self._trip()
+        return self._counts()
+
+    # -------------------------------------------------------------- primitives
+    @abc.abstractmethod
+    def _init_schema(self) -> None: ...
+    @abc.abstractmethod
+    def _wipe(self) -> None: ...
+    @abc.abstractmethod
+    def _close(self) -> None: ...
+    @abc.abstractmethod
+    def _upsert_taxonomies(self, taxonomies: list[Taxonomy]) -> int: ...
+    @abc.abstractmethod
+    def _taxonomies(self, codes: list[str] | None) -> dict[str, Taxonomy]: ...
+    @abc.abstractmethod
+    def _stored_versions(self, npis: list[str]) -> dict[str, StoredVersion]: ...
+    @abc.abstractmethod
+    def _write_providers(
+        self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None
+    ) -> None: ...
+    @abc.abstractmethod
+    def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int: ...
+    @abc.abstractmethod
+    def _providers(self, npis: list[str]) -> dict[str, ProviderRecord]: ...
+    @abc.abstractmethod
+    def _locations_for(self, npis: list[str]) -> dict[str, list[ProviderLocation]]: ...
+    @abc.abstractmethod
+    def _taxonomies_for(self, npis: list[str]) -> dict[str, list[ProviderTaxonomy]]: ...
+    @abc.abstractmethod
+    def _other_names_for(self, npis: list[str]) -> dict[str, list[OtherName]]: ...
+    @abc.abstractmethod
+    def _credentials_for(self, npis: list[str]) -> dict[str, list[Credential]]: ...
+    @abc.abstractmethod
+    def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]: ...
+    @abc.abstractmethod
+    def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]: ...
+    @abc.abstractmethod
+    def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]: ...
+    @abc.abstractmethod
+    def _affiliations_for(self, npis: list[str]) -> dict[str, list[Affiliation]]: ...
+    @abc.abstractmethod
+    def _exclusions_for(self, npis: list[str]) -> dict[str, list[Exclusion]]: ...
+    @abc.abstractmethod
+    def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]: ...
+    @abc.abstractmethod
+    def _upsert_credentials(self, credentials: list[tuple[str, Credential]]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_treatments(self, offerings: list[TreatmentOffering]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_access(self, facts: list[AccessFacts]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_affiliations(self, affiliations: list[Affiliation]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_payers(self, payers: list[Payer]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_employers(self, employers: list[Employer]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_networks(self, networks: list[Network]) -> int: ...
+    @abc.abstractmethod
+    def _upsert_plans(self, plans: list[Plan]) -> int: ...
+    @abc.abstractmethod
+    def _payers(self) -> list[Payer]: ...
+    @abc.abstractmethod
+    def _employers(self) -> list[Employer]: ...
+    @abc.abstractmethod
+    def _networks(self, ids: list[str] | None) -> list[Network]: ...
+    @abc.abstractmethod
+    def _plans(self, ids: list[str] | None) -> list[Plan]: ...
+    @abc.abstractmethod
+    def _add_network_members(self, members: list[NetworkMember]) -> int: ...
+    @abc.abstractmethod
+    def _remove_network_members(self, network_id: str, npis: list[str]) -> int: ...
+    @abc.abstractmethod
+    def _network_members(self, network_id: str) -> list[NetworkMember]: ...
+    @abc.abstractmethod
+    def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:
+        """Apply every structured filter of ``criteria`` in one query and return
+        up to ``limit`` candidates. Rules:
+
+        * deactivated providers (see ProviderRecord.is_active) only with include_deactivated;
+        * treatments: has an offering of any listed treatment;
+        * taxonomy_codes: has any listed taxonomy;
+        * near + radius_miles: some location of the provider within the radius
+          (great-circle miles); distance_miles is the nearest such location. With
+          include_telehealth, providers with a telehealth offering of a listed
+          treatment (or AccessFacts.telehealth when no treatment is given) also
+          match, with distance_miles None when none of their locations is inside;
+        * plan_id: member of any network of the plan; network_id: member of it;
+        * accepting_new_patients: AccessFacts value equals it;
+        * entity_type, state (of some location);
+        * name: a backend-side pre-filter (full-text) wide enough for typos; the
+          base class scores names with rapidfuzz. Fill ``names`` with every name
+          of the provider (legal, other names).
+        """
+
+    @abc.abstractmethod
+    def _start_run(self, run: IngestRun) -> IngestRun: ...
+    @abc.abstractmethod
+    def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None: ...
+    @abc.abstractmethod
+    def _runs(self, source: str | None) -> list[IngestRun]: ...
+    @abc.abstractmethod
+    def _quarantine(self, rows: list[QuarantinedRow]) -> int: ...
+    @abc.abstractmethod
+    def _quarantined(self, run_id: str | None, limit: int) -> list[QuarantinedRow]: ...
+    @abc.abstractmethod
+    def _counts(self) -> dict[str, int]: ...
+
