@@ -328,3 +328,26 @@ class IngestRun:
     status: str  # running, completed, failed
     counts: dict[str, int]
     resume_line: int = 0  # rows before this line are committed
+
+
+class MatchStatus(enum.Enum):
+    MERGED = "merged"  # the two records are one entity
+    REVIEW = "review"  # uncertain band: waits for a person
+    REJECTED = "rejected"  # decided: not the same entity
+    UNDONE = "undone"  # a merge that was reversed
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    """One pairwise entity-resolution decision and the evidence behind it."""
+
+    match_id: str  # stable for the pair, see ingest.resolve
+    left: str  # record reference "source:id", e.g. "nppes:1234567893", "npi_api:1234567893"
+    right: str
+    probability: float  # 0..1 match probability
+    match_weight: float  # log2 Bayes factor summed over comparisons
+    agreement: dict[str, str]  # comparison -> level label and weight, e.g. {"name": "fuzzy>=0.92 (+6.1)"}
+    status: MatchStatus
+    decided_by: str  # "model" or the person who decided
+    decided_at: str  # ISO 8601 timestamp
+    npi: str | None = None  # the NPI the pair resolves to, when known

@@ -48,6 +48,8 @@ from ..model import (
     Exclusion,
     GeoPoint,
     IngestRun,
+    MatchRecord,
+    MatchStatus,
     Network,
     NetworkMember,
     OtherName,
@@ -431,6 +433,38 @@ class Store(abc.ABC):
         )
         return hits
 
+    # ------------------------------------------------------ entity resolution
+    def save_matches(self, matches: Sequence[MatchRecord]) -> int:
+        """Store pairwise decisions. A decision a person made is never
+        overwritten by the model: such pairs are skipped. Returns how many were written."""
+        if not matches:
+            return 0
+        existing = {m.match_id: m for m in self.matches(ids=[m.match_id for m in matches], limit=None)}
+        keep = [m for m in matches if m.match_id not in existing or existing[m.match_id].decided_by == "model"
+                or m.decided_by != "model"]
+        if not keep:
+            return 0
+        self._trip()
+        return self._save_matches(keep)
+
+    def matches(
+        self,
+        *,
+        status: MatchStatus | None = None,
+        ids: Iterable[str] | None = None,
+        record: str | None = None,
+        limit: int | None = 100,
+    ) -> list[MatchRecord]:
+        """Decisions filtered by status, id or a record reference (either side),
+        ordered by probability descending then match_id."""
+        self._trip()
+        return self._matches(status, None if ids is None else sorted(set(ids)), record, limit)
+
+    def decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord:
+        """A person's decision (merge, reject, undo). NotFound if no such match."""
+        self._trip()
+        return self._decide_match(match_id, status, decided_by, decided_at)
+
     # ----------------------------------------------------------- ingest books
     def start_run(self, run: IngestRun) -> IngestRun:
         """Record a run; if an unfinished run of the same file exists, return it
@@ -556,6 +590,14 @@ class Store(abc.ABC):
           of the provider (legal, other names).
         """
 
+    @abc.abstractmethod
+    def _save_matches(self, matches: list[MatchRecord]) -> int: ...
+    @abc.abstractmethod
+    def _matches(
+        self, status: MatchStatus | None, ids: list[str] | None, record: str | None, limit: int | None
+    ) -> list[MatchRecord]: ...
+    @abc.abstractmethod
+    def _decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord: ...
     @abc.abstractmethod
     def _start_run(self, run: IngestRun) -> IngestRun: ...
     @abc.abstractmethod
