@@ -1,0 +1,17 @@
+"""Ingest: NPPES bulk files and the NPI Registry API into the store."""
+
+from .pipeline import ingest_nppes
+from .nppes import read_main_file
+from .quarantine import BadRowPolicy, FilterReason, ReasonCode
+from .report import IngestReport
+from .scope import Scope
+
+__all__ = [
+    "BadRowPolicy",
+    "FilterReason",
+    "IngestReport",
+    "ReasonCode",
+    "Scope",
+    "ingest_nppes",
+    "read_main_file",
+]

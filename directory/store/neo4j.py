@@ -1,0 +1,473 @@
+"""The Neo4j 5 store, through the official driver (5.x or 6.x).
+
+One driver per store; every primitive is one managed transaction
+(``execute_read``/``execute_write``, which retry transient errors), except the
+schema, whose commands each run in their own transaction, and ``wipe``, which
+deletes in batches. Query text is constant (:mod:`.neo4j_cypher`,
+:mod:`.neo4j_search`); row conversions live in :mod:`.neo4j_rows`.
+
+Graph model (dates are ISO ``YYYY-MM-DD`` strings; every fact carries its
+evidence as ``source, retrieved, method, confidence, reference``)::
+
+    (:Npi:Provider | :Npi:Organization {npi, entity_type, names..., content_hash,
+        search_name, names, lbn_key, parent_lbn_key, evidence})
+    (:Npi)-[:PRACTICES_AT {owner, seq, is_primary, evidence}]->(:Location {key, line1, line2,
+        city, state, zip5, county, latitude, longitude, phone, point})
+    (:Npi)-[:HAS_TAXONOMY {owner, seq, is_primary, license_number, license_state, evidence}]
+        ->(:Taxonomy {code, display_name, grouping, classification, specialization})
+    (:Npi)-[:ALSO_KNOWN_AS]->(:OtherName {npi, owner, seq, name, search_name, type_code, evidence})
+    (:Organization)-[:SUBPART_OF]->(:Organization)      by parent legal business name
+    (:Npi)-[:HAS_CREDENTIAL]->(:Credential {uid, npi, key, kind, ..., evidence})
+    (:Npi)-[:OFFERS {location_key, source, telehealth, detail, evidence}]->(:Treatment {code})
+    (:Npi)-[:HAS_ACCESS]->(:Access {npi, accepting_new_patients, telehealth, languages,
+        wait_days, evidence})
+    (:Npi)-[:AFFILIATED_WITH {source, role, evidence}]->(:Npi)
+    (:Npi)-[:EXCLUDED]->(:Exclusion {uid, npi, list_name, exclusion_type, excluded_on,
+        reinstated_on, evidence})
+    (:Npi)-[:IN_NETWORK {added_on, evidence}]->(:Network {id, name, kind, owner_id})
+    (:Payer|Employer {id, name})-[:OFFERS_NETWORK]->(:Network)
+    (:Payer)-[:OFFERS_PLAN]->(:Plan {id, payer_id, name, product_type, network_ids})
+        -[:USES]->(:Network)
+    (:MatchDecision {match_id, left_ref, right_ref, ..., agreement (JSON)})
+    (:IngestRun {run_id, ..., counts (JSON), resume_line}), (:Quarantine {uid, run_id,
+        line_number, ...}), (:SchemaVersion {id, version})
+
+``owner`` is the evidence source of the record that wrote a fact: writing a
+record replaces the locations, taxonomies and other names it owns. Names are
+searched through the full-text index ``provider_names`` on ``search_name`` of
+Npi and OtherName nodes; locations through the point index on ``point``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime, timezone
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from ..errors import ConfigurationError, ConstraintViolation, NotFound, StoreError, StoreUnavailable
+from ..model import (
+    AccessFacts,
+    Affiliation,
+    Credential,
+    Employer,
+    Evidence,
+    Exclusion,
+    IngestRun,
+    MatchRecord,
+    MatchStatus,
+    Network,
+    NetworkMember,
+    OtherName,
+    Payer,
+    Plan,
+    ProviderLocation,
+    ProviderRecord,
+    ProviderTaxonomy,
+    QuarantinedRow,
+    SearchCriteria,
+    Taxonomy,
+    TreatmentOffering,
+)
+from . import neo4j_cypher as q
+from . import neo4j_rows as rows
+from .base import Candidate, RunCheckpoint, Store, StoredVersion
+from .neo4j_search import search_params, search_query
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+#: Seconds ``init_schema`` waits for new indexes to come online.
+INDEX_WAIT_SECONDS = 300
+#: Nodes deleted per transaction by ``wipe``.
+WIPE_BATCH = 10_000
+#: Every label the store writes; ``wipe`` deletes nodes carrying any of them.
+DATA_LABELS = (
+    "Access", "Credential", "Employer", "Exclusion", "IngestRun", "Location", "MatchDecision", "Network",
+    "Npi", "Organization", "OtherName", "Payer", "Plan", "Provider", "Quarantine", "Taxonomy", "Treatment",
+)
+_NO_LIMIT = 2**62
+
+
+def _data(tx, query: str, params: dict) -> list[dict]:
+    return tx.run(query, params).data()
+
+
+def _one(tx, query: str, params: dict) -> dict | None:
+    found = tx.run(query, params).data()
+    return found[0] if found else None
+
+
+def _exec(tx, query: str, params: dict) -> None:
+    tx.run(query, params).consume()
+
+
+def _statements(tx, statements: list[tuple[str, dict]]) -> None:
+    """Several statements in one transaction."""
+    for query, params in statements:
+        _exec(tx, query, params)
+
+
+def _written(tx, query: str, params: dict) -> int:
+    row = _one(tx, query, params)
+    return int(row["written"]) if row else 0
+
+
+def _grouped(found: list[dict], convert) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for row in found:
+        out.setdefault(row["npi"], []).append(convert(row))
+    return out
+
+
+def _translate(exc: Exception) -> StoreError:
+    unavailable = (
+        neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.AuthError,
+        neo4j_errors.DatabaseUnavailable,
+    )
+    if isinstance(exc, unavailable):
+        return StoreUnavailable(f"Neo4j is unavailable: {exc}")
+    if isinstance(exc, neo4j_errors.ConstraintError):
+        return ConstraintViolation(f"Neo4j constraint violated: {exc}")
+    return StoreError(f"Neo4j error: {exc}")
+
+
+class Neo4jStore(Store):
+    """The provider graph in a Neo4j 5 database."""
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, *, user: str, password: str, database: str = "neo4j") -> None:
+        super().__init__()
+        self.uri = uri
+        self.database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+            raise ConfigurationError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}, database={self.database!r})"
+
+    # ------------------------------------------------------------ plumbing
+    def _run(self, write: bool, work, *args):
+        try:
+            with self._driver.session(database=self.database) as session:
+                call = session.execute_write if write else session.execute_read
+                return call(work, *args)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    def _read(self, query: str, params: dict) -> list[dict]:
+        return self._run(False, _data, query, params)
+
+    def _write_rows(self, query: str, rows_: list[dict]) -> int:
+        return self._run(True, _written, query, {"rows": rows_})
+
+    def _write_all(self, statements: list[tuple[str, dict]]) -> None:
+        self._run(True, _statements, statements)
+
+    # ------------------------------------------------------------ lifecycle
+    def _init_schema(self) -> None:
+        for statement in q.SCHEMA:  # schema commands each in their own transaction
+            self._run(True, _exec, statement, {})
+        self._run(False, _exec, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
+        found = self._read(q.SCHEMA_VERSION_READ, {})
+        version = found[0]["version"] if found else None
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
+        self._run(True, _exec, q.SCHEMA_VERSION_WRITE, {"version": SCHEMA_VERSION})
+
+    def _wipe(self) -> None:
+        params = {"labels": list(DATA_LABELS), "batch": WIPE_BATCH}
+        while True:  # batches: one transaction for a national graph would not fit in memory
+            row = self._run(True, _one, q.WIPE_BATCH, params)
+            if not row or not row["deleted"]:
+                return
+
+    def _close(self) -> None:
+        self._driver.close()
+
+    # ------------------------------------------------------------ reference
+    def _upsert_taxonomies(self, taxonomies: list[Taxonomy]) -> int:
+        return self._write_rows(q.UPSERT_TAXONOMIES, [rows.taxonomy_params(t) for t in taxonomies])
+
+    def _taxonomies(self, codes: list[str] | None) -> dict[str, Taxonomy]:
+        found = self._read(q.TAXONOMIES, {"codes": codes})
+        return {r["code"]: rows.taxonomy(r) for r in found}
+
+    # ------------------------------------------------------------ providers
+    def _stored_versions(self, npis: list[str]) -> dict[str, StoredVersion]:
+        found = self._read(q.STORED_VERSIONS, {"npis": npis})
+        return {r["npi"]: StoredVersion(r["content_hash"], rows.day(r["last_update"])) for r in found}
+
+    def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None:
+        self._run(True, _write_batch, rows.provider_batch(records), rows.checkpoint_params(checkpoint))
+
+    def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
+        params = {
+            "rows": [{"npi": npi, "day": when.isoformat()} for npi, when in sorted(deactivations.items())],
+            "note": json.dumps(rows.evidence_params(evidence)),
+        }
+        found = self._run(True, _one, q.DEACTIVATE, params)
+        return int(found["changed"]) if found else 0
+
+    def _providers(self, npis: list[str]) -> dict[str, ProviderRecord]:
+        found = self._read(q.PROVIDERS, {"npis": npis})
+        return {r["props"]["npi"]: rows.provider(r["props"]) for r in found}
+
+    def _locations_for(self, npis: list[str]) -> dict[str, list[ProviderLocation]]:
+        return _grouped(self._read(q.LOCATIONS_FOR, {"npis": npis}), rows.provider_location)
+
+    def _taxonomies_for(self, npis: list[str]) -> dict[str, list[ProviderTaxonomy]]:
+        return _grouped(self._read(q.TAXONOMIES_FOR, {"npis": npis}), rows.provider_taxonomy)
+
+    def _other_names_for(self, npis: list[str]) -> dict[str, list[OtherName]]:
+        return _grouped(self._read(q.OTHER_NAMES_FOR, {"npis": npis}), lambda r: rows.other_name(r["props"]))
+
+    def _credentials_for(self, npis: list[str]) -> dict[str, list[Credential]]:
+        return _grouped(self._read(q.CREDENTIALS_FOR, {"npis": npis}), lambda r: rows.credential(r["props"]))
+
+    def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]:
+        return _grouped(self._read(q.TREATMENTS_FOR, {"npis": npis}), rows.treatment)
+
+    def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]:
+        return {r["npi"]: rows.access(r["props"]) for r in self._read(q.ACCESS_FOR, {"npis": npis})}
+
+    def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]:
+        return _grouped(self._read(q.NETWORKS_FOR, {"npis": npis}), rows.network)
+
+    def _affiliations_for(self, npis: list[str]) -> dict[str, list[Affiliation]]:
+        return _grouped(self._read(q.AFFILIATIONS_FOR, {"npis": npis}), rows.affiliation)
+
+    def _exclusions_for(self, npis: list[str]) -> dict[str, list[Exclusion]]:
+        return _grouped(self._read(q.EXCLUSIONS_FOR, {"npis": npis}), lambda r: rows.exclusion(r["props"]))
+
+    def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]:
+        return _grouped(self._read(q.SUBPARTS_OF, {"npis": npis}), lambda r: r["subpart_npi"])
+
+    # ------------------------------------------------ facts from other sources
+    def _upsert_credentials(self, credentials: list[tuple[str, Credential]]) -> int:
+        return self._write_rows(q.UPSERT_CREDENTIALS, [rows.credential_params(npi, c) for npi, c in credentials])
+
+    def _upsert_treatments(self, offerings: list[TreatmentOffering]) -> int:
+        return self._write_rows(q.UPSERT_TREATMENTS, [rows.treatment_params(t) for t in offerings])
+
+    def _upsert_access(self, facts: list[AccessFacts]) -> int:
+        return self._write_rows(q.UPSERT_ACCESS, [rows.access_params(a) for a in facts])
+
+    def _upsert_affiliations(self, affiliations: list[Affiliation]) -> int:
+        return self._write_rows(q.UPSERT_AFFILIATIONS, [rows.affiliation_params(a) for a in affiliations])
+
+    def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int:
+        return self._write_rows(q.UPSERT_EXCLUSIONS, [rows.exclusion_params(x) for x in exclusions])
+
+    # ------------------------------------------------ payers, plans, networks
+    def _upsert_payers(self, payers: list[Payer]) -> int:
+        if not payers:
+            return 0
+        ids = sorted({p.id for p in payers})
+        self._write_all([
+            (q.UPSERT_PAYERS, {"rows": [{"id": p.id, "name": p.name} for p in payers]}),
+            (q.LINK_PAYER_NETWORKS, {"ids": ids}),
+            (q.LINK_PAYER_PLANS, {"ids": ids}),
+        ])
+        return len(payers)
+
+    def _upsert_employers(self, employers: list[Employer]) -> int:
+        if not employers:
+            return 0
+        self._write_all([
+            (q.UPSERT_EMPLOYERS, {"rows": [{"id": e.id, "name": e.name} for e in employers]}),
+            (q.LINK_EMPLOYERS, {"ids": sorted({e.id for e in employers})}),
+        ])
+        return len(employers)
+
+    def _upsert_networks(self, networks: list[Network]) -> int:
+        if not networks:
+            return 0
+        ids = sorted({n.id for n in networks})
+        self._write_all([
+            (q.UPSERT_NETWORKS, {"rows": [rows.network_params(n) for n in networks]}),
+            (q.UNLINK_NETWORK_OWNERS, {"ids": ids}),
+            (q.LINK_NETWORK_OWNERS, {"ids": ids}),
+            (q.LINK_NETWORK_PLANS, {"ids": ids}),
+        ])
+        return len(networks)
+
+    def _upsert_plans(self, plans: list[Plan]) -> int:
+        if not plans:
+            return 0
+        ids = sorted({p.id for p in plans})
+        self._write_all([
+            (q.UPSERT_PLANS, {"rows": [rows.plan_params(p) for p in plans]}),
+            (q.UNLINK_PLAN_NETWORKS, {"ids": ids}),
+            (q.UNLINK_PLAN_PAYERS, {"ids": ids}),
+            (q.LINK_PLANS, {"ids": ids}),
+            (q.LINK_PLANS_TO_PAYERS, {"ids": ids}),
+        ])
+        return len(plans)
+
+    def _payers(self) -> list[Payer]:
+        return [Payer(r["id"], r["name"]) for r in self._read(q.PAYERS, {})]
+
+    def _employers(self) -> list[Employer]:
+        return [Employer(r["id"], r["name"]) for r in self._read(q.EMPLOYERS, {})]
+
+    def _networks(self, ids: list[str] | None) -> list[Network]:
+        return [rows.network(r) for r in self._read(q.NETWORKS, {"ids": ids})]
+
+    def _plans(self, ids: list[str] | None) -> list[Plan]:
+        return [rows.plan(r) for r in self._read(q.PLANS, {"ids": ids})]
+
+    def _add_network_members(self, members: list[NetworkMember]) -> int:
+        return self._run(True, _add_members, [rows.member_params(m) for m in members])
+
+    def _remove_network_members(self, network_id: str, npis: list[str]) -> int:
+        return self._run(True, _remove_members, network_id, npis)
+
+    def _network_members(self, network_id: str) -> list[NetworkMember]:
+        found = self._run(False, _members, network_id)
+        return [rows.network_member(network_id, r) for r in found]
+
+    # ---------------------------------------------------------------- search
+    def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:
+        params = search_params(criteria, limit)
+        query = search_query(params)
+        if query is None:
+            return []
+        return [
+            Candidate(
+                npi=r["npi"], display_name=r["display_name"] or "", entity_type_code=int(r["entity_type"]),
+                distance_miles=r["distance"], nearest_location_key=r["location_key"],
+                names=tuple(r["names"] or ()),
+            )
+            for r in self._read(query, params)
+        ]
+
+    # ---------------------------------------------------- entity resolution
+    def _save_matches(self, matches: list[MatchRecord]) -> int:
+        return self._write_rows(q.UPSERT_MATCHES, [rows.match_params(m) for m in matches])
+
+    def _matches(self, status: MatchStatus | None, ids: list[str] | None, record: str | None,
+                 limit: int | None) -> list[MatchRecord]:
+        params = {"status": None if status is None else status.value, "ids": ids, "record": record,
+                  "limit": _NO_LIMIT if limit is None else max(0, int(limit))}
+        return [rows.match(r["props"]) for r in self._read(q.MATCHES, params)]
+
+    def _decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord:
+        params = {"match_id": match_id, "status": status.value, "decided_by": decided_by, "decided_at": decided_at}
+        found = self._run(True, _one, q.DECIDE_MATCH, params)
+        if found is None:
+            raise NotFound(f"no match {match_id!r}")
+        return rows.match(found["props"])
+
+    # ---------------------------------------------------------- ingest books
+    def _start_run(self, run: IngestRun) -> IngestRun:
+        resumed = self._run(True, _start_run, rows.run_params(run))
+        if resumed is None:
+            return run
+        log.info("resuming ingest run %s at line %d", resumed["run_id"], resumed.get("resume_line") or 0)
+        return rows.run(resumed)
+
+    def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        params = {"run_id": run_id, "status": status, "counts": json.dumps(counts),
+                  "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        found = self._run(True, _one, q.FINISH_RUN, params)
+        if not found or not found["found"]:
+            raise NotFound(f"no ingest run {run_id!r}")
+
+    def _runs(self, source: str | None) -> list[IngestRun]:
+        return [rows.run(r["props"]) for r in self._read(q.RUNS, {"source": source})]
+
+    def _quarantine(self, quarantined: list[QuarantinedRow]) -> int:
+        unique: dict[str, dict] = {}
+        for row in quarantined:  # the first of a (run, line) wins, as it would in the store
+            params = rows.quarantine_params(row)
+            unique.setdefault(params["uid"], params)
+        return self._run(True, _quarantine, list(unique.values()))
+
+    def _quarantined(self, run_id: str | None, limit: int) -> list[QuarantinedRow]:
+        found = self._read(q.QUARANTINED, {"run_id": run_id, "limit": max(0, int(limit))})
+        return [rows.quarantined(r["props"]) for r in found]
+
+    def _counts(self) -> dict[str, int]:
+        found = self._read(q.COUNTS, {})
+        return {k: int(v) for k, v in found[0].items()} if found else {}
+
+
+# -------------------------------------------------- transaction functions
+def _write_batch(tx, batch: dict, checkpoint: dict | None) -> None:
+    """A batch of provider records and its checkpoint, in one transaction."""
+    npis = batch["npis"]
+    if npis:
+        _exec(tx, q.MERGE_PROVIDERS, {"rows": batch["providers"]})
+        _exec(tx, q.MARK_INDIVIDUALS, {"npis": batch["individuals"]})
+        _exec(tx, q.MARK_ORGANIZATIONS, {"npis": batch["organizations"]})
+        _exec(tx, q.DELETE_OWNED_FACTS, {"owned": batch["owned"]})
+        _exec(tx, q.DELETE_OWNED_OTHER_NAMES, {"owned": batch["owned"]})
+        if batch["locations"]:
+            _exec(tx, q.MERGE_LOCATIONS, {"locations": batch["locations"]})
+            _exec(tx, q.CREATE_PRACTICES_AT, {"placed": batch["placed"]})
+        if batch["coded"]:
+            _exec(tx, q.CREATE_HAS_TAXONOMY, {"coded": batch["coded"]})
+        if batch["named"]:
+            _exec(tx, q.CREATE_OTHER_NAMES, {"named": batch["named"]})
+        _exec(tx, q.UNLINK_SUBPARTS, {"npis": npis})
+        _exec(tx, q.LINK_SUBPARTS_UP, {"npis": npis})
+        _exec(tx, q.LINK_SUBPARTS_DOWN, {"npis": npis})
+    if checkpoint is not None:
+        found = _one(tx, q.CHECKPOINT, checkpoint)
+        if not found or not found["found"]:
+            raise NotFound(f"no ingest run {checkpoint['run_id']!r} to checkpoint")
+
+
+def _missing(tx, query: str, params: dict) -> list[str]:
+    row = _one(tx, query, params)
+    return sorted(row["missing"]) if row else []
+
+
+def _require_networks(tx, network_ids: list[str]) -> None:
+    missing = _missing(tx, q.MISSING_NETWORKS, {"ids": network_ids})
+    if missing:
+        raise NotFound(f"no network {', '.join(missing)}")
+
+
+def _add_members(tx, members: list[dict]) -> int:
+    network_ids = sorted({m["network_id"] for m in members})
+    _require_networks(tx, network_ids)
+    missing = _missing(tx, q.MISSING_NPIS, {"npis": sorted({m["npi"] for m in members})})
+    if missing:
+        raise NotFound(f"no provider with NPI {', '.join(missing[:10])}")
+    before = _one(tx, q.COUNT_MEMBERS, {"ids": network_ids})["members"]
+    _exec(tx, q.UPSERT_MEMBERS, {"rows": members})
+    return _one(tx, q.COUNT_MEMBERS, {"ids": network_ids})["members"] - before
+
+
+def _remove_members(tx, network_id: str, npis: list[str]) -> int:
+    _require_networks(tx, [network_id])
+    row = _one(tx, q.REMOVE_MEMBERS, {"network_id": network_id, "npis": npis})
+    return int(row["removed"]) if row else 0
+
+
+def _members(tx, network_id: str) -> list[dict]:
+    _require_networks(tx, [network_id])
+    return _data(tx, q.MEMBERS, {"network_id": network_id})
+
+
+def _start_run(tx, props: dict) -> dict | None:
+    """The unfinished run of the same file, reopened; else None after creating ``props``."""
+    found = _one(tx, q.UNFINISHED_RUN, {"source": props["source"], "file_sha256": props["file_sha256"]})
+    if found is not None:
+        return found["props"]
+    _exec(tx, q.CREATE_RUN, {"props": props})
+    return None
+
+
+def _quarantine(tx, rows_: list[dict]) -> int:
+    uids = [r["uid"] for r in rows_]
+    existing = _one(tx, q.COUNT_QUARANTINED, {"uids": uids})["existing"]
+    _exec(tx, q.QUARANTINE, {"rows": rows_})
+    return len(uids) - int(existing)

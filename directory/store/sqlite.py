@@ -1,0 +1,424 @@
+"""The embedded store: one SQLite file through the standard library.
+
+WAL journal, foreign keys on, one connection shared by threads behind a lock.
+Each primitive of the port is one transaction, so a crash leaves the store at a
+primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
+:mod:`.sqlite_sql`, the search query in :mod:`.sqlite_search`, row conversions
+in :mod:`.sqlite_rows`.
+
+Facts from other sources (credentials, treatments, access facts, affiliations,
+exclusions) are written only for NPIs the store knows; the count returned says
+how many were written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from ..errors import ConstraintViolation, NotFound, StoreError, StoreUnavailable
+from ..model import (
+    AccessFacts,
+    Affiliation,
+    Credential,
+    Employer,
+    Evidence,
+    Exclusion,
+    IngestRun,
+    MatchRecord,
+    MatchStatus,
+    Network,
+    NetworkMember,
+    OtherName,
+    Payer,
+    Plan,
+    ProviderLocation,
+    ProviderRecord,
+    ProviderTaxonomy,
+    QuarantinedRow,
+    SearchCriteria,
+    Taxonomy,
+    TreatmentOffering,
+)
+from . import sqlite_rows as rows
+from . import sqlite_sql as q
+from .base import Candidate, RunCheckpoint, Store, StoredVersion
+from .sqlite_schema import COUNTS, DDL, SCHEMA_VERSION, WIPE
+from .sqlite_search import SEARCH, haversine_sql, search_params, sound_keys
+
+log = logging.getLogger(__name__)
+
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=15000",
+    "PRAGMA cache_size=-65536",  # 64 MiB: index pages of a national-size store stay hot
+    "PRAGMA temp_store=MEMORY",
+)
+
+
+def _ids(values) -> str:
+    return json.dumps(list(values))
+
+
+def _grouped(cursor, convert) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for row in cursor:
+        out.setdefault(row["npi"], []).append(convert(row))
+    return out
+
+
+class SQLiteStore(Store):
+    """The embedded store on one file (or ``:memory:``)."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: str | os.PathLike = ":memory:") -> None:
+        super().__init__()
+        self.path = str(path)
+        self._lock = threading.Lock()
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            for pragma in _PRAGMAS:
+                conn.execute(pragma)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        conn.create_function("haversine", 4, haversine_sql, deterministic=True)
+        self._conn: sqlite3.Connection | None = conn
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    @contextmanager
+    def _tx(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction under the lock; driver errors leave as StoreError."""
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise StoreUnavailable("the SQLite store is closed")
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot begin a transaction on {self.path!r}: {exc}") from exc
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise ConstraintViolation(str(exc)) from exc
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"SQLite error: {exc}") from exc
+                raise
+
+    # ------------------------------------------------------------ lifecycle
+    def _init_schema(self) -> None:
+        with self._tx() as conn:
+            for statement in DDL:
+                conn.execute(statement)
+            found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            if found is None:
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+            elif found > SCHEMA_VERSION:
+                raise StoreError(f"store schema version {found} is newer than this provnet ({SCHEMA_VERSION})")
+
+    def _wipe(self) -> None:
+        with self._tx() as conn:
+            for statement in WIPE:
+                conn.execute(statement)
+
+    def _close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # ------------------------------------------------------------ reference
+    def _upsert_taxonomies(self, taxonomies: list[Taxonomy]) -> int:
+        params = [(t.code, t.display_name, t.grouping, t.classification, t.specialization) for t in taxonomies]
+        with self._tx() as conn:
+            conn.executemany(q.UPSERT_TAXONOMY, params)
+        return len(params)
+
+    def _taxonomies(self, codes: list[str] | None) -> dict[str, Taxonomy]:
+        with self._tx(write=False) as conn:
+            cur = conn.execute(q.TAXONOMIES, {"codes": None if codes is None else _ids(codes)})
+            return {
+                r["code"]: Taxonomy(r["code"], r["display_name"], r["grouping"], r["classification"],
+                                    r["specialization"])
+                for r in cur
+            }
+
+    # ------------------------------------------------------------ providers
+    def _stored_versions(self, npis: list[str]) -> dict[str, StoredVersion]:
+        with self._tx(write=False) as conn:
+            cur = conn.execute(q.STORED_VERSIONS, (_ids(npis),))
+            return {r["npi"]: StoredVersion(r["content_hash"], rows.day(r["last_update"])) for r in cur}
+
+    def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None:
+        providers, owned, locations, placed, coded, named = [], [], {}, [], [], []
+        for record, digest in records:
+            providers.append(rows.provider_params(record, digest))
+            owner = record.evidence.source
+            owned.append((record.npi, owner))
+            seen: dict[str, dict] = {}
+            for seq, pl in enumerate(record.locations):
+                key = pl.location.key
+                locations[key] = rows.location_params(pl.location)
+                if key in seen:  # listed twice: one row, primary if either is
+                    seen[key]["is_primary"] |= int(pl.primary)
+                    continue
+                seen[key] = {"npi": record.npi, "owner": owner, "key": key, "is_primary": int(pl.primary),
+                             "seq": seq, **rows.evidence_params(pl.evidence)}
+            placed.extend(seen.values())
+            for seq, t in enumerate(record.taxonomies):
+                coded.append({"npi": record.npi, "owner": owner, "seq": seq, "code": t.code,
+                              "is_primary": int(t.primary), "license_number": t.license_number,
+                              "license_state": t.license_state, **rows.evidence_params(t.evidence)})
+            for seq, o in enumerate(record.other_names):
+                named.append({"npi": record.npi, "owner": owner, "seq": seq, "name": o.name,
+                              "type_code": o.type_code, **rows.evidence_params(o.evidence)})
+        npis = _ids(record.npi for record, _ in records)
+        with self._tx() as conn:
+            conn.executemany(q.UPSERT_PROVIDER, providers)
+            conn.executemany(q.UPSERT_LOCATION, list(locations.values()))
+            conn.executemany(q.DELETE_OWNED_LOCATIONS, owned)
+            conn.executemany(q.DELETE_OWNED_TAXONOMIES, owned)
+            conn.executemany(q.DELETE_OWNED_OTHER_NAMES, owned)
+            conn.executemany(q.INSERT_PROVIDER_LOCATION, placed)
+            conn.executemany(q.INSERT_PROVIDER_TAXONOMY, coded)
+            conn.executemany(q.INSERT_OTHER_NAME, named)
+            self._refresh_names(conn, records, npis)
+            if checkpoint is not None:
+                cur = conn.execute(q.CHECKPOINT, (checkpoint.resume_line, json.dumps(checkpoint.counts),
+                                                  checkpoint.run_id))
+                if cur.rowcount == 0:
+                    raise NotFound(f"no ingest run {checkpoint.run_id!r} to checkpoint")
+
+    @staticmethod
+    def _refresh_names(conn: sqlite3.Connection, records: list[tuple[ProviderRecord, str]], npis: str) -> None:
+        """Rebuild the search names of the written providers: legal names plus
+        other names of every source."""
+        names: dict[str, dict[str, str]] = {}
+        for record, _ in records:
+            names[record.npi] = {n.upper(): n for n in rows.legal_names(record)}
+        for row in conn.execute(q.OTHER_NAMES_OF, (npis,)):
+            names[row["npi"]].setdefault(row["name"].upper(), row["name"])
+        conn.execute(q.DELETE_NAMES, (npis,))
+        conn.execute(q.DELETE_NAME_KEYS, (npis,))
+        conn.executemany(q.INSERT_NAME, [(npi, n) for npi, ns in names.items() for n in ns.values()])
+        conn.executemany(q.INSERT_NAME_KEY,
+                         [(key, npi) for npi, ns in names.items() for key in sound_keys(ns.values())])
+
+    def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
+        note = json.dumps(rows.evidence_params(evidence))
+        params = [{"day": when.isoformat(), "note": note, "npi": npi} for npi, when in sorted(deactivations.items())]
+        with self._tx() as conn:
+            return conn.executemany(q.DEACTIVATE, params).rowcount
+
+    def _providers(self, npis: list[str]) -> dict[str, ProviderRecord]:
+        with self._tx(write=False) as conn:
+            return {r["npi"]: rows.provider(r) for r in conn.execute(q.PROVIDERS, (_ids(npis),))}
+
+    def _read_grouped(self, query: str, npis: list[str], convert) -> dict[str, list]:
+        with self._tx(write=False) as conn:
+            return _grouped(conn.execute(query, (_ids(npis),)), convert)
+
+    def _locations_for(self, npis: list[str]) -> dict[str, list[ProviderLocation]]:
+        return self._read_grouped(q.LOCATIONS_FOR, npis, rows.provider_location)
+
+    def _taxonomies_for(self, npis: list[str]) -> dict[str, list[ProviderTaxonomy]]:
+        return self._read_grouped(q.TAXONOMIES_FOR, npis, rows.provider_taxonomy)
+
+    def _other_names_for(self, npis: list[str]) -> dict[str, list[OtherName]]:
+        return self._read_grouped(q.OTHER_NAMES_FOR, npis, rows.other_name)
+
+    def _credentials_for(self, npis: list[str]) -> dict[str, list[Credential]]:
+        return self._read_grouped(q.CREDENTIALS_FOR, npis, rows.credential)
+
+    def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]:
+        return self._read_grouped(q.TREATMENTS_FOR, npis, rows.treatment)
+
+    def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]:
+        with self._tx(write=False) as conn:
+            return {r["npi"]: rows.access(r) for r in conn.execute(q.ACCESS_FOR, (_ids(npis),))}
+
+    def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]:
+        return self._read_grouped(q.NETWORKS_FOR, npis, rows.network)
+
+    def _affiliations_for(self, npis: list[str]) -> dict[str, list[Affiliation]]:
+        return self._read_grouped(q.AFFILIATIONS_FOR, npis, rows.affiliation)
+
+    def _exclusions_for(self, npis: list[str]) -> dict[str, list[Exclusion]]:
+        return self._read_grouped(q.EXCLUSIONS_FOR, npis, rows.exclusion)
+
+    def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]:
+        return self._read_grouped(q.SUBPARTS_OF, npis, lambda r: r["subpart_npi"])
+
+    # ------------------------------------------------ facts from other sources
+    def _write_many(self, query: str, params: list) -> int:
+        with self._tx() as conn:
+            return conn.executemany(query, params).rowcount
+
+    def _upsert_credentials(self, credentials: list[tuple[str, Credential]]) -> int:
+        return self._write_many(q.UPSERT_CREDENTIAL, [rows.credential_params(npi, c) for npi, c in credentials])
+
+    def _upsert_treatments(self, offerings: list[TreatmentOffering]) -> int:
+        return self._write_many(q.UPSERT_TREATMENT, [rows.treatment_params(t) for t in offerings])
+
+    def _upsert_access(self, facts: list[AccessFacts]) -> int:
+        return self._write_many(q.UPSERT_ACCESS, [rows.access_params(a) for a in facts])
+
+    def _upsert_affiliations(self, affiliations: list[Affiliation]) -> int:
+        return self._write_many(q.UPSERT_AFFILIATION, [
+            {"individual_npi": a.individual_npi, "organization_npi": a.organization_npi, "role": a.role,
+             **rows.evidence_params(a.evidence)} for a in affiliations])
+
+    def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int:
+        return self._write_many(q.UPSERT_EXCLUSION, [rows.exclusion_params(x) for x in exclusions])
+
+    # ------------------------------------------------ payers, plans, networks
+    def _upsert_payers(self, payers: list[Payer]) -> int:
+        return self._write_many(q.UPSERT_PAYER, [(p.id, p.name) for p in payers])
+
+    def _upsert_employers(self, employers: list[Employer]) -> int:
+        return self._write_many(q.UPSERT_EMPLOYER, [(e.id, e.name) for e in employers])
+
+    def _upsert_networks(self, networks: list[Network]) -> int:
+        return self._write_many(q.UPSERT_NETWORK, [(n.id, n.name, n.kind.value, n.owner_id) for n in networks])
+
+    def _upsert_plans(self, plans: list[Plan]) -> int:
+        with self._tx() as conn:
+            conn.executemany(q.UPSERT_PLAN, [(p.id, p.payer_id, p.name, p.product_type) for p in plans])
+            conn.execute(q.DELETE_PLAN_NETWORKS, (_ids(p.id for p in plans),))
+            conn.executemany(q.INSERT_PLAN_NETWORK, [
+                (p.id, network_id, seq) for p in plans for seq, network_id in enumerate(dict.fromkeys(p.network_ids))
+            ])
+        return len(plans)
+
+    def _payers(self) -> list[Payer]:
+        with self._tx(write=False) as conn:
+            return [Payer(r["id"], r["name"]) for r in conn.execute(q.PAYERS)]
+
+    def _employers(self) -> list[Employer]:
+        with self._tx(write=False) as conn:
+            return [Employer(r["id"], r["name"]) for r in conn.execute(q.EMPLOYERS)]
+
+    def _networks(self, ids: list[str] | None) -> list[Network]:
+        with self._tx(write=False) as conn:
+            return [rows.network(r) for r in conn.execute(q.NETWORKS, {"ids": None if ids is None else _ids(ids)})]
+
+    def _plans(self, ids: list[str] | None) -> list[Plan]:
+        with self._tx(write=False) as conn:
+            cur = conn.execute(q.PLANS, {"ids": None if ids is None else _ids(ids)})
+            return [Plan(r["id"], r["payer_id"], r["name"], r["product_type"], tuple(json.loads(r["network_ids"])))
+                    for r in cur]
+
+    @staticmethod
+    def _require_network(conn: sqlite3.Connection, network_ids: list[str]) -> None:
+        found = {r["id"] for r in conn.execute(q.NETWORK_IDS, (_ids(network_ids),))}
+        missing = sorted(set(network_ids) - found)
+        if missing:
+            raise NotFound(f"no network {', '.join(missing)}")
+
+    def _add_network_members(self, members: list[NetworkMember]) -> int:
+        network_ids = sorted({m.network_id for m in members})
+        npis = sorted({m.npi for m in members})
+        with self._tx() as conn:
+            self._require_network(conn, network_ids)
+            known = {r["npi"] for r in conn.execute(q.PROVIDER_NPIS, (_ids(npis),))}
+            missing = sorted(set(npis) - known)
+            if missing:
+                raise NotFound(f"no provider with NPI {', '.join(missing[:10])}")
+            before = conn.execute(q.COUNT_MEMBERS, (_ids(network_ids),)).fetchone()[0]
+            conn.executemany(q.UPSERT_MEMBER, [
+                {"network_id": m.network_id, "npi": m.npi, "added_on": rows.iso(m.added_on),
+                 **rows.evidence_params(m.evidence)} for m in members])
+            return conn.execute(q.COUNT_MEMBERS, (_ids(network_ids),)).fetchone()[0] - before
+
+    def _remove_network_members(self, network_id: str, npis: list[str]) -> int:
+        with self._tx() as conn:
+            self._require_network(conn, [network_id])
+            return conn.execute(q.DELETE_MEMBERS, (network_id, _ids(npis))).rowcount
+
+    def _network_members(self, network_id: str) -> list[NetworkMember]:
+        with self._tx(write=False) as conn:
+            self._require_network(conn, [network_id])
+            return [rows.network_member(r) for r in conn.execute(q.MEMBERS, (network_id,))]
+
+    # ---------------------------------------------------------------- search
+    def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:
+        params = search_params(criteria, limit)
+        with self._tx(write=False) as conn:
+            found = conn.execute(SEARCH, params).fetchall()
+        return [
+            Candidate(
+                npi=r["npi"], display_name=r["display_name"], entity_type_code=r["entity_type"],
+                distance_miles=r["distance"], nearest_location_key=r["location_key"],
+                names=tuple(json.loads(r["names"])) if r["names"] else (),
+            )
+            for r in found
+        ]
+
+    # ---------------------------------------------------- entity resolution
+    def _save_matches(self, matches: list[MatchRecord]) -> int:
+        return self._write_many(q.UPSERT_MATCH, [rows.match_params(m) for m in matches])
+
+    def _matches(self, status: MatchStatus | None, ids: list[str] | None, record: str | None,
+                 limit: int | None) -> list[MatchRecord]:
+        params = {"status": None if status is None else status.value, "ids": None if ids is None else _ids(ids),
+                  "record": record, "limit": -1 if limit is None else limit}
+        with self._tx(write=False) as conn:
+            return [rows.match(r) for r in conn.execute(q.MATCHES, params)]
+
+    def _decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord:
+        with self._tx() as conn:
+            if conn.execute(q.DECIDE_MATCH, (status.value, decided_by, decided_at, match_id)).rowcount == 0:
+                raise NotFound(f"no match {match_id!r}")
+            return rows.match(conn.execute(q.MATCH_BY_ID, (match_id,)).fetchone())
+
+    # ---------------------------------------------------------- ingest books
+    def _start_run(self, run: IngestRun) -> IngestRun:
+        with self._tx() as conn:
+            unfinished = conn.execute(q.UNFINISHED_RUN, (run.source, run.file_sha256)).fetchone()
+            if unfinished is not None:
+                conn.execute(q.RESUME_RUN, (unfinished["run_id"],))
+                log.info("resuming ingest run %s at line %d", unfinished["run_id"], unfinished["resume_line"])
+                return rows.run(conn.execute(q.RUN_BY_ID, (unfinished["run_id"],)).fetchone())
+            conn.execute(q.INSERT_RUN, (run.run_id, run.source, run.file_name, run.file_sha256, run.started_at,
+                                        run.finished_at, run.status, json.dumps(run.counts), run.resume_line))
+            return run
+
+    def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._tx() as conn:
+            if conn.execute(q.FINISH_RUN, (status, finished, json.dumps(counts), run_id)).rowcount == 0:
+                raise NotFound(f"no ingest run {run_id!r}")
+
+    def _runs(self, source: str | None) -> list[IngestRun]:
+        with self._tx(write=False) as conn:
+            return [rows.run(r) for r in conn.execute(q.RUNS, {"source": source})]
+
+    def _quarantine(self, quarantined: list[QuarantinedRow]) -> int:
+        return self._write_many(q.QUARANTINE, [
+            (r.run_id, r.line_number, r.source, r.reason, r.detail, r.raw) for r in quarantined])
+
+    def _quarantined(self, run_id: str | None, limit: int) -> list[QuarantinedRow]:
+        with self._tx(write=False) as conn:
+            return [rows.quarantined(r) for r in conn.execute(q.QUARANTINED, {"run_id": run_id, "limit": limit})]
+
+    def _counts(self) -> dict[str, int]:
+        with self._tx(write=False) as conn:
+            return dict(conn.execute(COUNTS).fetchone())

@@ -1,0 +1,77 @@
+"""What ingest does with a bad row: the reason codes and the bad-row policy.
+
+Reason codes are stable strings (they are stored with quarantined rows and
+appear in reports), so never rename a value.
+
+Which rows are checked for what (see ``ingest.pipeline``):
+
+* every row: CSV structure, UTF-8, column count, truncated last row;
+* rows in scope (and sparse deactivation rows): NPI, entity type, dates,
+  field sizes, taxonomy codes, duplicates. A row out of scope is counted as
+  filtered without content checks, which keeps the national fast path cheap.
+
+``INVALID_TAXONOMY`` is warning-level: the row is loaded without that taxonomy
+slot, and the raw row is still kept in the quarantine table so the dropped code
+is not lost. It is counted under ``warnings`` in the report, not ``quarantined``.
+
+``DUPLICATE_NPI``: the first row of an NPI in a file is loaded; a later row of
+the same NPI is quarantined (real NPPES files hold each NPI once, so a second
+row means a broken file, and the first one may already be committed).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ReasonCode(str, enum.Enum):
+    MISSING_NPI = "missing_npi"
+    INVALID_NPI = "invalid_npi"
+    BAD_ENTITY_TYPE = "bad_entity_type"
+    COLUMN_COUNT = "column_count"  # extra or missing columns in a row
+    MALFORMED_CSV = "malformed_csv"  # the csv module could not parse the row (NUL byte, runaway quote)
+    TRUNCATED_ROW = "truncated_row"  # the last row of the file is cut off
+    INVALID_UTF8 = "invalid_utf8"
+    OVERSIZED_FIELD = "oversized_field"
+    INVALID_DATE = "invalid_date"  # not MM/DD/YYYY
+    IMPOSSIBLE_DATE = "impossible_date"  # 02/30/2020, before 1900, in the future
+    INVALID_TAXONOMY = "invalid_taxonomy"  # warning: not a NUCC code, slot dropped
+    DUPLICATE_NPI = "duplicate_npi"
+
+
+#: Codes that keep the row (loaded) and only record a warning.
+WARNING_CODES: frozenset[ReasonCode] = frozenset({ReasonCode.INVALID_TAXONOMY})
+
+
+class FilterReason(str, enum.Enum):
+    """Why a good row was not loaded."""
+
+    OUT_OF_SCOPE = "out_of_scope"
+    #: A sparse deactivation row (NPI and deactivation date only) for an NPI the
+    #: store does not hold: there is nothing to deactivate and not enough to
+    #: build a record (no entity type), so it is counted, not loaded.
+    DEACTIVATED_UNKNOWN_NPI = "deactivated_unknown_npi"
+
+
+class BadRowPolicy(str, enum.Enum):
+    FAIL_FAST = "fail_fast"  # keep the bad row in quarantine, then stop the run with SourceFormatError
+    QUARANTINE = "quarantine"  # keep the bad row with its reason and go on (default)
+    IGNORE = "ignore"  # count the bad row by reason and go on; the row is not kept
+
+
+#: Longest value accepted in one field; the longest legitimate NPPES value is
+#: far below this (addresses are 55 characters, names 70).
+MAX_FIELD_LENGTH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a row is rejected (or, for a warning code, flagged)."""
+
+    code: ReasonCode
+    detail: str
+
+    @property
+    def is_warning(self) -> bool:
+        return self.code in WARNING_CODES

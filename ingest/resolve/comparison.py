@@ -1,0 +1,174 @@
+"""Comparison: candidate pairs -> gamma vectors (one comparison level per column).
+
+Gamma is an int8 matrix (pairs x comparisons): -1 where either side is empty,
+0 for "else", higher for stronger agreement (see settings.py for the levels).
+String similarity runs in rapidfuzz's C++ (``process.cpdist``, all cores),
+exact and prefix tests on factorised integer codes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from .settings import Comparison
+
+NULL = -1
+_SCORERS = {
+    "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
+    "token_sort": (fuzz.token_sort_ratio, 100.0),
+    "ratio": (fuzz.ratio, 100.0),
+}
+ANY_EQUAL_WIDTH = 4  # values kept per record for "|"-separated sets
+
+
+class ColumnCache:
+    """Per-frame work shared by every pair batch: integer codes, set matrices, term frequencies."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._codes: dict[str, np.ndarray] = {}
+        self._sets: dict[str, np.ndarray] = {}
+        self._tf: dict[str, np.ndarray] = {}
+        self._values: dict[str, np.ndarray] = {}
+
+    def values(self, column: str) -> np.ndarray:
+        if column not in self._values:
+            self._values[column] = self.frame[column].to_numpy(dtype=object)
+        return self._values[column]
+
+    def codes(self, column: str, length: int | None = None) -> np.ndarray:
+        """Integer code per record, -1 for empty."""
+        key = f"{column}:{length}"
+        if key not in self._codes:
+            values = self.frame[column]
+            if length is not None:
+                values = values.str.slice(0, length)
+            codes, _ = pd.factorize(values)
+            codes = codes.astype(np.int64)
+            codes[(values == "").to_numpy()] = -1
+            self._codes[key] = codes
+        return self._codes[key]
+
+    def set_matrix(self, column: str) -> np.ndarray:
+        """(records x ANY_EQUAL_WIDTH) codes of each record's values, -1 padding."""
+        if column not in self._sets:
+            exploded = self.frame[column].str.split("|").explode()
+            exploded = exploded[exploded != ""]
+            codes, _ = pd.factorize(exploded)
+            rank = exploded.groupby(level=0).cumcount().to_numpy()
+            keep = rank < ANY_EQUAL_WIDTH
+            matrix = np.full((len(self.frame), ANY_EQUAL_WIDTH), -1, dtype=np.int64)
+            matrix[exploded.index.to_numpy()[keep], rank[keep]] = codes[keep]
+            self._sets[column] = matrix
+        return self._sets[column]
+
+    def term_frequency(self, column: str) -> np.ndarray:
+        """Share of non-empty records holding each record's value (0 for empty)."""
+        if column not in self._tf:
+            codes = self.codes(column)
+            present = codes >= 0
+            counts = np.bincount(codes[present]) if present.any() else np.zeros(0)
+            tf = np.zeros(len(codes))
+            if present.any():
+                tf[present] = counts[codes[present]] / present.sum()
+            self._tf[column] = tf
+        return self._tf[column]
+
+
+def compare(cache: ColumnCache, comparison: Comparison, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Gamma (int8) of one comparison for the pairs (left[i], right[i])."""
+    kind = comparison.kind
+    if kind == "any_equal":
+        return _any_equal(cache.set_matrix(comparison.column), left, right)
+    codes = cache.codes(comparison.column)
+    cl, cr = codes[left], codes[right]
+    gamma = np.full(len(left), NULL, dtype=np.int8)
+    both = (cl >= 0) & (cr >= 0)
+    equal = both & (cl == cr)
+    top = comparison.n_levels - 1
+    if kind in ("exact", "npi"):
+        gamma[both] = 0
+        gamma[equal] = top
+        return gamma
+    if kind == "prefix":
+        gamma[both] = 0
+        for level, length in enumerate(sorted(int(t) for t in comparison.thresholds), start=1):
+            pc = cache.codes(comparison.column, length)
+            gamma[both & (pc[left] == pc[right])] = level
+        gamma[equal] = top
+        return gamma
+    fuzzy = both & ~equal
+    idx = np.flatnonzero(fuzzy)
+    values = cache.values(comparison.column)
+    if kind == "levenshtein":
+        dist = process.cpdist(values[left[idx]], values[right[idx]], scorer=Levenshtein.distance, workers=-1)
+        level_of = np.zeros(len(idx), dtype=np.int8)
+        for level, limit in enumerate(sorted(comparison.thresholds, reverse=True), start=1):
+            level_of[dist <= limit] = level
+    else:
+        scores = similarity(values[left[idx]], values[right[idx]], comparison.scorer)
+        if comparison.alternates:
+            scores = _best_with_alternates(cache, comparison, left[idx], right[idx], scores)
+        level_of = np.zeros(len(idx), dtype=np.int8)
+        for level, t in enumerate(sorted(comparison.thresholds), start=1):
+            level_of[scores >= t] = level
+        if comparison.alternates:
+            level_of[scores >= 1.0] = top  # an exact other name / DBA
+    gamma[both] = 0
+    gamma[idx] = level_of
+    gamma[equal] = top
+    return gamma
+
+
+def similarity(a: np.ndarray, b: np.ndarray, scorer: str) -> np.ndarray:
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.float32)
+    fn, scale = _SCORERS[scorer]
+    return process.cpdist(a, b, scorer=fn, workers=-1) / scale
+
+
+def _best_with_alternates(cache: ColumnCache, comparison: Comparison, left: np.ndarray,
+                          right: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Best score over every name of each side; only pairs where a side has alternates."""
+    alts = cache.values(comparison.alternates)
+    primary = cache.values(comparison.column)
+    has = (alts[left] != "") | (alts[right] != "")
+    idx = np.flatnonzero(has)
+    if len(idx) == 0:
+        return scores
+    fn, scale = _SCORERS[comparison.scorer]
+    out = scores.copy()
+    for i in idx:
+        lnames = [primary[left[i]], *[a for a in alts[left[i]].split("|") if a]]
+        rnames = [primary[right[i]], *[a for a in alts[right[i]].split("|") if a]]
+        out[i] = max(fn(x, y) for x in lnames for y in rnames) / scale
+    return out
+
+
+def _any_equal(matrix: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    ml, mr = matrix[left], matrix[right]
+    both = (ml[:, 0] >= 0) & (mr[:, 0] >= 0)
+    shared = np.zeros(len(left), dtype=bool)
+    for i in range(matrix.shape[1]):
+        li = ml[:, i]
+        hit = li >= 0
+        for j in range(matrix.shape[1]):
+            shared |= hit & (li == mr[:, j])
+    gamma = np.full(len(left), NULL, dtype=np.int8)
+    gamma[both] = 0
+    gamma[shared] = 1
+    return gamma
+
+
+def gamma_matrix(cache: ColumnCache, comparisons: list[Comparison], left: np.ndarray,
+                 right: np.ndarray, cross_type: np.ndarray | None = None) -> np.ndarray:
+    """Gamma of every comparison; NPI levels are null across entity types."""
+    out = np.empty((len(left), len(comparisons)), dtype=np.int8)
+    for j, c in enumerate(comparisons):
+        out[:, j] = compare(cache, c, left, right)
+        if c.kind == "npi" and cross_type is not None:
+            out[cross_type, j] = NULL
+    return out

@@ -1,0 +1,198 @@
+"""Entity-resolution keys: names, organizations, addresses, phones, licences.
+
+These are comparison keys, not display values: they throw away whatever two
+sources are allowed to disagree on (case, accents, punctuation, credentials,
+legal-form suffixes, street-suffix spelling, suite formats) so the comparison
+stage only sees real differences. Every function takes ``str | None`` and
+returns ``""`` for "nothing usable", never raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Credentials and post-nominals seen in NPPES and rosters; stripped from person names.
+CREDENTIALS = frozenset(
+    """MD DO PHD PSYD EDD DNP MSN BSN RN APRN ARNP CRNP NP FNP PMHNP PMHNPBC BC FNPBC CNS PA PAC
+    LCSW LICSW LMSW LSW LPC LPCC LMHC LMFT LCPC LADC CADC MSW MA MS MED MBA MPH DC DDS DMD OD
+    FAPA DFAPA FACP ABPN BCBA NCC CRNA RPH PHARMD LP LCP""".split()
+)
+SUFFIXES = frozenset("JR SR II III IV V ESQ".split())
+PREFIXES = frozenset("DR MR MRS MS MISS MX PROF REV".split())
+
+# Nickname -> canonical given name (small, common US set; both spellings of a pair map to one key).
+NICKNAMES = {
+    "BOB": "ROBERT", "BOBBY": "ROBERT", "ROB": "ROBERT", "ROBBIE": "ROBERT", "BERT": "ROBERT",
+    "BILL": "WILLIAM", "BILLY": "WILLIAM", "WILL": "WILLIAM", "WILLY": "WILLIAM", "LIAM": "WILLIAM",
+    "JIM": "JAMES", "JIMMY": "JAMES", "JAMIE": "JAMES", "JOHNNY": "JOHN", "JACK": "JOHN", "JON": "JOHN",
+    "MIKE": "MICHAEL", "MIKEY": "MICHAEL", "MICKEY": "MICHAEL", "DICK": "RICHARD", "RICK": "RICHARD",
+    "RICH": "RICHARD", "RICKY": "RICHARD", "TOM": "THOMAS", "TOMMY": "THOMAS", "DAVE": "DAVID",
+    "DAVEY": "DAVID", "STEVE": "STEPHEN", "STEVEN": "STEPHEN", "CHRIS": "CHRISTOPHER", "KIT": "CHRISTOPHER",
+    "DAN": "DANIEL", "DANNY": "DANIEL", "JOE": "JOSEPH", "JOEY": "JOSEPH", "MATT": "MATTHEW",
+    "TONY": "ANTHONY", "ANDY": "ANDREW", "DREW": "ANDREW", "ED": "EDWARD", "EDDIE": "EDWARD",
+    "TED": "EDWARD", "NED": "EDWARD", "CHUCK": "CHARLES", "CHARLIE": "CHARLES", "GREG": "GREGORY",
+    "JEFF": "JEFFREY", "JERRY": "GERALD", "LARRY": "LAWRENCE", "LEN": "LEONARD", "LENNY": "LEONARD",
+    "NICK": "NICHOLAS", "PAT": "PATRICK", "PETE": "PETER", "RAY": "RAYMOND", "RON": "RONALD",
+    "SAM": "SAMUEL", "SAMMY": "SAMUEL", "TIM": "TIMOTHY", "ZACH": "ZACHARY", "BEN": "BENJAMIN",
+    "ALEX": "ALEXANDER", "AL": "ALBERT", "FRANK": "FRANCIS", "HANK": "HENRY", "HARRY": "HENRY",
+    "KEN": "KENNETH", "KENNY": "KENNETH", "DOUG": "DOUGLAS", "PHIL": "PHILIP", "PHILLIP": "PHILIP",
+    "FRED": "FREDERICK", "WALT": "WALTER", "NATE": "NATHAN", "JOSH": "JOSHUA", "JAKE": "JACOB",
+    "LIZ": "ELIZABETH", "BETH": "ELIZABETH", "BETTY": "ELIZABETH", "LIZZIE": "ELIZABETH",
+    "ELIZA": "ELIZABETH", "LISA": "ELIZABETH", "KATE": "KATHERINE", "KATIE": "KATHERINE",
+    "KATHY": "KATHERINE", "CATHY": "KATHERINE", "CATHERINE": "KATHERINE", "KATHRYN": "KATHERINE",
+    "KAT": "KATHERINE", "PEGGY": "MARGARET", "MAGGIE": "MARGARET", "MEG": "MARGARET", "MARGE": "MARGARET",
+    "SUE": "SUSAN", "SUSIE": "SUSAN", "SUZY": "SUSAN", "JENNY": "JENNIFER", "JEN": "JENNIFER",
+    "JENN": "JENNIFER", "PATTY": "PATRICIA", "TRISH": "PATRICIA", "PATSY": "PATRICIA", "BECKY": "REBECCA",
+    "BECCA": "REBECCA", "ABBY": "ABIGAIL", "ALLIE": "ALLISON", "ALLY": "ALLISON", "MANDY": "AMANDA",
+    "CINDY": "CYNTHIA", "DEBBIE": "DEBORAH", "DEB": "DEBORAH", "DEBRA": "DEBORAH", "VICKY": "VICTORIA",
+    "TORI": "VICTORIA", "SANDY": "SANDRA", "TERRI": "TERESA", "TERRY": "TERESA", "THERESA": "TERESA",
+    "CHRISTY": "CHRISTINE", "CHRISSY": "CHRISTINE", "KRIS": "KRISTEN", "NANCY": "ANN", "ANNIE": "ANN",
+    "ANNE": "ANN", "MOLLY": "MARY", "POLLY": "MARY", "SALLY": "SARAH", "SARA": "SARAH", "JESS": "JESSICA",
+    "JESSIE": "JESSICA", "VAL": "VALERIE", "STEPH": "STEPHANIE", "NIKKI": "NICOLE",
+    "DOTTIE": "DOROTHY", "DOT": "DOROTHY", "JUDY": "JUDITH", "GINNY": "VIRGINIA", "MEL": "MELISSA",
+}
+
+LEGAL_FORMS = frozenset(
+    """LLC PLLC LLP PLLP LP INC INCORPORATED CORP CORPORATION CO COMPANY LTD LIMITED PC PA PSC SC
+    APC APMC PLC LC""".split()
+)
+
+# USPS Publication 28 abbreviations (the ones that occur in provider addresses).
+STREET_WORDS = {
+    "STREET": "ST", "STR": "ST", "AVENUE": "AVE", "AV": "AVE", "AVEN": "AVE", "ROAD": "RD",
+    "BOULEVARD": "BLVD", "BOUL": "BLVD", "DRIVE": "DR", "DRV": "DR", "LANE": "LN", "COURT": "CT",
+    "PLACE": "PL", "PARKWAY": "PKWY", "PKY": "PKWY", "HIGHWAY": "HWY", "CIRCLE": "CIR", "TERRACE": "TER",
+    "SQUARE": "SQ", "TRAIL": "TRL", "EXPRESSWAY": "EXPY", "FREEWAY": "FWY", "CENTER": "CTR",
+    "CENTRE": "CTR", "PLAZA": "PLZ", "POINT": "PT", "CROSSING": "XING", "TURNPIKE": "TPKE",
+    "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W", "NORTHEAST": "NE", "NORTHWEST": "NW",
+    "SOUTHEAST": "SE", "SOUTHWEST": "SW", "MOUNT": "MT", "FORT": "FT", "BUILDING": "BLDG",
+    "FLOOR": "FL", "FLR": "FL", "ROOM": "RM", "DEPARTMENT": "DEPT",
+    "FIRST": "1ST", "SECOND": "2ND", "THIRD": "3RD", "FOURTH": "4TH", "FIFTH": "5TH",
+}
+# Every way of writing a unit designator becomes "STE".
+UNIT_WORDS = frozenset("SUITE STE STE. UNIT APT APARTMENT # NO NUMBER".split())
+
+_NON_ALNUM = re.compile(r"[^A-Z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+_HASH = re.compile(r"#\s*")
+_DIGITS = re.compile(r"\D+")
+
+
+def ascii_upper(text: str | None) -> str:
+    """Upper case, accents folded to ASCII, whitespace collapsed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return _SPACES.sub(" ", text.upper()).strip()
+
+
+def _tokens(text: str) -> list[str]:
+    # Hyphens and apostrophes join (O'NEIL -> ONEIL, PMHNP-BC -> PMHNPBC); other punctuation splits.
+    text = text.replace("'", "").replace("-", "").replace(".", "")
+    return _NON_ALNUM.sub(" ", text).split()
+
+
+@lru_cache(maxsize=200_000)
+def person_name(text: str | None) -> str:
+    """A name part with credentials, suffixes and titles removed: "Smith Jr., MD" -> "SMITH"."""
+    tokens = _tokens(ascii_upper(text))
+    kept = [t for t in tokens if t not in CREDENTIALS and t not in SUFFIXES and t not in PREFIXES]
+    # A name that is only "credential-like" (the surname MA, the given name ED) is a name.
+    return " ".join(kept or tokens)
+
+
+@lru_cache(maxsize=100_000)
+def given_name(text: str | None) -> str:
+    """First name, nickname resolved to its canonical form: "Bob" -> "ROBERT"."""
+    name = person_name(text)
+    if not name:
+        return ""
+    first, _, rest = name.partition(" ")
+    canonical = NICKNAMES.get(first, first)
+    return f"{canonical} {rest}".strip() if rest else canonical
+
+
+def split_full_name(text: str | None) -> tuple[str, str, str]:
+    """(first, middle, last) of a free-text person name as rosters write it:
+    "Smith, Robert A. MD" or "Dr. Bob A Smith, PMHNP-BC". Credentials are dropped."""
+    raw = ascii_upper(text)
+    if not raw:
+        return "", "", ""
+    if "," in raw:
+        last_part, _, rest = raw.partition(",")
+        last = person_name(last_part)
+        given = [t for t in _tokens(rest) if t not in CREDENTIALS and t not in SUFFIXES and t not in PREFIXES]
+        if last and given:
+            return given[0], " ".join(given[1:]), last
+    words = [t for t in _tokens(raw) if t not in CREDENTIALS and t not in SUFFIXES and t not in PREFIXES]
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+@lru_cache(maxsize=200_000)
+def organization_name(text: str | None) -> str:
+    """Legal-form suffixes, a leading THE and punctuation removed, & -> AND:
+    "The Mindful TMS Center, P.L.L.C." -> "MINDFUL TMS CTR"."""
+    raw = ascii_upper(text).replace("&", " AND ")
+    words = _tokens(raw)
+    while words and words[-1] in LEGAL_FORMS:
+        words.pop()
+    words = [w for w in words if w not in LEGAL_FORMS or len(words) < 3]
+    if words and words[0] == "THE":
+        words = words[1:]
+    return " ".join(STREET_WORDS.get(w, w) if w in ("CENTER", "CENTRE") else w for w in words)
+
+
+def organization_names(text: str | None) -> list[str]:
+    """All names in one organization string: "ACME LLC DBA MINDFUL TMS" gives both."""
+    raw = ascii_upper(text)
+    parts = re.split(r"\b(?:D/?B/?A|DOING BUSINESS AS|AKA|A/K/A)\b", raw)
+    return [n for n in (organization_name(p) for p in parts) if n]
+
+
+@lru_cache(maxsize=500_000)
+def address(line1: str | None, line2: str | None = None) -> str:
+    """One comparable street line: "123 North Main Street, Suite #200" and
+    "123 N MAIN ST STE 200" give the same key."""
+    raw = ascii_upper(" ".join(p for p in (line1, line2) if p))
+    raw = _HASH.sub(" STE ", raw)
+    words = _NON_ALNUM.sub(" ", raw.replace(".", "").replace("'", "")).split()
+    out: list[str] = []
+    for w in words:
+        if w in UNIT_WORDS:
+            if out and out[-1] == "STE":
+                continue
+            out.append("STE")
+        else:
+            out.append(STREET_WORDS.get(w, w))
+    if out and out[-1] == "STE":
+        out.pop()
+    return " ".join(out)
+
+
+def phone(text: str | None) -> str:
+    """The last ten digits of a US phone, or "" when it has fewer."""
+    digits = _DIGITS.sub("", str(text or ""))
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    return digits[-10:] if len(digits) >= 10 else ""
+
+
+def licence(text: str | None) -> str:
+    """Licence number: alphanumerics only, upper case, leading zeros of the number
+    dropped: "me-0012345" -> "ME12345"."""
+    raw = re.sub(r"[^A-Z0-9]", "", ascii_upper(text))
+    m = re.match(r"^([A-Z]*)0*(\d.*)$", raw)
+    if m:
+        raw = m.group(1) + m.group(2)
+    return raw if raw.strip("0") else ""
+
+
+def zip5(text: str | None) -> str:
+    digits = _DIGITS.sub("", str(text or ""))
+    return digits[:5] if len(digits) >= 5 else ""

@@ -1,0 +1,150 @@
+"""Settings of one entity-resolution model, serialisable to JSON.
+
+A :class:`ResolveSettings` names the blocking rules, the comparisons and their
+levels, the decision thresholds, and (after training) the m and u probabilities
+of every level, so ``ResolveSettings.from_json(s.to_json())`` reproduces a run
+exactly.
+
+Comparison kinds (levels are listed weakest first; level 0 is "else", and a
+pair where either side is empty gets the null level, which carries no weight):
+
+* ``exact``            else, exact
+* ``similarity``       else, score >= t for each threshold (ascending), exact.
+                       ``scorer`` is ``jaro_winkler``, ``token_sort`` or ``ratio``;
+                       ``alternates`` names a column of "|"-separated other values
+                       (other names, DBAs) and the best score over all of them counts.
+* ``levenshtein``      else, distance <= d for each threshold (descending), exact
+* ``prefix``           else, first n characters equal for each n (ascending), exact
+* ``any_equal``        else, any shared value ("|"-separated sets: phones, licences)
+* ``npi``              different, equal; null across entity types, so an NPI
+                       never links an individual to an organization.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+
+from directory.errors import ConfigurationError
+
+KINDS = ("exact", "similarity", "levenshtein", "prefix", "any_equal", "npi")
+SCORERS = ("jaro_winkler", "token_sort", "ratio")
+LINK_TYPES = ("dedupe_only", "link_only", "link_and_dedupe")
+
+
+@dataclass
+class BlockingRule:
+    """Pairs whose keys are all equal and non-empty. A key is a column name, or
+    ``column:n`` for its first n characters; "|"-separated values in the first key
+    are exploded so any shared value (phone, licence, any name) makes a pair."""
+
+    name: str
+    keys: list[str]
+    max_block_size: int = 500  # larger blocks (a shared switchboard number) are skipped
+
+
+@dataclass
+class Comparison:
+    name: str
+    column: str
+    kind: str
+    thresholds: list[float] = field(default_factory=list)
+    scorer: str = "jaro_winkler"
+    alternates: str | None = None
+    tf_adjust: bool = False  # term-frequency adjustment of the exact level
+    # trained parameters, weakest level first (None until trained)
+    m: list[float] | None = None
+    u: list[float] | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        if self.kind == "exact":
+            return ["else", "exact"]
+        if self.kind == "any_equal":
+            return ["else", "shared"]
+        if self.kind == "npi":
+            return ["different", "equal"]
+        if self.kind == "similarity":
+            return ["else", *[f"{self.scorer}>={t:g}" for t in sorted(self.thresholds)], "exact"]
+        if self.kind == "levenshtein":
+            return ["else", *[f"lev<={t:g}" for t in sorted(self.thresholds, reverse=True)], "exact"]
+        return ["else", *[f"prefix{t:g}" for t in sorted(self.thresholds)], "exact"]
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.labels)
+
+    def validate(self) -> None:
+        if self.kind not in KINDS:
+            raise ConfigurationError(f"comparison {self.name}: unknown kind {self.kind!r}")
+        if self.kind == "similarity" and self.scorer not in SCORERS:
+            raise ConfigurationError(f"comparison {self.name}: unknown scorer {self.scorer!r}")
+        if self.kind in ("similarity", "levenshtein", "prefix") and not self.thresholds:
+            raise ConfigurationError(f"comparison {self.name}: needs thresholds")
+        for probs in (self.m, self.u):
+            if probs is not None and len(probs) != self.n_levels:
+                raise ConfigurationError(f"comparison {self.name}: expected {self.n_levels} probabilities")
+
+
+@dataclass
+class ResolveSettings:
+    comparisons: list[Comparison]
+    blocking_rules: list[BlockingRule]
+    link_type: str = "dedupe_only"
+    merge_threshold: float = 0.95  # match probability at or above which a pair is merged
+    review_threshold: float = 0.5  # pairs in [review, merge) wait for a person
+    em_max_iterations: int = 40
+    em_tolerance: float = 1e-5
+    u_sample_pairs: int = 1_000_000  # random pairs for estimating u
+    em_max_pairs: int = 2_000_000  # candidate pairs sampled per EM session
+    tf_adjust: bool = True  # master switch over every comparison's tf_adjust
+    tf_minimum: float = 1e-6  # floor of a term frequency, so one-off values cannot dominate
+    probability_two_random_records_match: float | None = None  # the trained prior, within blocked pairs
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        if self.link_type not in LINK_TYPES:
+            raise ConfigurationError(f"unknown link_type {self.link_type!r}")
+        if not 0.0 < self.review_threshold <= self.merge_threshold <= 1.0:
+            raise ConfigurationError("thresholds must satisfy 0 < review_threshold <= merge_threshold <= 1")
+        if not self.blocking_rules:
+            raise ConfigurationError("at least one blocking rule is needed")
+        names = [c.name for c in self.comparisons]
+        if len(set(names)) != len(names) or not names:
+            raise ConfigurationError("comparisons need unique names, and at least one")
+        for c in self.comparisons:
+            c.validate()
+
+    @property
+    def trained(self) -> bool:
+        return self.probability_two_random_records_match is not None and all(
+            c.m is not None and c.u is not None for c in self.comparisons
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ResolveSettings:
+        try:
+            known = {f.name for f in fields(cls)}
+            unknown = set(data) - known
+            if unknown:
+                raise ConfigurationError(f"unknown settings: {sorted(unknown)}")
+            values = dict(data)
+            values["comparisons"] = [Comparison(**c) for c in data["comparisons"]]
+            values["blocking_rules"] = [BlockingRule(**b) for b in data["blocking_rules"]]
+            return cls(**values)
+        except (KeyError, TypeError) as exc:
+            raise ConfigurationError(f"malformed resolve settings: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> ResolveSettings:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigurationError(f"resolve settings are not JSON: {exc}") from exc
+        return cls.from_dict(data)

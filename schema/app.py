@@ -1,0 +1,99 @@
+"""The ASGI app: GraphQL at ``/graphql`` (GraphiQL for a browser's GET) and
+``/healthz``. Authentication runs before GraphQL, so a bad token is a plain 401."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from directory import settings
+from directory.errors import ProvnetError
+from directory.store import Store, open_store
+
+from .auth import ANONYMOUS, Authenticator, Principal, Unauthenticated, parse_tokens
+from .context import Context
+from .root import build_schema
+
+log = logging.getLogger(__name__)
+
+
+class _GraphQL(GraphQL):
+    def __init__(self, store: Store, **kwargs: Any):
+        super().__init__(build_schema(), **kwargs)
+        self.store = store
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        principal: Principal = request.scope["state"]["principal"]
+        return Context.build(self.store, principal)
+
+
+def _wants_ide(request: Request) -> bool:
+    """A browser opening GraphiQL: the page itself carries no data."""
+    return (request.method == "GET" and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params)
+
+
+class _Authenticate:
+    """Resolves the caller before GraphQL runs and refuses bad tokens with 401."""
+
+    def __init__(self, app: ASGIApp, authenticator: Authenticator):
+        self.app = app
+        self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # no subscriptions are served
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            principal = self.authenticator.authenticate(request.headers.get("authorization"))
+        except Unauthenticated as exc:
+            if not _wants_ide(request):
+                response = JSONResponse(
+                    {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
+                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+                await response(scope, receive, send)
+                return
+            principal = ANONYMOUS  # the page itself carries no data
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+def create_app(store: Store | None = None) -> Starlette:
+    """The ASGI app on ``store`` (default: the ``store`` setting, opened here and
+    closed on shutdown). Tokens come from the ``auth_tokens`` setting."""
+    authenticator = Authenticator(parse_tokens(settings.get("auth_tokens")))
+    own_store = store is None
+    the_store = open_store() if store is None else store
+    graphql = _Authenticate(_GraphQL(the_store, graphql_ide="graphiql"), authenticator)
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            counts = the_store.counts()
+        except ProvnetError as exc:
+            log.warning("health check failed: %s", exc)
+            return JSONResponse({"status": "unavailable", "backend": the_store.backend}, status_code=503)
+        return JSONResponse({"status": "ok", "backend": the_store.backend, "counts": counts,
+                             "auth": "tokens" if authenticator.enabled else "anonymous"})
+
+    async def home(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        yield
+        if own_store:
+            the_store.close()
+
+    return Starlette(
+        routes=[Route("/", home), Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"])],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,163 @@
+"""Guards against expensive queries: depth, aliases and an estimated cost.
+
+The cost of a query is the number of objects it may make the server build:
+every field that returns an object counts once per time it is resolved, and a
+list multiplies its children by its size, which is the field's ``first`` or
+``limit`` argument or :data:`DEFAULT_LIST_SIZE` when it has none. A size given
+on a connection (``searchProviders(first: 50)``) is the size of its ``edges``.
+Scalars are free. Limits come from the settings max_query_depth, max_aliases
+and max_query_cost.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    is_composite_type,
+)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+
+from directory import settings
+
+DEFAULT_LIST_SIZE = 20
+SIZE_ARGUMENTS = ("first", "limit")
+
+
+def _is_list(field_type: Any) -> bool:
+    while isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    return isinstance(field_type, GraphQLList)
+
+
+def _size(node: FieldNode, variables: Mapping[str, Any]) -> int | None:
+    for argument in node.arguments or ():
+        if argument.name.value not in SIZE_ARGUMENTS:
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return max(0, int(value.value))
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            if isinstance(given, int):
+                return max(0, given)
+    return None
+
+
+class _Estimator:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
+                 variables: Mapping[str, Any]):
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def cost(self, parent: Any, selections: SelectionSetNode | None, multiplier: int,
+             pending: int | None, seen: frozenset[str] = frozenset()) -> int:
+        if selections is None or parent is None:
+            return 0
+        total = 0
+        for sel in selections.selections:
+            if isinstance(sel, FieldNode):
+                total += self._field(parent, sel, multiplier, pending, seen)
+            elif isinstance(sel, InlineFragmentNode):
+                target = self.schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
+                total += self.cost(target, sel.selection_set, multiplier, pending, seen)
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:  # unknown or cyclic: other rules report it
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                total += self.cost(target, fragment.selection_set, multiplier, pending, seen | {name})
+        return total
+
+    def _field(self, parent: Any, node: FieldNode, multiplier: int, pending: int | None,
+               seen: frozenset[str]) -> int:
+        fields = getattr(parent, "fields", None) or {}
+        definition = fields.get(node.name.value)
+        if definition is None:  # __typename, introspection or an unknown field
+            return 0
+        named = get_named_type(definition.type)
+        if not is_composite_type(named):
+            return 0
+        size = _size(node, self.variables)
+        if _is_list(definition.type):
+            count = multiplier * (size if size is not None else pending if pending is not None else DEFAULT_LIST_SIZE)
+            child_pending = None
+        else:
+            count = multiplier
+            child_pending = size
+        return count + self.cost(named, node.selection_set, count, child_pending, seen)
+
+
+def estimate_cost(schema: GraphQLSchema, document: Any, operation: OperationDefinitionNode,
+                  variables: Mapping[str, Any] | None = None) -> int:
+    """Estimated cost of one operation of a parsed document."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    values = dict(variables or {})
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in values and isinstance(definition.default_value, IntValueNode):
+            values[name] = int(definition.default_value.value)
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    return _Estimator(schema, fragments, values).cost(root, operation.selection_set, 1, None)
+
+
+def _cost_rule(max_cost: int, variables: Mapping[str, Any]) -> type[ValidationRule]:
+    class QueryCostRule(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
+            cost = estimate_cost(self.context.schema, self.context.document, node, variables)
+            if cost > max_cost:
+                self.report_error(GraphQLError(
+                    f"query cost {cost} exceeds the maximum of {max_cost}: ask for fewer items "
+                    f"(first/limit) or fewer nested lists",
+                    node,
+                    extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
+                ))
+
+    return QueryCostRule
+
+
+class QueryCostLimiter(SchemaExtension):
+    """Rejects an operation whose estimated cost is above ``max_cost`` before it runs."""
+
+    def __init__(self, max_cost: int) -> None:
+        self.max_cost = max_cost
+
+    def on_operation(self):
+        ctx = self.execution_context
+        ctx.validation_rules = (*ctx.validation_rules, _cost_rule(self.max_cost, ctx.variables or {}))
+        yield
+
+
+def limit_extensions(environ: dict[str, str] | None = None) -> list[Callable[[], SchemaExtension]]:
+    """Factories of the limiting extensions, configured from the settings (one instance per request)."""
+    depth = settings.get_int("max_query_depth", environ)
+    aliases = settings.get_int("max_aliases", environ)
+    cost = settings.get_int("max_query_cost", environ)
+    return [
+        functools.partial(QueryDepthLimiter, max_depth=depth),
+        functools.partial(MaxAliasesLimiter, max_alias_count=aliases),
+        functools.partial(QueryCostLimiter, max_cost=cost),
+    ]

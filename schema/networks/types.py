@@ -1,0 +1,101 @@
+"""GraphQL types of payers, plans, employers and networks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from directory import model
+
+from ..errors import ErrorCode
+from ..evidence import Evidence, FactKind
+
+if TYPE_CHECKING:
+    from ..providers.types import Provider
+
+ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
+
+NetworkKind = strawberry.enum(model.NetworkKind, description="A payer's contracted network or an employer's vetted one.")
+
+
+@strawberry.type(description="A payer's contracted network or an employer's vetted network.")
+class Network:
+    id: strawberry.ID
+    name: str
+    kind: NetworkKind
+    owner_id: str = strawberry.field(description="The owning payer's or employer's id.")
+
+    @classmethod
+    def of(cls, n: model.Network) -> Network:
+        return cls(id=strawberry.ID(n.id), name=n.name, kind=n.kind, owner_id=n.owner_id)
+
+
+@strawberry.type(description="A health plan and the networks it uses.")
+class Plan:
+    id: strawberry.ID
+    name: str
+    product_type: str = strawberry.field(description="e.g. MA-HMO, PPO, Commercial.")
+    payer_id: str
+    network_ids: strawberry.Private[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, p: model.Plan) -> Plan:
+        return cls(id=strawberry.ID(p.id), name=p.name, product_type=p.product_type, payer_id=p.payer_id,
+                   network_ids=p.network_ids)
+
+    @strawberry.field
+    async def networks(self, info: strawberry.Info) -> list[Network]:
+        found = await info.context.loaders.networks.load_many(list(self.network_ids))
+        return [Network.of(n) for n in info.context.readable([n for n in found if n is not None])]
+
+
+@strawberry.type
+class Payer:
+    id: strawberry.ID
+    name: str
+
+    @strawberry.field
+    def plans(self, info: strawberry.Info) -> list[Plan]:
+        return [Plan.of(p) for p in info.context.loaders.all_plans() if p.payer_id == self.id]
+
+
+@strawberry.type
+class Employer:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.type(description="A provider's membership of a network, with who added it and when.")
+class NetworkMember:
+    npi: str
+    added_on: date | None
+    evidence: Evidence
+
+    @classmethod
+    def of(cls, m: model.NetworkMember, today: date) -> NetworkMember:
+        return cls(npi=m.npi, added_on=m.added_on,
+                   evidence=Evidence.of(m.evidence, FactKind.NETWORK_MEMBERSHIP,
+                                        f"member {m.npi} of network {m.network_id}", today))
+
+    @strawberry.field
+    async def provider(self, info: strawberry.Info) -> ProviderRef | None:
+        from ..providers.types import load_provider
+
+        return await load_provider(info, self.npi)
+
+
+@strawberry.type(description="Why a network change was refused. `npi` names the row at fault, if one was.")
+class NetworkError:
+    code: ErrorCode
+    message: str
+    npi: str | None = None
+
+
+@strawberry.type(description="Result of adding or removing network members. The change is all or nothing: "
+                             "when `errors` is not empty nothing was changed.")
+class NetworkMembersPayload:
+    network: Network | None
+    changed: int = strawberry.field(description="Memberships added (new ones only) or removed.")
+    errors: list[NetworkError]

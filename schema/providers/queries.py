@@ -1,0 +1,68 @@
+"""Provider queries: search, detail, and the vocabularies a client needs to build a search."""
+
+from __future__ import annotations
+
+import strawberry
+
+from directory.errors import InputError, NotFound
+from directory.npi import is_valid_npi
+from directory.store.base import decode_cursor, encode_cursor
+
+from ..auth import require_read_network
+from .enums import TREATMENT_LABELS, Treatment
+from .facts import Taxonomy
+from .inputs import ProviderSearchInput, to_criteria
+from .types import PageInfo, Provider, ProviderConnection, ProviderEdge, load_provider
+
+
+@strawberry.type(description="A treatment of the controlled vocabulary, with a label for pickers.")
+class TreatmentInfo:
+    treatment: Treatment
+    label: str
+
+
+@strawberry.type
+class ProviderQueries:
+    @strawberry.field(description="Find providers; results ranked by name match, then distance, then name.")
+    async def search_providers(self, info: strawberry.Info, filter: ProviderSearchInput, first: int = 20,
+                               after: str | None = None) -> ProviderConnection:
+        criteria = to_criteria(filter, first, after)
+        if criteria.network_id is not None:  # employer networks are private to their owner
+            network = await info.context.loaders.networks.load(criteria.network_id)
+            if network is None:
+                raise NotFound(f"no network {criteria.network_id!r}")
+            require_read_network(info.context.principal, network)
+        start = decode_cursor(criteria.after, criteria) if criteria.after else 0
+        page = info.context.store.search(criteria)
+        edges = [
+            ProviderEdge(cursor=encode_cursor(start + i + 1, criteria), distance_miles=hit.distance_miles,
+                         name_score=hit.name_score, npi=hit.npi)
+            for i, hit in enumerate(page.hits)
+        ]
+        return ProviderConnection(edges=edges, total_count=page.total,
+                                  page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+
+    @strawberry.field(description="One provider by NPI; null when the directory does not hold it.")
+    async def provider(self, info: strawberry.Info, npi: str) -> Provider | None:
+        npi = npi.strip()
+        if not is_valid_npi(npi):
+            raise InputError(f"{npi!r} is not a valid NPI (10 digits with a valid check digit)")
+        return await load_provider(info, npi)
+
+    @strawberry.field(description="NUCC taxonomy codes whose code or name contains `search`.")
+    def taxonomies(self, info: strawberry.Info, search: str | None = None, first: int = 50) -> list[Taxonomy]:
+        if first < 1:
+            raise InputError("first must be positive")
+        needle = (search or "").strip().upper()
+        found = []
+        for t in sorted(info.context.store.taxonomies().values(), key=lambda t: t.code):
+            if needle in t.code.upper() or needle in t.display_name.upper():
+                found.append(Taxonomy(code=t.code, display_name=t.display_name, grouping=t.grouping,
+                                      classification=t.classification, specialization=t.specialization))
+                if len(found) >= first:
+                    break
+        return found
+
+    @strawberry.field(description="The treatments providers can be searched by.")
+    def treatments(self) -> list[TreatmentInfo]:
+        return [TreatmentInfo(treatment=t, label=TREATMENT_LABELS.get(t, t.value)) for t in Treatment]

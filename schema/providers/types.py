@@ -1,0 +1,227 @@
+"""The Provider type and the search connection. Every collection on a provider
+is read through the request's DataLoaders (see schema/context.py), so asking
+for it on a page of providers costs one store round trip, not one per provider."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from directory import model
+from directory.errors import NotFound
+from scoring import trd_expertise, vet
+
+from ..evidence import Evidence, FactKind
+from .enums import EntityType
+from .facts import (
+    AccessFacts,
+    Credential,
+    Exclusion,
+    OtherName,
+    ProviderLocation,
+    ProviderTaxonomy,
+    TreatmentOffering,
+    TrdExpertise,
+    VettingResult,
+)
+
+if TYPE_CHECKING:
+    from ..networks.types import Network
+
+NetworkRef = Annotated["Network", strawberry.lazy("schema.networks.types")]
+
+
+async def load_provider(info: strawberry.Info, npi: str) -> Provider | None:
+    record = await info.context.loaders.providers.load(npi)
+    return None if record is None else Provider.of(record)
+
+
+@strawberry.type(description="A provider: an individual clinician (NPI type 1) or an organization (NPI type 2).")
+class Provider:
+    npi: str
+    entity_type: EntityType
+    name: str = strawberry.field(description="Display name: the organization's legal name, or the person's name and credential.")
+    first_name: str | None
+    middle_name: str | None
+    last_name: str | None
+    prefix: str | None
+    suffix: str | None
+    credential_text: str | None = strawberry.field(description="Credential as NPPES gives it, normalized (MD, PMHNP-BC ...).")
+    sex: str | None
+    sole_proprietor: bool | None
+    organization_name: str | None
+    is_subpart: bool | None
+    parent_organization_name: str | None
+    enumeration_date: date | None
+    last_update: date | None
+    is_active: bool
+    deactivation_date: date | None
+    deactivation_reason: str | None
+    reactivation_date: date | None
+    replacement_npi: str | None
+    record: strawberry.Private[model.ProviderRecord]
+
+    @classmethod
+    def of(cls, r: model.ProviderRecord) -> Provider:
+        return cls(
+            npi=r.npi, entity_type=r.entity_type, name=r.display_name, first_name=r.first_name,
+            middle_name=r.middle_name, last_name=r.last_name, prefix=r.prefix, suffix=r.suffix,
+            credential_text=r.credential_text, sex=r.sex, sole_proprietor=r.sole_proprietor,
+            organization_name=r.organization_name, is_subpart=r.is_subpart,
+            parent_organization_name=r.parent_organization_name, enumeration_date=r.enumeration_date,
+            last_update=r.last_update, is_active=r.is_active, deactivation_date=r.deactivation_date,
+            deactivation_reason=r.deactivation_reason, reactivation_date=r.reactivation_date,
+            replacement_npi=r.replacement_npi, record=r,
+        )
+
+    @strawberry.field
+    async def locations(self, info: strawberry.Info) -> list[ProviderLocation]:
+        found = await info.context.loaders.locations.load(self.npi)
+        return [ProviderLocation.of(x, info.context.today) for x in found]
+
+    @strawberry.field
+    async def taxonomies(self, info: strawberry.Info) -> list[ProviderTaxonomy]:
+        found = await info.context.loaders.taxonomies.load(self.npi)
+        return [ProviderTaxonomy.of(x, info.context.today) for x in found]
+
+    @strawberry.field
+    async def credentials(self, info: strawberry.Info) -> list[Credential]:
+        found = await info.context.loaders.credentials.load(self.npi)
+        return [Credential.of(x, info.context.today) for x in found]
+
+    @strawberry.field
+    async def treatments(self, info: strawberry.Info) -> list[TreatmentOffering]:
+        found = await info.context.loaders.treatments.load(self.npi)
+        return [TreatmentOffering.of(x, info.context.today) for x in found]
+
+    @strawberry.field(description="Accepting new patients, telehealth, languages, wait; null when nothing is known.")
+    async def access(self, info: strawberry.Info) -> AccessFacts | None:
+        found = await info.context.loaders.access.load(self.npi)
+        return None if found is None else AccessFacts.of(found, info.context.today)
+
+    @strawberry.field(description="Networks the provider is in that the caller may see.")
+    async def networks(self, info: strawberry.Info) -> list[NetworkRef]:
+        from ..networks.types import Network
+
+        found = await info.context.loaders.networks_of.load(self.npi)
+        return [Network.of(n) for n in info.context.readable(found)]
+
+    @strawberry.field(description="An individual's organizations, or an organization's members.")
+    async def affiliations(self, info: strawberry.Info) -> list[Affiliation]:
+        found = await info.context.loaders.affiliations.load(self.npi)
+        return [Affiliation.of(a, info.context.today) for a in found]
+
+    @strawberry.field(description="Subpart organizations of this organization (linked by parent legal name).")
+    async def subparts(self, info: strawberry.Info) -> list[Provider]:
+        npis = await info.context.loaders.subparts.load(self.npi)
+        records = await info.context.loaders.providers.load_many(npis)
+        return [Provider.of(r) for r in records if r is not None]
+
+    @strawberry.field(description="The parent organization of a subpart, when it is in the directory. "
+                                  "Costs one name search per distinct parent: use on detail views.")
+    async def parent(self, info: strawberry.Info) -> Provider | None:
+        if not self.parent_organization_name:
+            return None
+        npi = await info.context.loaders.parent_by_name.load(self.parent_organization_name)
+        return None if npi is None or npi == self.npi else await load_provider(info, npi)
+
+    @strawberry.field
+    async def other_names(self, info: strawberry.Info) -> list[OtherName]:
+        found = await info.context.loaders.other_names.load(self.npi)
+        return [OtherName.of(x, info.context.today) for x in found]
+
+    @strawberry.field(description="Exclusions on record, in force or reinstated.")
+    async def exclusions(self, info: strawberry.Info) -> list[Exclusion]:
+        found = await info.context.loaders.exclusions.load(self.npi)
+        return [Exclusion.of(x, info.context.today) for x in found]
+
+    @strawberry.field(description="The provenance of every fact about this provider.")
+    async def evidence(self, info: strawberry.Info) -> list[Evidence]:
+        today = info.context.today
+        L = info.context.loaders
+        locs, taxes, names, creds, offers, access, affs, excl = await asyncio.gather(
+            L.locations.load(self.npi), L.taxonomies.load(self.npi), L.other_names.load(self.npi),
+            L.credentials.load(self.npi), L.treatments.load(self.npi), L.access.load(self.npi),
+            L.affiliations.load(self.npi), L.exclusions.load(self.npi),
+        )
+        out = [Evidence.of(self.record.evidence, FactKind.RECORD, f"provider record {self.npi}", today)]
+        out += [ProviderLocation.of(x, today).evidence for x in locs]
+        out += [ProviderTaxonomy.of(x, today).evidence for x in taxes]
+        out += [OtherName.of(x, today).evidence for x in names]
+        out += [Credential.of(x, today).evidence for x in creds]
+        out += [TreatmentOffering.of(x, today).evidence for x in offers]
+        if access is not None:
+            out.append(AccessFacts.of(access, today).evidence)
+        out += [Affiliation.of(x, today).evidence for x in affs]
+        out += [Exclusion.of(x, today).evidence for x in excl]
+        return out
+
+    @strawberry.field(description="The vetting checklist, computed from the facts on record today.")
+    async def vetting(self, info: strawberry.Info) -> VettingResult:
+        L = info.context.loaders
+        locs, taxes, creds, excl, offers = await asyncio.gather(
+            L.locations.load(self.npi), L.taxonomies.load(self.npi), L.credentials.load(self.npi),
+            L.exclusions.load(self.npi), L.treatments.load(self.npi),
+        )
+        return VettingResult.of(vet(self.record, locations=locs, taxonomies=taxes, credentials=creds,
+                                    exclusions=excl, treatments=offers, today=info.context.today))
+
+    @strawberry.field(description="TRD expertise score (0..100) with its reasons.")
+    async def trd_expertise(self, info: strawberry.Info) -> TrdExpertise:
+        L = info.context.loaders
+        offers, taxes, creds = await asyncio.gather(
+            L.treatments.load(self.npi), L.taxonomies.load(self.npi), L.credentials.load(self.npi))
+        return TrdExpertise.of(trd_expertise(offers, taxes, creds, info.context.today))
+
+
+@strawberry.type(description="An individual practising at or with an organization.")
+class Affiliation:
+    individual_npi: str
+    organization_npi: str
+    role: str
+    evidence: Evidence
+
+    @classmethod
+    def of(cls, a: model.Affiliation, today: date) -> Affiliation:
+        return cls(individual_npi=a.individual_npi, organization_npi=a.organization_npi, role=a.role,
+                   evidence=Evidence.of(a.evidence, FactKind.AFFILIATION,
+                                        f"affiliation {a.individual_npi} with {a.organization_npi}", today))
+
+    @strawberry.field
+    async def individual(self, info: strawberry.Info) -> Provider | None:
+        return await load_provider(info, self.individual_npi)
+
+    @strawberry.field
+    async def organization(self, info: strawberry.Info) -> Provider | None:
+        return await load_provider(info, self.organization_npi)
+
+
+@strawberry.type(description="One search result.")
+class ProviderEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this result.")
+    distance_miles: float | None = strawberry.field(description="Great-circle miles to the nearest matching location.")
+    name_score: float | None = strawberry.field(description="0..100 name match score, when a name was searched.")
+    npi: strawberry.Private[str]
+
+    @strawberry.field
+    async def node(self, info: strawberry.Info) -> Provider:
+        provider = await load_provider(info, self.npi)
+        if provider is None:  # removed between the search and this read
+            raise NotFound(f"provider {self.npi} is no longer in the directory")
+        return provider
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="A page of search results.")
+class ProviderConnection:
+    edges: list[ProviderEdge]
+    page_info: PageInfo
+    total_count: int

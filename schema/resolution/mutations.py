@@ -1,0 +1,36 @@
+"""A person's decision on a pair from the review queue (admins only)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+import strawberry
+
+from directory.errors import InputError, NotFound
+
+from ..auth import Role
+from ..errors import ErrorCode
+from .types import DECISION_STATUS, DecideMatchPayload, Match, MatchDecision, MatchError
+
+log = logging.getLogger(__name__)
+
+
+@strawberry.type
+class ResolutionMutations:
+    @strawberry.mutation(description="Merge, reject or undo a pair. The decision is kept with who made it.")
+    def decide_match(self, info: strawberry.Info, match_id: strawberry.ID,
+                     decision: MatchDecision) -> DecideMatchPayload:
+        principal = info.context.principal
+        if principal.role is not Role.ADMIN:
+            return DecideMatchPayload(match=None, errors=[
+                MatchError(code=ErrorCode.FORBIDDEN, message="only an admin may decide matches")])
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            decided = info.context.store.decide_match(match_id, DECISION_STATUS[decision], principal.label, now)
+        except NotFound as exc:
+            return DecideMatchPayload(match=None, errors=[MatchError(code=ErrorCode.NOT_FOUND, message=str(exc))])
+        except InputError as exc:
+            return DecideMatchPayload(match=None, errors=[MatchError(code=ErrorCode.INVALID_INPUT, message=str(exc))])
+        log.info("%s decided %s on match %s", principal.label, decision.value, match_id)
+        return DecideMatchPayload(match=Match.of(decided), errors=[])

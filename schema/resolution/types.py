@@ -1,0 +1,66 @@
+"""GraphQL types of entity-resolution decisions."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+from directory import model
+
+from ..errors import ErrorCode
+
+MatchStatus = strawberry.enum(model.MatchStatus, description="State of a pairwise entity-resolution decision.")
+
+
+@strawberry.enum(description="A person's decision on a pair.")
+class MatchDecision(enum.Enum):
+    MERGE = "merge"
+    REJECT = "reject"
+    UNDO = "undo"
+
+
+DECISION_STATUS = {
+    MatchDecision.MERGE: model.MatchStatus.MERGED,
+    MatchDecision.REJECT: model.MatchStatus.REJECTED,
+    MatchDecision.UNDO: model.MatchStatus.UNDONE,
+}
+
+
+@strawberry.type(description="How one comparison of the pair came out, with its weight.")
+class Comparison:
+    comparison: str
+    level: str
+
+
+@strawberry.type(description="A pairwise entity-resolution decision and the evidence behind it.")
+class Match:
+    match_id: strawberry.ID
+    left: str = strawberry.field(description="Record reference `source:id`.")
+    right: str
+    probability: float
+    match_weight: float = strawberry.field(description="log2 Bayes factor summed over the comparisons.")
+    agreement: list[Comparison]
+    status: MatchStatus
+    decided_by: str
+    decided_at: str
+    npi: str | None
+
+    @classmethod
+    def of(cls, m: model.MatchRecord) -> Match:
+        return cls(match_id=strawberry.ID(m.match_id), left=m.left, right=m.right, probability=m.probability,
+                   match_weight=m.match_weight,
+                   agreement=[Comparison(comparison=k, level=v) for k, v in sorted(m.agreement.items())],
+                   status=m.status, decided_by=m.decided_by, decided_at=m.decided_at, npi=m.npi)
+
+
+@strawberry.type
+class MatchError:
+    code: ErrorCode
+    message: str
+
+
+@strawberry.type
+class DecideMatchPayload:
+    match: Match | None
+    errors: list[MatchError]

@@ -1,0 +1,105 @@
+"""searchProviders over HTTP against a real store: filters, ranking, cursors, input errors."""
+
+from __future__ import annotations
+
+from directory.geo import haversine_miles, zip_centroid
+from directory.model import GeoPoint
+
+SEARCH = """
+query Search($filter: ProviderSearchInput!, $first: Int!, $after: String) {
+  searchProviders(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor distanceMiles nameScore node { npi name isActive locations { latitude longitude } } }
+  }
+}
+"""
+NEAR_PLAN = {"treatments": ["ESKETAMINE_REMS"], "near": {"zip": "10029"}, "radiusMiles": 10,
+             "planId": "northwind-ma-hmo"}
+
+
+def search(api, filter, first=20, after=None):
+    return api.data(SEARCH, {"filter": filter, "first": first, "after": after})["searchProviders"]
+
+
+def test_treatment_radius_and_plan_find_exactly_the_in_plan_providers_nearby(api, directory_store):
+    _, d = directory_store
+    page = search(api, NEAR_PLAN, first=50)
+    found = [e["node"]["npi"] for e in page["edges"]]
+    assert sorted(found) == sorted(d.in_plan_near)  # not the out-of-network, far or deactivated ones
+    assert page["totalCount"] == len(d.in_plan_near)
+    assert page["pageInfo"]["hasNextPage"] is False
+    distances = [e["distanceMiles"] for e in page["edges"]]
+    assert distances == sorted(distances)
+    center = zip_centroid("10029")[0]
+    for edge in page["edges"]:
+        loc = edge["node"]["locations"][0]
+        true_distance = haversine_miles(center, GeoPoint(loc["latitude"], loc["longitude"]))
+        assert abs(edge["distanceMiles"] - true_distance) < 0.01
+        assert edge["node"]["isActive"] is True
+
+
+def test_without_the_plan_the_out_of_network_providers_appear(api, directory_store):
+    _, d = directory_store
+    filter = {k: v for k, v in NEAR_PLAN.items() if k != "planId"}
+    found = {e["node"]["npi"] for e in search(api, filter, first=50)["edges"]}
+    assert found == set(d.in_plan_near + d.out_of_network)
+    found = {e["node"]["npi"] for e in search(api, {**filter, "includeDeactivated": True}, first=50)["edges"]}
+    assert d.deactivated in found
+
+
+def test_cursor_pagination_walks_every_result_once_in_order(api):
+    whole = [e["node"]["npi"] for e in search(api, NEAR_PLAN, first=50)["edges"]]
+    walked, after, pages = [], None, 0
+    while True:
+        page = search(api, NEAR_PLAN, first=5, after=after)
+        walked += [e["node"]["npi"] for e in page["edges"]]
+        pages += 1
+        assert page["edges"][-1]["cursor"] == page["pageInfo"]["endCursor"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert walked == whole
+    assert pages == -(-len(whole) // 5)
+    # any edge's cursor resumes right after that edge
+    third = search(api, NEAR_PLAN, first=5)["edges"][2]["cursor"]
+    assert [e["node"]["npi"] for e in search(api, NEAR_PLAN, first=2, after=third)["edges"]] == whole[3:5]
+
+
+def test_a_cursor_from_another_search_is_refused(api):
+    cursor = search(api, NEAR_PLAN, first=2)["pageInfo"]["endCursor"]
+    body = api.gql(SEARCH, {"filter": {**NEAR_PLAN, "radiusMiles": 5}, "first": 2, "after": cursor})
+    assert body["errors"][0]["message"] == "cursor does not belong to this search"
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+
+
+def test_name_search_tolerates_typos(api, directory_store):
+    _, d = directory_store
+    page = search(api, {"name": "Cara Moraeu"}, first=3)  # transposed letters
+    assert page["edges"][0]["node"]["npi"] == d.in_plan_near[2]
+    assert page["edges"][0]["nameScore"] >= 70
+
+
+def test_bad_search_input_gets_a_clear_error(api):
+    cases = [
+        ({"near": {"zip": "99999"}, "radiusMiles": 5}, "unknown ZIP code '99999'"),
+        ({"near": {"zip": "10029"}}, "a search near a point needs radiusMiles"),
+        ({"near": {"latitude": 40.7}, "radiusMiles": 5}, "near needs both latitude and longitude"),
+        ({"state": "New York"}, "state must be a two-letter code, got 'New York'"),
+    ]
+    for filter, message in cases:
+        body = api.gql(SEARCH, {"filter": filter, "first": 5})
+        assert body["data"] is None
+        assert body["errors"][0]["message"] == message
+        assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    body = api.gql(SEARCH, {"filter": {"state": "NY"}, "first": 0})
+    assert body["errors"][0]["message"] == "first must be between 1 and 100"
+
+
+def test_an_employer_network_filter_is_private_to_its_owner(api, directory_store):
+    _, d = directory_store
+    filter = {"networkId": "globex-vetted"}
+    body = api.gql(SEARCH, {"filter": filter, "first": 5})  # as a navigator
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    page = api.data(SEARCH, {"filter": filter, "first": 5}, token="globex-tok")["searchProviders"]
+    assert [e["node"]["npi"] for e in page["edges"]] == [d.in_plan_near[5]]
