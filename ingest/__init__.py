@@ -1,6 +1,6 @@
 """Ingest: NPPES bulk files and the NPI Registry API into the store."""
 
-from .pipeline import ingest_nppes
+from .pipeline import ingest_nppes, load_taxonomies
 from .nppes import read_main_file
 from .quarantine import BadRowPolicy, FilterReason, ReasonCode
 from .report import IngestReport
@@ -13,5 +13,6 @@ __all__ = [
     "ReasonCode",
     "Scope",
     "ingest_nppes",
+    "load_taxonomies",
     "read_main_file",
 ]

@@ -1,9 +1,9 @@
 """The last stage of a load: counts every outcome and writes in fixed-size batches.
 
 A provider batch and the run checkpoint (line reached, counts) commit in one
-transaction. Quarantined rows and deactivations are written just before the
-batch they precede; both are idempotent, so replaying them after a crash
-changes nothing. The counts of a checkpoint count the batch it commits as
+transaction. Quarantined rows and deactivations are written before the
+checkpoint that covers them (and whenever batch_size of them are pending); both
+are idempotent, so replaying them after a crash changes nothing. The counts of a checkpoint count the batch it commits as
 ``carried_over``: its inserted/updated split is only known after the commit,
 and the next checkpoint replaces it with the real split.
 """
@@ -80,10 +80,14 @@ class BatchWriter:
             elif kind == DEACTIVATE:
                 npi, when = payload
                 self._deactivations.append((row, npi, when))
+                if len(self._deactivations) >= self.batch_size:
+                    self._apply_deactivations()
             elif kind == REJECT:
                 self._reject(row, payload)
             else:  # a stage forgot to resolve a row: a bug, not bad input
                 raise AssertionError(f"unresolved outcome {kind!r} at line {row.line}")
+            if len(self._quarantine) >= self.batch_size:
+                self._write_quarantine()
             report.read += rows
             self._last_line = row.end_line
             self._since_checkpoint += rows

@@ -24,7 +24,9 @@ already in the store (load NPPES first), treatments must be
 :class:`~directory.model.Treatment` values, a ``location_key`` must be one of
 the provider's stored locations, and ids must resolve. Any problem raises one
 :class:`~directory.errors.InputError` listing each problem (also on its
-``problems`` attribute) and nothing is written. Loading is idempotent.
+``problems`` attribute) and nothing is written. Loading is idempotent: a
+store failure part-way leaves the earlier sections written, and loading the
+same catalog again completes it.
 """
 
 from __future__ import annotations
@@ -87,14 +89,13 @@ def load_catalog(store: Store, path: str | Path, *, batch_size: int | None = Non
     data = _read_json(path)
     parser = CatalogParser(today or date.today())
     parsed = parser.parse(data)
-    problems = list(parser.problems)
-    if not problems:  # references need a well-formed catalog to be checked
-        problems += _check_references(store, parsed)
+    # references are checked on the records that parsed, so one run lists every problem
+    problems = parser.problems + _check_references(store, parsed)
     _raise_if(problems, f"catalog {path}")
     size = batch_size or settings.get_int("batch_size")
     report = CatalogReport(str(path))
     _write(store, parsed, size, report.sections)
-    log.info("%s", report.summary())
+    log.info("catalog %s loaded: %d records", path, report.read)
     return report
 
 
@@ -108,7 +109,8 @@ def _read_json(path: Path) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceFormatError(f"catalog {path} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise SourceFormatError(f"catalog {path} is not JSON: {exc.msg} at {where}") from exc
 
 
 def _raise_if(problems: Sequence[str], what: str) -> None:

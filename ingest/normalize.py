@@ -217,10 +217,13 @@ def taxonomies(fields: list[str], c: Columns, evidence: Evidence) -> tuple[list[
     slots: list[tuple[str, str | None, str | None, bool]] = []
     warnings: list[Problem] = []
     for number, slot in enumerate(c.taxonomy_slots, start=1):
-        code = fields[slot.code].strip().upper()
-        if not code:
+        code = fields[slot.code]
+        if not code:  # most of the 15 slots are empty
             continue
+        code = code.strip().upper()
         if code not in known:
+            if not code:
+                continue
             warnings.append(Problem(ReasonCode.INVALID_TAXONOMY, f"taxonomy slot {number}: {code!r} is not a NUCC code"))
             continue
         state = fields[slot.license_state].strip().upper() or None

@@ -32,7 +32,7 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -92,6 +92,8 @@ def _text(name: str, value: object) -> str:
     if name in ("limit", "skip"):
         return _int_in(name, value, *((1, MAX_LIMIT) if name == "limit" else (0, MAX_SKIP)))
     text = " ".join(str(value).split())
+    if not text:
+        return ""
     if name in _CHOICES:
         text = text.upper()
         if text not in _CHOICES[name]:
@@ -99,6 +101,8 @@ def _text(name: str, value: object) -> str:
     elif name == "number":
         if len(text) != 10 or not text.isdigit():
             raise InputError(f"number must be a 10-digit NPI, got {value!r}")
+    elif name == "postal_code":
+        text = text.replace("-", "").replace(" ", "")  # "30329-1234" -> "303291234", as the API stores it
     elif name in ("state", "country_code"):
         text = text.upper()
         if len(text) != 2 or not text.isalpha():
@@ -324,9 +328,8 @@ class RegistrySearch:
             raise InputError("search pages by itself: pass no limit or skip (use get_page for one page)")
         self.client = client
         self.criteria = validate_params(criteria)
-        self.taxonomy_terms = tuple(taxonomy_shards) if taxonomy_shards is not None else nucc_search_terms()
-        for term in self.taxonomy_terms:
-            _text("taxonomy_description", term)
+        terms = nucc_search_terms() if taxonomy_shards is None else taxonomy_shards
+        self.taxonomy_terms = tuple(dict.fromkeys(t for t in (_text("taxonomy_description", x) for x in terms) if t))
         self.saturated: list[dict[str, str]] = []
         self.queries = 0  # queries (shards) run, including the original
 
@@ -348,7 +351,7 @@ class RegistrySearch:
                             query, MAX_LIMIT + MAX_SKIP)
                 self.saturated.append(query)
 
-    def _pages(self, query: dict[str, str], seen: set[str]) -> Iterator[dict]:
+    def _pages(self, query: dict[str, str], seen: set[str]) -> Generator[dict, None, bool]:
         """Yield unseen results of one query; returns True if it saturated."""
         for skip in range(0, MAX_SKIP + 1, MAX_LIMIT):
             page = self.client.get_page(**query, limit=MAX_LIMIT, skip=skip)

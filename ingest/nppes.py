@@ -23,7 +23,7 @@ from pathlib import Path
 
 from directory.errors import SourceFormatError
 
-from .quarantine import Problem, ReasonCode
+from .quarantine import MAX_FIELD_LENGTH, Problem, ReasonCode
 
 V2_HEADER_FILE = "npidata_pfile_v2_fileheader.csv"
 TAXONOMY_SLOTS = 15
@@ -31,8 +31,6 @@ _SEX_V2 = "Provider Sex Code"
 _SEX_V1 = "Provider Gender Code"
 _CERTIFICATION = "Certification Date"
 _FILE_DATE = re.compile(r"(\d{8})-(\d{8})")
-#: Lines longer than this are the only ones whose fields need a length check.
-_MAX_FIELD = 1000
 
 # csv's own limit would raise on one long field and is far above anything NPPES holds.
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 20))
@@ -107,8 +105,9 @@ class Columns:
     def taxonomy_codes(self) -> tuple[int, ...]:
         return tuple(s.code for s in self.taxonomy_slots)
 
-    @property
-    def date_columns(self) -> tuple[tuple[str, int], ...]:
+    date_columns: tuple[tuple[str, int], ...] = ()  # (name, index) of every date column
+
+    def __post_init__(self) -> None:
         found = (
             ("enumeration_date", self.enumeration_date),
             ("last_update", self.last_update),
@@ -116,7 +115,7 @@ class Columns:
             ("reactivation_date", self.reactivation_date),
             ("certification_date", self.certification_date),
         )
-        return tuple((name, i) for name, i in found if i is not None)
+        object.__setattr__(self, "date_columns", tuple((name, i) for name, i in found if i is not None))
 
 
 _SIMPLE = {
@@ -320,8 +319,8 @@ class MainFile:
                         )
                     else:
                         problem = Problem(ReasonCode.COLUMN_COUNT, f"{len(fields)} columns, expected {expected}")
-                elif len(raw) > _MAX_FIELD + 3 * expected:
-                    problem = _oversized(fields, self.columns)
+                elif len(raw) > MAX_FIELD_LENGTH + 3 * expected:  # only then can one field be too long
+                    problem = _oversized(fields)
             self._bad_utf8 = None
             end = self._line_no
             if not fields and problem is None:  # a blank line is no record
@@ -331,10 +330,11 @@ class MainFile:
             start = end + 1
 
 
-def _oversized(fields: list[str], columns: Columns) -> Problem | None:
+def _oversized(fields: list[str]) -> Problem | None:
     for i, value in enumerate(fields):
-        if len(value) > _MAX_FIELD:
-            return Problem(ReasonCode.OVERSIZED_FIELD, f"column {i + 1} holds {len(value)} characters (limit {_MAX_FIELD})")
+        if len(value) > MAX_FIELD_LENGTH:
+            return Problem(ReasonCode.OVERSIZED_FIELD,
+                           f"column {i + 1} holds {len(value)} characters (limit {MAX_FIELD_LENGTH})")
     return None
 
 

@@ -6,8 +6,9 @@ mtime, SHA-256 of its first and last MiB). If an earlier run of the same file
 did not complete, the store hands it back and the load resumes after its last
 checkpoint: earlier rows are read again only to rebuild the duplicate-NPI
 state and are not written or counted twice, so a crash and a re-run end in the
-same store as one clean run. A completed file loaded again gets a new run
-(``<id>-2``, ...) whose report shows every loaded row unchanged.
+same store as one clean run. A completed file loaded again reopens its run
+from the start; its report shows every loaded row unchanged and the store's
+counts stay the same.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from pathlib import Path
 from directory import settings
 from directory.model import Evidence, IngestRun
 from directory.reference import nucc_taxonomies
-from directory.store.base import Store
+from directory.store.base import RunCheckpoint, Store
 
+from . import parallel as parallel_stages
 from .batches import BatchWriter, ProgressCallback
 from .nppes import MainFile
 from .normalize import ZipGeocoder
@@ -52,10 +54,23 @@ def fingerprint(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def _new_run_id(store: Store, file_key: str) -> str:
-    base = f"{SOURCE}-{file_key[:16]}"
-    earlier = sum(1 for r in store.runs(SOURCE) if r.file_sha256 == file_key)
-    return base if earlier == 0 else f"{base}-{earlier + 1}"
+def _open_run(store: Store, fresh: IngestRun) -> IngestRun:
+    """Start the run of a file, or reopen the earlier one of the same file.
+
+    An unfinished run is handed back by the store with its checkpoint. A
+    completed run of the same file is reopened from the start under the same
+    id: its quarantine rows are rewritten in place, so loading a file twice
+    leaves the store (run books included) exactly as loading it once."""
+    previous = next((r for r in store.runs(SOURCE) if r.run_id == fresh.run_id), None)
+    if previous is not None and previous.status == "completed":
+        store.upsert_providers([], checkpoint=RunCheckpoint(fresh.run_id, 0, {}))
+        store.finish_run(fresh.run_id, "running", {})
+    return store.start_run(fresh)
+
+
+def load_taxonomies(store: Store) -> int:
+    """Write the bundled NUCC code set to the store; returns how many codes."""
+    return store.upsert_taxonomies(nucc_taxonomies())
 
 
 def ingest_nppes(
@@ -69,23 +84,26 @@ def ingest_nppes(
     progress_every: int = 100_000,
     checkpoint_every: int = 100_000,
     today: date | None = None,
+    parallel: bool | None = None,
 ) -> IngestReport:
     """Load an NPPES main file; returns the run's report (already checked).
 
     File-level problems raise SourceFormatError before anything is written.
     ``progress`` is called every ``progress_every`` rows with a snapshot of the
-    report. ``today`` bounds dates (a date after it is impossible)."""
+    report. ``today`` bounds dates (a date after it is impossible).
+    ``parallel`` reads and normalizes in a forked child while this process
+    writes (default: for files of 64 MiB and more, with two cores or more)."""
     scope = Scope.parse(scope)
-    policy = BadRowPolicy(policy)
+    policy = BadRowPolicy.parse(policy)
     batch_size = batch_size or settings.get_int("batch_size")
     today = today or date.today()
     started = time.perf_counter()
     with MainFile(path) as main:  # header checked here, before any write
         evidence = Evidence(source=SOURCE, retrieved=main.date, method=METHOD, confidence=1.0, reference=main.path.name)
         file_key = fingerprint(main.path)
-        store.upsert_taxonomies(nucc_taxonomies())
+        load_taxonomies(store)
         fresh = IngestRun(
-            run_id=_new_run_id(store, file_key),
+            run_id=f"{SOURCE}-{file_key[:16]}",
             source=SOURCE,
             file_name=main.path.name,
             file_sha256=file_key,
@@ -94,7 +112,7 @@ def ingest_nppes(
             status="running",
             counts={},
         )
-        run = store.start_run(fresh)
+        run = _open_run(store, fresh)
         report = IngestReport(
             run_id=run.run_id,
             source=SOURCE,
@@ -104,7 +122,7 @@ def ingest_nppes(
             policy=policy.value,
         )
         resume_line = 0
-        if run.run_id != fresh.run_id and run.resume_line > 0:
+        if run.resume_line > 0:
             resume_line = run.resume_line
             report.restore(run.counts)
             report.resumed_from_line = resume_line
@@ -114,9 +132,13 @@ def ingest_nppes(
             policy=policy, batch_size=batch_size, resume_line=resume_line,
             checkpoint_every=checkpoint_every, progress=progress, progress_every=progress_every,
         )
-        rows = main.rows()
-        screened = screen(rows, main.columns, scope.matcher(main.columns), resume_line=resume_line)
-        outcomes = validate(screened, main.columns, evidence, today, resume_line=resume_line, geocode=ZipGeocoder())
+        if parallel is None:
+            parallel = parallel_stages.worth_it(main.path)
+        if parallel and parallel_stages.available():
+            outcomes = parallel_stages.outcomes_from_child(main.path, scope, evidence, today, resume_line=resume_line)
+        else:
+            screened = screen(main.rows(), main.columns, scope.matcher(main.columns), resume_line=resume_line)
+            outcomes = validate(screened, main.columns, evidence, today, resume_line=resume_line, geocode=ZipGeocoder())
         try:
             writer.consume(outcomes)
         except BaseException:
@@ -126,6 +148,8 @@ def ingest_nppes(
             except Exception:  # the store may be what failed; keep the original error
                 log.exception("could not mark run %s failed", run.run_id)
             raise
+        finally:
+            outcomes.close()  # stops the reading child, if any
     report.elapsed_seconds = time.perf_counter() - started
     report.status = "completed"
     report.check()

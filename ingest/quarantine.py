@@ -5,7 +5,7 @@ appear in reports), so never rename a value.
 
 Which rows are checked for what (see ``ingest.pipeline``):
 
-* every row: CSV structure, UTF-8, column count, truncated last row;
+* every row: CSV structure, UTF-8, column count, truncated last row, field size;
 * rows in scope (and sparse deactivation rows): NPI, entity type, dates,
   field sizes, taxonomy codes, duplicates. A row out of scope is counted as
   filtered without content checks, which keeps the national fast path cheap.
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from directory.errors import InputError
 
 
 class ReasonCode(str, enum.Enum):
@@ -58,6 +60,17 @@ class BadRowPolicy(str, enum.Enum):
     FAIL_FAST = "fail_fast"  # keep the bad row in quarantine, then stop the run with SourceFormatError
     QUARANTINE = "quarantine"  # keep the bad row with its reason and go on (default)
     IGNORE = "ignore"  # count the bad row by reason and go on; the row is not kept
+
+    @classmethod
+    def parse(cls, value: BadRowPolicy | str) -> BadRowPolicy:
+        """A policy or its name; ``fail-fast`` and ``FAIL_FAST`` are accepted too."""
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls(str(value).strip().lower().replace("-", "_"))
+        except ValueError:
+            names = ", ".join(p.value for p in cls)
+            raise InputError(f"unknown bad-row policy {value!r}: use one of {names}") from None
 
 
 #: Longest value accepted in one field; the longest legitimate NPPES value is

@@ -76,6 +76,13 @@ class IngestReport:
         flat.update({WARNING_PREFIX + k: v for k, v in self.warnings.items()})
         return flat
 
+    # A progress callback may treat the report as the mapping of its flat counts.
+    def get(self, key: str, default: int | None = None) -> int | None:
+        return self.counts().get(key, default)
+
+    def items(self):
+        return self.counts().items()
+
     def restore(self, counts: dict[str, int]) -> None:
         """Take over the counts of a checkpoint (resuming a run)."""
         self.read = counts.get(READ, 0)
@@ -104,6 +111,10 @@ class IngestReport:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
+
+    def summary(self) -> str:
+        """Several lines for a person: counts by reason, time and speed."""
+        return str(self)
 
     def __str__(self) -> str:
         def by_reason(counts: dict[str, int]) -> str:

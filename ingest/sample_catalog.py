@@ -142,9 +142,10 @@ class CatalogBuilder:
         if kind in ("hospital", "mh_clinic", "child_clinic", "group_practice", "tms_clinic"):
             self.offer(org, Treatment.MEDICATION_MANAGEMENT, self.roster_or_attestation(org), None)
         if kind in ("hospital", "mh_clinic", "child_clinic", "group_practice", "agency"):
-            self.offer(org, Treatment.PSYCHOTHERAPY, self.roster_or_attestation(org), "CBT, IPT, behavioural activation")
+            evidence = self.roster_or_attestation(org)
+            self.offer(org, Treatment.PSYCHOTHERAPY, evidence, "CBT, IPT, behavioural activation")
             if rng.random() < 0.6:
-                self.offer(org, Treatment.PSYCHOTHERAPY, self.roster_or_attestation(org), "video visits", telehealth=True)
+                self.offer(org, Treatment.PSYCHOTHERAPY, evidence, "video visits", telehealth=True)
 
     def roster_or_attestation(self, p: SampleProvider) -> str:
         return "roster-northwind-2026-10" if self.rng.random() < 0.4 else self.attestation(p)

@@ -18,7 +18,7 @@ from importlib import resources
 
 from directory.npi import make_npi
 
-from .sample_population import FILE_DATE, UNKNOWN_TAXONOMY, SampleProvider
+from .sample_population import UNKNOWN_TAXONOMY, SampleProvider
 
 NPPES_FILE_NAME = "npidata_pfile_20050523-20261109.csv"
 HEADER_FILE = "npidata_pfile_v2_fileheader.csv"
@@ -196,4 +196,4 @@ def nppes_text(population: list[SampleProvider], seed: int) -> tuple[bytes, list
     return buffer.getvalue().encode("utf-8"), documented, counts
 
 
-__all__ = ["BadRow", "FILE_DATE", "NPPES_FILE_NAME", "header", "nppes_text"]
+__all__ = ["BadRow", "NPPES_FILE_NAME", "header", "nppes_text"]

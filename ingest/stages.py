@@ -134,7 +134,7 @@ def validate(
             yield REJECT, row, problem
             continue
         try:
-            if kind is Kind.SPARSE:
+            if kind == SPARSE:
                 when = parse_date(fields[deactivated_at].strip(), "deactivation_date", today)
                 if when is None:
                     raise RowRejected(Problem(ReasonCode.BAD_ENTITY_TYPE, "entity type is empty and the row is not a deactivation"))

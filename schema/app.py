@@ -49,9 +49,8 @@ class _Authenticate:
         self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # no subscriptions are served
-            await self.app(scope, receive, send)
-            return
+        if scope["type"] != "http":  # only HTTP is routed here: no subscriptions are served
+            raise RuntimeError(f"unexpected ASGI scope {scope['type']!r}")
         request = Request(scope, receive)
         try:
             principal = self.authenticator.authenticate(request.headers.get("authorization"))

@@ -26,6 +26,7 @@ different states. The ``entity_id`` column is the truth.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import time
 from pathlib import Path
@@ -85,8 +86,8 @@ class Generator:
         tail = {"".join(self.r.choice(SYLLABLES) for _ in range(self.r.choice((2, 3, 3, 4)))) for _ in range(60000)}
         self.last_names = LAST_HEAD + sorted(tail - set(LAST_HEAD))
         # Zipf-like: a few names are very common, most are rare
-        self.last_weights = [1.0 / (i + 10) ** 1.05 for i in range(len(self.last_names))]
-        self.first_weights = [1.0 / (i + 3) ** 0.9 for i in range(len(FIRST))]
+        self.last_cum = list(itertools.accumulate(1.0 / (i + 10) ** 1.05 for i in range(len(self.last_names))))
+        self.first_cum = list(itertools.accumulate(1.0 / (i + 3) ** 0.9 for i in range(len(FIRST))))
         self.npi_next = 100_000_000
         self.rows: list[dict] = []
 
@@ -146,12 +147,12 @@ class Generator:
     # -------------------------------------------------------------- entities
     def individual(self, eid: int, shared_place: dict | None = None, last: str | None = None) -> dict:
         r = self.r
-        first = r.choices(FIRST, self.first_weights)[0]
+        first = r.choices(FIRST, cum_weights=self.first_cum)[0]
         person = {
             "eid": eid, "npi": self.npi(1), "first": first, "middle": r.choice("ABCDEFGHJKLMNPRSTW") if r.random() < 0.7 else "",
-            "last": last or r.choices(self.last_names, self.last_weights)[0], "cred": r.choice(CREDS),
+            "last": last or r.choices(self.last_names, cum_weights=self.last_cum)[0], "cred": r.choice(CREDS),
             "place": shared_place or self.place(), "tax": r.choice(IND_TAX),
-            "former": r.choices(self.last_names, self.last_weights)[0] if r.random() < 0.04 else "",
+            "former": r.choices(self.last_names, cum_weights=self.last_cum)[0] if r.random() < 0.04 else "",
             "deactivated": r.random() < 0.03,
         }
         person["licence"] = self.licence(person["place"]["state"])

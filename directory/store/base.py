@@ -29,8 +29,8 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, is_dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from enum import Enum
 
@@ -105,18 +105,45 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_CONVERTERS: dict[type, Callable[[object], object]] = {}
+
+
 def _jsonable(value):
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if is_dataclass(value):
-        return {k: _jsonable(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
+    """Enums to values, dates to ISO text, dataclasses to dicts, tuples to lists.
+    Content hashes are computed per loaded row, so the converter of each type
+    is chosen once and cached (same output as recursing through ``asdict``)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    convert = _CONVERTERS.get(kind)
+    if convert is None:
+        convert = _CONVERTERS[kind] = _converter_for(kind)
+    return convert(value)
+
+
+def _converter_for(kind: type) -> Callable[[object], object]:
+    if issubclass(kind, Enum):
+        return lambda value: value.value
+    if issubclass(kind, date):
+        return lambda value: value.isoformat()
+    if is_dataclass(kind):
+        names = tuple(f.name for f in fields(kind))
+        plain = _PLAIN
+
+        def convert_dataclass(value):
+            out = {}
+            for name in names:
+                v = getattr(value, name)
+                out[name] = v if type(v) in plain else _jsonable(v)
+            return out
+
+        return convert_dataclass
+    if issubclass(kind, dict):
+        return lambda value: {k: _jsonable(v) for k, v in value.items()}
+    if issubclass(kind, (list, tuple)):
+        return lambda value: [_jsonable(v) for v in value]
+    return lambda value: value
 
 
 def content_hash(record: ProviderRecord) -> str:

@@ -81,6 +81,8 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 #: Seconds ``init_schema`` waits for new indexes to come online.
 INDEX_WAIT_SECONDS = 300
+#: How long the driver retries a transaction that failed transiently (its default).
+MAX_RETRY_SECONDS = 30.0
 #: Nodes deleted per transaction by ``wipe``.
 WIPE_BATCH = 10_000
 #: Every label the store writes; ``wipe`` deletes nodes carrying any of them.
@@ -88,6 +90,7 @@ DATA_LABELS = (
     "Access", "Credential", "Employer", "Exclusion", "IngestRun", "Location", "MatchDecision", "Network",
     "Npi", "Organization", "OtherName", "Payer", "Plan", "Provider", "Quarantine", "Taxonomy", "Treatment",
 )
+BOLT_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 _NO_LIMIT = 2**62
 
 
@@ -143,8 +146,11 @@ class Neo4jStore(Store):
         super().__init__()
         self.uri = uri
         self.database = database
+        if uri.partition("://")[0] not in BOLT_SCHEMES:  # the driver also speaks HTTP, which we do not use
+            raise ConfigurationError(f"not a Neo4j Bolt URI: {uri!r} (use neo4j:// or bolt://)")
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), max_transaction_retry_time=MAX_RETRY_SECONDS)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise ConfigurationError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
 
@@ -394,8 +400,7 @@ class Neo4jStore(Store):
         return [rows.quarantined(r["props"]) for r in found]
 
     def _counts(self) -> dict[str, int]:
-        found = self._read(q.COUNTS, {})
-        return {k: int(v) for k, v in found[0].items()} if found else {}
+        return self._run(False, _counts)
 
 
 # -------------------------------------------------- transaction functions
@@ -464,6 +469,10 @@ def _start_run(tx, props: dict) -> dict | None:
         return found["props"]
     _exec(tx, q.CREATE_RUN, {"props": props})
     return None
+
+
+def _counts(tx) -> dict[str, int]:
+    return {kind: int(_one(tx, query, {})["n"]) for kind, query in q.COUNTS}
 
 
 def _quarantine(tx, rows_: list[dict]) -> int:

@@ -1,8 +1,9 @@
 """Constant Cypher of the Neo4j adapter. Every value is a ``$parameter``; sets
-of rows arrive as one list parameter read with ``UNWIND``. Only subqueries
-without imports (``CALL { ... }`` with no ``WITH``), ``EXISTS { ... }`` and
-pattern comprehensions are used, so every query runs on Neo4j 5.0 and later.
-Dates are ISO ``YYYY-MM-DD`` strings (they order and compare as dates)."""
+of rows arrive as one list parameter read with ``UNWIND``. No ``CALL { ... }``
+subqueries (their syntax changed in 5.23): only ``EXISTS { ... }`` and pattern
+comprehensions, so every query runs unchanged, without deprecation notices, on
+every Neo4j 5 release. Dates are ISO ``YYYY-MM-DD`` strings (they order and
+compare as dates)."""
 
 from __future__ import annotations
 
@@ -197,14 +198,10 @@ ORDER BY npi, id"""
 
 # Both directions: a row is listed under each of its ends that was asked for.
 AFFILIATIONS_FOR = """
-CALL {
-    MATCH (i:Npi)-[r:AFFILIATED_WITH]->(o:Npi) WHERE i.npi IN $npis
-    RETURN i.npi AS npi, i.npi AS individual_npi, o.npi AS organization_npi, properties(r) AS fact
-    UNION ALL
-    MATCH (i:Npi)-[r:AFFILIATED_WITH]->(o:Npi) WHERE o.npi IN $npis
-    RETURN o.npi AS npi, i.npi AS individual_npi, o.npi AS organization_npi, properties(r) AS fact
-}
-RETURN npi, individual_npi, organization_npi, fact
+UNWIND $npis AS npi
+MATCH (:Npi {npi: npi})-[r:AFFILIATED_WITH]-(:Npi)
+WITH npi, r, startNode(r) AS i, endNode(r) AS o
+RETURN npi, i.npi AS individual_npi, o.npi AS organization_npi, properties(r) AS fact
 ORDER BY npi, individual_npi, organization_npi, fact.source"""
 
 EXCLUSIONS_FOR = """
@@ -440,31 +437,29 @@ RETURN properties(q) AS props
 ORDER BY props.run_id, props.line_number
 LIMIT $limit"""
 
-COUNTS = """
-CALL { MATCH (n:Npi) RETURN count(n) AS providers }
-CALL { MATCH (n:Provider) RETURN count(n) AS individuals }
-CALL { MATCH (n:Organization) RETURN count(n) AS organizations }
-CALL { MATCH (n:Npi) WHERE n.deactivation_date IS NOT NULL
-         AND (n.reactivation_date IS NULL OR n.reactivation_date < n.deactivation_date)
-       RETURN count(n) AS deactivated }
-CALL { MATCH (l:Location) RETURN count(l) AS locations }
-CALL { MATCH ()-[r:PRACTICES_AT]->() RETURN count(r) AS provider_locations }
-CALL { MATCH (t:Taxonomy) WHERE t.display_name IS NOT NULL RETURN count(t) AS taxonomies }
-CALL { MATCH ()-[r:HAS_TAXONOMY]->() RETURN count(r) AS provider_taxonomies }
-CALL { MATCH (o:OtherName) RETURN count(o) AS other_names }
-CALL { MATCH (c:Credential) RETURN count(c) AS credentials }
-CALL { MATCH ()-[r:OFFERS]->() RETURN count(r) AS treatments }
-CALL { MATCH (a:Access) RETURN count(a) AS access_facts }
-CALL { MATCH ()-[r:AFFILIATED_WITH]->() RETURN count(r) AS affiliations }
-CALL { MATCH (x:Exclusion) RETURN count(x) AS exclusions }
-CALL { MATCH (p:Payer) RETURN count(p) AS payers }
-CALL { MATCH (e:Employer) RETURN count(e) AS employers }
-CALL { MATCH (w:Network) RETURN count(w) AS networks }
-CALL { MATCH (p:Plan) RETURN count(p) AS plans }
-CALL { MATCH ()-[r:IN_NETWORK]->() RETURN count(r) AS network_members }
-CALL { MATCH (m:MatchDecision) RETURN count(m) AS matches }
-CALL { MATCH (r:IngestRun) RETURN count(r) AS ingest_runs }
-CALL { MATCH (q:Quarantine) RETURN count(q) AS quarantined }
-RETURN providers, individuals, organizations, deactivated, locations, provider_locations, taxonomies,
-       provider_taxonomies, other_names, credentials, treatments, access_facts, affiliations, exclusions,
-       payers, employers, networks, plans, network_members, matches, ingest_runs, quarantined"""
+#: (kind, query): one read transaction runs them all; each is a count-store lookup.
+COUNTS: tuple[tuple[str, str], ...] = (
+    ("providers", "MATCH (n:Npi) RETURN count(n) AS n"),
+    ("individuals", "MATCH (n:Provider) RETURN count(n) AS n"),
+    ("organizations", "MATCH (n:Organization) RETURN count(n) AS n"),
+    ("deactivated", """MATCH (n:Npi) WHERE n.deactivation_date IS NOT NULL
+        AND (n.reactivation_date IS NULL OR n.reactivation_date < n.deactivation_date) RETURN count(n) AS n"""),
+    ("locations", "MATCH (l:Location) RETURN count(l) AS n"),
+    ("provider_locations", "MATCH ()-[r:PRACTICES_AT]->() RETURN count(r) AS n"),
+    ("taxonomies", "MATCH (t:Taxonomy) WHERE t.display_name IS NOT NULL RETURN count(t) AS n"),
+    ("provider_taxonomies", "MATCH ()-[r:HAS_TAXONOMY]->() RETURN count(r) AS n"),
+    ("other_names", "MATCH (o:OtherName) RETURN count(o) AS n"),
+    ("credentials", "MATCH (c:Credential) RETURN count(c) AS n"),
+    ("treatments", "MATCH ()-[r:OFFERS]->() RETURN count(r) AS n"),
+    ("access_facts", "MATCH (a:Access) RETURN count(a) AS n"),
+    ("affiliations", "MATCH ()-[r:AFFILIATED_WITH]->() RETURN count(r) AS n"),
+    ("exclusions", "MATCH (x:Exclusion) RETURN count(x) AS n"),
+    ("payers", "MATCH (p:Payer) RETURN count(p) AS n"),
+    ("employers", "MATCH (e:Employer) RETURN count(e) AS n"),
+    ("networks", "MATCH (w:Network) RETURN count(w) AS n"),
+    ("plans", "MATCH (p:Plan) RETURN count(p) AS n"),
+    ("network_members", "MATCH ()-[r:IN_NETWORK]->() RETURN count(r) AS n"),
+    ("matches", "MATCH (m:MatchDecision) RETURN count(m) AS n"),
+    ("ingest_runs", "MATCH (r:IngestRun) RETURN count(r) AS n"),
+    ("quarantined", "MATCH (q:Quarantine) RETURN count(q) AS n"),
+)

@@ -51,9 +51,11 @@ WITH n, score,
      [(n)-[:PRACTICES_AT]->(l:Location) WHERE $near AND """ + _BBOX + """
         | {distance: """ + _HAVERSINE + """, key: l.key}] AS nearby
 WITH n, score, [d IN nearby WHERE d.distance <= $radius] AS inside
-WITH n, score, reduce(best = null, d IN inside |
-        CASE WHEN best IS NULL OR d.distance < best.distance
-                  OR (d.distance = best.distance AND d.key < best.key) THEN d ELSE best END) AS nearest
+WITH n, score,
+     CASE WHEN size(inside) = 0 THEN null
+          ELSE reduce(best = inside[0], d IN inside |
+                 CASE WHEN d.distance < best.distance OR (d.distance = best.distance AND d.key < best.key)
+                      THEN d ELSE best END) END AS nearest
 WHERE NOT $near OR nearest IS NOT NULL
    OR ($tele AND (
         ($treatments IS NOT NULL AND EXISTS {
@@ -74,20 +76,18 @@ CALL db.index.fulltext.queryNodes('provider_names', $lucene) YIELD node, score
 WITH CASE WHEN node:Npi THEN node ELSE head([(node)<-[:ALSO_KNOWN_AS]-(p:Npi) | p]) END AS n, score
 WHERE n IS NOT NULL""" + _TAIL
 
+# Providers with a location in the box, plus (with telehealth) those offering it.
 SEARCH_NEAR = """
-CALL {
-    MATCH (l:Location) WHERE """ + _BBOX + """
-    MATCH (n:Npi)-[:PRACTICES_AT]->(l)
-    RETURN n
-    UNION
-    MATCH (n:Npi)-[o:OFFERS]->(t:Treatment)
-    WHERE $tele AND $treatments IS NOT NULL AND o.telehealth = true AND t.code IN $treatments
-    RETURN n
-    UNION
-    MATCH (n:Npi)-[:HAS_ACCESS]->(a:Access)
-    WHERE $tele AND $treatments IS NULL AND a.telehealth = true
-    RETURN n
-}
+OPTIONAL MATCH (l:Location) WHERE """ + _BBOX + """
+OPTIONAL MATCH (placed:Npi)-[:PRACTICES_AT]->(l)
+WITH collect(DISTINCT placed) AS placed
+OPTIONAL MATCH (offering:Npi)-[o:OFFERS]->(t:Treatment)
+WHERE $tele AND $treatments IS NOT NULL AND o.telehealth = true AND t.code IN $treatments
+WITH placed, collect(DISTINCT offering) AS offering
+OPTIONAL MATCH (virtual:Npi)-[:HAS_ACCESS]->(a:Access)
+WHERE $tele AND $treatments IS NULL AND a.telehealth = true
+WITH placed, offering, collect(DISTINCT virtual) AS virtual
+UNWIND placed + offering + virtual AS n
 WITH n, 0.0 AS score""" + _TAIL
 
 SEARCH_IN_NETWORK = """

@@ -213,7 +213,8 @@ class SQLiteStore(Store):
         other names of every source."""
         names: dict[str, dict[str, str]] = {}
         for record, _ in records:
-            names[record.npi] = {n.upper(): n for n in rows.legal_names(record)}
+            legal = rows.legal_name(record)
+            names[record.npi] = {legal.upper(): legal} if legal else {}
         for row in conn.execute(q.OTHER_NAMES_OF, (npis,)):
             names[row["npi"]].setdefault(row["name"].upper(), row["name"])
         conn.execute(q.DELETE_NAMES, (npis,))

@@ -60,13 +60,12 @@ def evidence(row: sqlite3.Row) -> Evidence:
                     row["confidence"], row["reference"])
 
 
-def legal_names(r: ProviderRecord) -> list[str]:
-    """Names a provider is searched by, besides its other names."""
+def legal_name(r: ProviderRecord) -> str:
+    """The name a provider is searched by, besides its other names (search
+    also scores "first last" without the middle name)."""
     if r.entity_type is EntityType.ORGANIZATION:
-        return [r.organization_name] if r.organization_name else []
-    short = " ".join(p for p in (r.first_name, r.last_name) if p)
-    full = " ".join(p for p in (r.first_name, r.middle_name, r.last_name) if p)
-    return [n for n in dict.fromkeys((full, short)) if n]
+        return r.organization_name or ""
+    return " ".join(p for p in (r.first_name, r.middle_name, r.last_name) if p)
 
 
 def provider_params(r: ProviderRecord, digest: str) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from rapidfuzz import utils as fuzz_utils
 
@@ -105,8 +106,12 @@ driver AS (
     UNION ALL SELECT npi FROM provider WHERE :drive = 'all'
 )
 SELECT p.npi, p.display_name, p.entity_type, np.distance, np.location_key,
-       CASE WHEN :has_name THEN (SELECT json_group_array(name) FROM provider_name WHERE npi = p.npi) END
-           AS names
+       CASE WHEN :has_name THEN (SELECT json_group_array(name) FROM (
+           SELECT name FROM provider_name WHERE npi = p.npi
+           UNION
+           SELECT p.first_name || ' ' || p.last_name
+           WHERE p.middle_name IS NOT NULL AND p.first_name IS NOT NULL AND p.last_name IS NOT NULL
+       )) END AS names
 FROM driver d
 JOIN provider p ON p.npi = d.npi
 LEFT JOIN near_prov np ON np.npi = p.npi
@@ -135,29 +140,25 @@ ORDER BY np.distance IS NULL, np.distance, nm.hits DESC, nm.rank, p.npi
 LIMIT :limit
 """
 
-_SOUNDEX_CODES = {
-    **dict.fromkeys("BFPV", "1"), **dict.fromkeys("CGJKQSXZ", "2"), **dict.fromkeys("DT", "3"),
-    "L": "4", **dict.fromkeys("MN", "5"), "R": "6",
-}
+# Soundex digit of each letter; vowels and Y separate equal digits ("0"),
+# H and W do not (deleted before repeats are collapsed).
+_SOUNDEX = str.maketrans(
+    {**dict.fromkeys("AEIOUY", "0"), **dict.fromkeys("BFPV", "1"), **dict.fromkeys("CGJKQSXZ", "2"),
+     **dict.fromkeys("DT", "3"), "L": "4", **dict.fromkeys("MN", "5"), "R": "6", "H": None, "W": None}
+)
+_NOT_LETTER = re.compile("[^A-Z]+")
+_REPEATS = re.compile(r"(\d)\1+")
 
 
 def soundex(word: str) -> str | None:
-    """American Soundex of a word (H and W do not separate equal codes)."""
-    letters = [c for c in word.upper() if "A" <= c <= "Z"]
+    """American Soundex of a word (letters A-Z only; None if it has none)."""
+    letters = _NOT_LETTER.sub("", word.upper())
     if not letters:
         return None
-    first = letters[0]
-    out = [first]
-    last = _SOUNDEX_CODES.get(first, "")
-    for c in letters[1:]:
-        code = _SOUNDEX_CODES.get(c, "")
-        if code and code != last:
-            out.append(code)
-            if len(out) == 4:
-                break
-        if c not in "HW":
-            last = code
-    return "".join(out).ljust(4, "0")
+    digits = _REPEATS.sub(r"\1", letters.translate(_SOUNDEX))
+    if letters[0] not in "HW":  # the first letter stands for its own digit
+        digits = digits[1:]
+    return (letters[0] + digits.replace("0", "") + "000")[:4]
 
 
 def name_words(name: str) -> list[str]:

@@ -47,7 +47,10 @@ INSERT INTO location (key, line1, line2, city, state, zip5, county, latitude, lo
 VALUES (:key, :line1, :line2, :city, :state, :zip5, :county, :latitude, :longitude, :phone)
 ON CONFLICT (key) DO UPDATE SET county = coalesce(excluded.county, county),
     latitude = coalesce(excluded.latitude, latitude), longitude = coalesce(excluded.longitude, longitude),
-    phone = coalesce(excluded.phone, phone)"""
+    phone = coalesce(excluded.phone, phone)
+WHERE coalesce(excluded.county, county) IS NOT county OR coalesce(excluded.phone, phone) IS NOT phone
+    OR coalesce(excluded.latitude, latitude) IS NOT latitude
+    OR coalesce(excluded.longitude, longitude) IS NOT longitude"""
 
 DELETE_OWNED_LOCATIONS = "DELETE FROM provider_location WHERE npi = ? AND owner_source = ?"
 DELETE_OWNED_TAXONOMIES = "DELETE FROM provider_taxonomy WHERE npi = ? AND owner_source = ?"

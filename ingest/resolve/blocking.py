@@ -20,25 +20,31 @@ log = logging.getLogger(__name__)
 def key_codes(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
     """(record position, key code) for every record with a complete key; the
     first key's "|"-separated values are exploded into one row each."""
-    parts: list[pd.Series] = []
+    positions = np.arange(len(frame), dtype=np.int64)  # the pipeline gives a RangeIndex frame
+    combined: np.ndarray | None = None
     for i, key in enumerate(rule.keys):
         column, _, length = key.partition(":")
-        values = frame[column].astype(str)
+        values = frame[column]
         if length:
             values = values.str.slice(0, int(length))
-        if i == 0 and values.str.contains("|", regex=False).any():
-            values = values.str.split("|").explode()
-        parts.append(values)
-    keyed = parts[0].rename("k0").to_frame()
-    for i, part in enumerate(parts[1:], start=1):
-        keyed = keyed.join(part.rename(f"k{i}"))
-    keyed = keyed[(keyed != "").all(axis=1)]
-    if len(parts) == 1:
-        codes = pd.factorize(keyed["k0"])[0]
-    else:
-        codes = keyed.groupby(list(keyed.columns), sort=False).ngroup().to_numpy()
-    # the pipeline gives a RangeIndex frame, so the index is the position
-    return keyed.index.to_numpy(dtype=np.int64), np.asarray(codes, dtype=np.int64)
+        if i == 0:
+            multi = np.fromiter(("|" in v for v in values.to_numpy(dtype=object)), dtype=bool, count=len(values))
+            if multi.any():  # only the few multi-valued rows are split
+                values = pd.concat([values[~multi], values[multi].str.split("|").explode()])
+                positions = values.index.to_numpy(dtype=np.int64)
+        elif i > 0:
+            values = values.iloc[positions]
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        codes = codes.astype(np.int64)
+        codes[values.to_numpy(dtype=object) == ""] = -1
+        if combined is None:
+            combined = codes
+        else:
+            # mixed radix, then re-factorised so the code stays small
+            joined = np.where((combined < 0) | (codes < 0), -1, combined * (len(uniques) + 1) + codes)
+            combined = np.where(joined < 0, -1, pd.factorize(joined)[0])
+    keep = combined >= 0
+    return positions[keep], combined[keep]
 
 
 def pairs_in_blocks(positions: np.ndarray, codes: np.ndarray, max_block_size: int,

@@ -12,9 +12,12 @@ import numpy as np
 
 
 def cluster(n_records: int, left: np.ndarray, right: np.ndarray, strength: np.ndarray,
-            npi_codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+            npi_codes: np.ndarray | None = None, forced: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(cluster id per record, refused mask per pair). Cluster ids are 0..k-1 in
-    order of each cluster's first record."""
+    order of each cluster's first record. ``forced`` pairs (a person merged them)
+    are joined first and never refused."""
+    if forced is None:
+        forced = np.zeros(len(left), dtype=bool)
     parent = list(range(n_records))
     cluster_npi = npi_codes.tolist() if npi_codes is not None else None
     refused = np.zeros(len(left), dtype=bool)
@@ -27,15 +30,15 @@ def cluster(n_records: int, left: np.ndarray, right: np.ndarray, strength: np.nd
             parent[x], x = root, parent[x]
         return root
 
-    order = np.argsort(-strength, kind="stable")
-    lefts, rights = left[order].tolist(), right[order].tolist()
-    for k, (a, b) in enumerate(zip(lefts, rights)):
+    order = np.lexsort((-strength, ~forced))
+    lefts, rights, forces = left[order].tolist(), right[order].tolist(), forced[order].tolist()
+    for k, (a, b, force) in enumerate(zip(lefts, rights, forces)):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
         if cluster_npi is not None:
             na, nb = cluster_npi[ra], cluster_npi[rb]
-            if na >= 0 and nb >= 0 and na != nb:
+            if na >= 0 and nb >= 0 and na != nb and not force:
                 refused[order[k]] = True
                 continue
             merged_npi = na if na >= 0 else nb

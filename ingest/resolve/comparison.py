@@ -53,14 +53,15 @@ class ColumnCache:
         return self._codes[key]
 
     def set_matrix(self, column: str) -> np.ndarray:
-        """(records x ANY_EQUAL_WIDTH) codes of each record's values, -1 padding."""
+        """(records x up to ANY_EQUAL_WIDTH) codes of each record's values, -1 padding."""
         if column not in self._sets:
             exploded = self.frame[column].str.split("|").explode()
             exploded = exploded[exploded != ""]
             codes, _ = pd.factorize(exploded)
             rank = exploded.groupby(level=0).cumcount().to_numpy()
             keep = rank < ANY_EQUAL_WIDTH
-            matrix = np.full((len(self.frame), ANY_EQUAL_WIDTH), -1, dtype=np.int64)
+            width = int(rank.max()) + 1 if len(rank) else 1  # most records hold one value
+            matrix = np.full((len(self.frame), min(width, ANY_EQUAL_WIDTH)), -1, dtype=np.int64)
             matrix[exploded.index.to_numpy()[keep], rank[keep]] = codes[keep]
             self._sets[column] = matrix
         return self._sets[column]

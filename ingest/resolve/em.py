@@ -54,10 +54,11 @@ def initial_m(n_levels: list[int]) -> list[np.ndarray]:
 
 
 def run_em(pats: np.ndarray, counts: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], prior: float,
-           active: list[bool], estimate_m: bool, max_iterations: int, tolerance: float
-           ) -> tuple[list[np.ndarray], float, int]:
+           active: list[bool], estimate_m: bool, max_iterations: int, tolerance: float,
+           fixed: list[bool] | None = None) -> tuple[list[np.ndarray], float, int]:
     """EM over gamma patterns; returns (m, prior, iterations). Inactive
-    comparisons neither contribute nor change."""
+    comparisons neither contribute nor change; fixed ones contribute but keep their m."""
+    fixed = fixed or [False] * len(m)
     m = [x.copy() for x in m]
     n_comp = pats.shape[1]
     total = counts.sum()
@@ -76,7 +77,7 @@ def run_em(pats: np.ndarray, counts: np.ndarray, m: list[np.ndarray], u: list[np
         change = abs(new_prior - prior)
         if estimate_m:
             for j in range(n_comp):
-                if not active[j]:
+                if not active[j] or fixed[j]:
                     continue
                 g = pats[:, j]
                 present = g != NULL
@@ -94,17 +95,22 @@ def run_em(pats: np.ndarray, counts: np.ndarray, m: list[np.ndarray], u: list[np
 
 
 def train_m(sessions: list[tuple[str, np.ndarray, list[bool]]], n_levels: list[int], u: list[np.ndarray],
-            max_iterations: int, tolerance: float) -> list[np.ndarray]:
+            max_iterations: int, tolerance: float, given_m: list[np.ndarray | None] | None = None
+            ) -> list[np.ndarray]:
     """m per comparison: the mean of its estimates over the sessions where it was active.
-    ``sessions`` holds (rule name, gamma of that rule's pairs, active flags)."""
+    ``sessions`` holds (rule name, gamma of that rule's pairs, active flags);
+    ``given_m`` holds the fixed m of comparisons that are not estimated (else None)."""
+    given_m = given_m or [None] * len(n_levels)
+    fixed = [g is not None for g in given_m]
+    start = [np.asarray(g, dtype=float) if g is not None else init for g, init in zip(given_m, initial_m(n_levels))]
     sums = [np.zeros(n) for n in n_levels]
     seen = [0] * len(n_levels)
     for name, gamma, active in sessions:
         if len(gamma) == 0:
             continue
         pats, counts, _ = patterns(gamma, n_levels)
-        m, prior, iterations = run_em(pats, counts, initial_m(n_levels), u, 0.3, active, True,
-                                      max_iterations, tolerance)
+        m, prior, iterations = run_em(pats, counts, start, u, 0.3, active, True, max_iterations, tolerance,
+                                      fixed)
         log.info("EM session %s: %d pairs, %d patterns, prior %.4f after %d iterations",
                  name, len(gamma), len(pats), prior, iterations)
         for j, on in enumerate(active):
@@ -114,7 +120,9 @@ def train_m(sessions: list[tuple[str, np.ndarray, list[bool]]], n_levels: list[i
     fallback = initial_m(n_levels)
     out = []
     for j in range(len(n_levels)):
-        if seen[j] == 0:
+        if fixed[j]:
+            out.append(start[j])
+        elif seen[j] == 0:
             log.warning("comparison %d was blocked on in every session; its m stays at the initial guess", j)
             out.append(fallback[j])
         else:

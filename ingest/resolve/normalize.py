@@ -76,7 +76,6 @@ UNIT_WORDS = frozenset("SUITE STE STE. UNIT APT APARTMENT # NO NUMBER".split())
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9 ]+")
 _SPACES = re.compile(r"\s+")
-_HASH = re.compile(r"#\s*")
 _DIGITS = re.compile(r"\D+")
 
 
@@ -84,8 +83,10 @@ def ascii_upper(text: str | None) -> str:
     """Upper case, accents folded to ASCII, whitespace collapsed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    return _SPACES.sub(" ", text.upper()).strip()
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(text.upper().split())
 
 
 def _tokens(text: str) -> list[str]:
@@ -159,8 +160,9 @@ def organization_names(text: str | None) -> list[str]:
 def address(line1: str | None, line2: str | None = None) -> str:
     """One comparable street line: "123 North Main Street, Suite #200" and
     "123 N MAIN ST STE 200" give the same key."""
-    raw = ascii_upper(" ".join(p for p in (line1, line2) if p))
-    raw = _HASH.sub(" STE ", raw)
+    raw = ascii_upper(f"{line1 or ''} {line2 or ''}")
+    if "#" in raw:
+        raw = raw.replace("#", " STE ")
     words = _NON_ALNUM.sub(" ", raw.replace(".", "").replace("'", "")).split()
     out: list[str] = []
     for w in words:
@@ -183,13 +185,23 @@ def phone(text: str | None) -> str:
     return digits[-10:] if len(digits) >= 10 else ""
 
 
+US_STATES = frozenset(
+    """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM
+    NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI""".split()
+)
+
+
 def licence(text: str | None) -> str:
-    """Licence number: alphanumerics only, upper case, leading zeros of the number
-    dropped: "me-0012345" -> "ME12345"."""
+    """Licence number: alphanumerics, upper case, a state prefix and leading zeros
+    of the number dropped ("me-0012345", "ME12345" and "12345" agree); other
+    letter prefixes (a licence type such as "RN") are kept."""
     raw = re.sub(r"[^A-Z0-9]", "", ascii_upper(text))
     m = re.match(r"^([A-Z]*)0*(\d.*)$", raw)
     if m:
-        raw = m.group(1) + m.group(2)
+        prefix = m.group(1)
+        if prefix[:2] in US_STATES and len(prefix) == 2:
+            prefix = ""
+        raw = prefix + m.group(2)
     return raw if raw.strip("0") else ""
 
 

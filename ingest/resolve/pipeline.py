@@ -41,9 +41,26 @@ def prepare(frame: pd.DataFrame, settings: ResolveSettings) -> pd.DataFrame:
     if frame["ref"].duplicated().any():
         dupes = frame.loc[frame["ref"].duplicated(), "ref"].head(3).tolist()
         raise InputError(f"record refs must be unique, repeated: {dupes}")
-    for column in needed | ({"entity_type"} & set(frame.columns)):
+    for column in needed | ({"entity_type", "source_dataset"} & set(frame.columns)):
         frame[column] = frame[column].fillna("").astype(str)
+    _drop_misattributed_npis(frame, settings)
     return frame
+
+
+def _drop_misattributed_npis(frame: pd.DataFrame, settings: ResolveSettings) -> None:
+    """Blank an NPI that the authoritative sources give to the other entity type."""
+    npi_column = next((c.column for c in settings.comparisons if c.kind == "npi"), None)
+    if npi_column is None or not {"entity_type", "source_dataset"} <= set(frame.columns):
+        return
+    npi, etype = frame[npi_column], frame["entity_type"]
+    authoritative = frame["source_dataset"].isin(settings.authoritative_sources)
+    owners = frame.loc[authoritative & (npi != "") & (etype != ""), [npi_column, "entity_type"]]
+    owner_type = npi.map(owners.drop_duplicates(npi_column).set_index(npi_column)["entity_type"])
+    wrong = ~authoritative & (npi != "") & (etype != "") & owner_type.notna() & (owner_type != etype)
+    if wrong.any():
+        log.info("ignoring %d NPI(s) that belong to the other entity type (e.g. a group NPI on a person's row)",
+                 int(wrong.sum()))
+        frame.loc[wrong, npi_column] = ""
 
 
 def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool | None = None,
@@ -86,14 +103,15 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
     forced_merge, forbidden = _decided(frame, decisions, left, right)
     capped = cross_type | npi_conflict
     merge = ((prob >= settings.merge_threshold) & ~capped & ~forbidden) | forced_merge
-    strength = np.where(forced_merge, 2.0, prob)
-    labels, refused = cluster(n, left[merge], right[merge], strength[merge],
-                              npi_codes if npi_codes is not None and npi_codes.max(initial=-1) >= 0 else None)
+    labels, refused = cluster(n, left[merge], right[merge], prob[merge],
+                              npi_codes if npi_codes is not None and npi_codes.max(initial=-1) >= 0 else None,
+                              forced_merge[merge])
     status = np.full(len(left), NONE, dtype=np.int8)
     merged_idx = np.flatnonzero(merge)[~refused]
     status[merged_idx] = MERGED
     same_cluster = labels[left] == labels[right]
     review = (prob >= settings.review_threshold) & (status != MERGED) & ~forbidden & ~same_cluster
+    review &= ~_settled_elsewhere(labels, npi_codes, left, right, npi_conflict)
     status[review] = REVIEW
     lap("clustering")
 
@@ -107,6 +125,19 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
         clusters=labels, gamma_kept=gamma[keep], partials_kept=partials[keep], kept_index=np.flatnonzero(keep),
         capped=capped, timings=timings,
     )
+
+
+def _settled_elsewhere(labels, npi_codes, left, right, npi_conflict) -> np.ndarray:
+    """Pairs whose records already sit in clusters of two different NPIs: accepting
+    them could never merge, so they are not worth a person's time. A direct NPI
+    conflict (two NPIs that look like one provider) is still worth it."""
+    if npi_codes is None or len(left) == 0:
+        return np.zeros(len(left), dtype=bool)
+    cluster_npi = np.full(int(labels.max()) + 1, -1, dtype=np.int64)
+    has = npi_codes >= 0
+    cluster_npi[labels[has]] = npi_codes[has]
+    a, b = cluster_npi[labels[left]], cluster_npi[labels[right]]
+    return (a >= 0) & (b >= 0) & (a != b) & ~npi_conflict
 
 
 def _npi_rules(frame, settings, cache, left, right):
@@ -140,7 +171,8 @@ def _train(settings, frame, cache, dataset, per_rule, left, right, gamma) -> Non
         blocked = {k.partition(":")[0] for k in rule.keys}
         active = [c.column not in blocked for c in settings.comparisons]
         sessions.append((rule.name, gamma[rows], active))
-    m = em.train_m(sessions, n_levels, u, settings.em_max_iterations, settings.em_tolerance)
+    given = [np.asarray(c.m) if c.fix_m else None for c in settings.comparisons]
+    m = em.train_m(sessions, n_levels, u, settings.em_max_iterations, settings.em_tolerance, given)
     prior = em.train_prior(gamma, n_levels, m, u, settings.em_max_iterations, settings.em_tolerance)
     for c, mj, uj in zip(settings.comparisons, m, u):
         c.m = [float(x) for x in mj]

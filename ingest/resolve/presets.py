@@ -10,7 +10,8 @@ def provider_settings(**overrides) -> ResolveSettings:
     """Untrained settings for resolving providers across NPPES, the API, rosters
     and evidence lists; keyword arguments override ResolveSettings fields."""
     comparisons = [
-        Comparison("npi", "npi", "npi"),
+        # Two different NPIs are two enumerations: m fixed, not learnt from pairs EM may misread.
+        Comparison("npi", "npi", "npi", m=[0.002, 0.998], fix_m=True),
         Comparison("first_name", "first_name", "similarity", [0.85, 0.92], tf_adjust=True),
         Comparison("middle_initial", "middle_initial", "exact"),
         Comparison("last_name", "last_name", "similarity", [0.85, 0.92], alternates="last_name_alts",
@@ -27,11 +28,12 @@ def provider_settings(**overrides) -> ResolveSettings:
     rules = [
         BlockingRule("npi", ["npi"]),
         BlockingRule("phone", ["phones"], max_block_size=100),
-        BlockingRule("licence", ["licences", "state"], max_block_size=100),
+        BlockingRule("licence", ["licences"], max_block_size=100),
         BlockingRule("person_name_state", ["last_name", "first_name", "state"]),
+        BlockingRule("person_name", ["last_name", "first_name"], max_block_size=40),
         BlockingRule("person_last_zip", ["last_name", "zip5"]),
         BlockingRule("person_first_zip", ["first_name", "zip5"]),
-        BlockingRule("org_name_state", ["org_names_all", "state"]),
+        BlockingRule("org_name_state", ["org_names_all", "state"], max_block_size=100),
         BlockingRule("address", ["address", "zip5"], max_block_size=100),
     ]
     values = dict(comparisons=comparisons, blocking_rules=rules, link_type="link_and_dedupe",

@@ -131,7 +131,7 @@ def entity_frame(raw: pd.DataFrame) -> pd.DataFrame:
         middle = middle.where(~needs_split, parts.str[1])
         last = last.where(~needs_split, parts.str[2])
     out = pd.DataFrame({"ref": get("ref")})
-    out["source_dataset"] = out["ref"].str.partition(":")[0]
+    out["source_dataset"] = _per_value(out["ref"].str.slice(0, 40), lambda v: v.partition(":")[0])
     out["entity_type"] = get("entity_type").replace({"EntityType.INDIVIDUAL": "1", "EntityType.ORGANIZATION": "2"})
     out["npi"] = _per_value(get("npi"), lambda v: v if len(v) == 10 and v.isdigit() else "")
     out["first_name"] = _per_value(first, nz.given_name)
@@ -141,9 +141,8 @@ def entity_frame(raw: pd.DataFrame) -> pd.DataFrame:
     # all organization names: legal name (and any "DBA" inside it) first, then the others
     org_joined = get("organization_name") + MULTI_SEP + get("other_organization_names")
     org_all = _per_value(org_joined, _org_all)
-    split = org_all.str.partition(MULTI_SEP)
-    out["org_name"] = split[0]
-    out["org_name_alts"] = split[2]
+    out["org_name"] = _per_value(org_all, lambda v: v.partition(MULTI_SEP)[0])
+    out["org_name_alts"] = _per_value(org_all, lambda v: v.partition(MULTI_SEP)[2])
     out["org_names_all"] = org_all
     line = get("address_line1") + "\x1f" + get("address_line2")
     out["address"] = _per_value(line, lambda v: nz.address(*v.split("\x1f")))

@@ -27,9 +27,11 @@ def partial_weights(settings: ResolveSettings, cache: ColumnCache, gamma: np.nda
         present = g != NULL
         out[present, j] = weights[j][g[present]]
         if settings.tf_adjust and c.tf_adjust:
+            codes = cache.codes(c.column)
+            if int((codes >= 0).sum()) < settings.tf_min_values:
+                continue
             top = c.n_levels - 1
             tf = cache.term_frequency(c.column)
-            codes = cache.codes(c.column)
             # only where the primary values are the very same (an exact match on an
             # alternate name keeps the level's plain weight)
             exact = (g == top) & (codes[left] == codes[right])

@@ -52,6 +52,7 @@ class Comparison:
     scorer: str = "jaro_winkler"
     alternates: str | None = None
     tf_adjust: bool = False  # term-frequency adjustment of the exact level
+    fix_m: bool = False  # keep the given m through training (near-deterministic fields such as NPI)
     # trained parameters, weakest level first (None until trained)
     m: list[float] | None = None
     u: list[float] | None = None
@@ -81,6 +82,8 @@ class Comparison:
             raise ConfigurationError(f"comparison {self.name}: unknown scorer {self.scorer!r}")
         if self.kind in ("similarity", "levenshtein", "prefix") and not self.thresholds:
             raise ConfigurationError(f"comparison {self.name}: needs thresholds")
+        if self.fix_m and self.m is None:
+            raise ConfigurationError(f"comparison {self.name}: fix_m needs m")
         for probs in (self.m, self.u):
             if probs is not None and len(probs) != self.n_levels:
                 raise ConfigurationError(f"comparison {self.name}: expected {self.n_levels} probabilities")
@@ -99,7 +102,14 @@ class ResolveSettings:
     em_max_pairs: int = 2_000_000  # candidate pairs sampled per EM session
     tf_adjust: bool = True  # master switch over every comparison's tf_adjust
     tf_minimum: float = 1e-6  # floor of a term frequency, so one-off values cannot dominate
+    # Term frequencies come from the records being resolved; a handful of records
+    # says nothing about how common a name is, so below this many values there is no adjustment.
+    tf_min_values: int = 1000
     probability_two_random_records_match: float | None = None  # the trained prior, within blocked pairs
+    # Sources whose NPI and entity type are the registry's own (NPPES file, NPI Registry API).
+    # An NPI on another source's record that these say belongs to the other entity type
+    # (a group NPI on a person's roster row) is ignored for that record.
+    authoritative_sources: list[str] = field(default_factory=lambda: ["nppes", "api"])
     seed: int = 42
 
     def __post_init__(self) -> None:

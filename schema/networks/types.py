@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
 
-NetworkKind = strawberry.enum(model.NetworkKind, description="A payer's contracted network or an employer's vetted one.")
+NetworkKind = strawberry.enum(model.NetworkKind,
+                              description="A payer's contracted network or an employer's vetted one.")
 
 
 @strawberry.type(description="A payer's contracted network or an employer's vetted network.")

@@ -36,7 +36,8 @@ class ProviderLocation:
         loc = pl.location
         return cls(key=loc.key, line1=loc.line1, line2=loc.line2, city=loc.city, state=loc.state, zip5=loc.zip5,
                    county=loc.county, latitude=loc.latitude, longitude=loc.longitude, phone=loc.phone,
-                   primary=pl.primary, evidence=Evidence.of(pl.evidence, FactKind.LOCATION, f"location {loc.key}", today))
+                   primary=pl.primary,
+                   evidence=Evidence.of(pl.evidence, FactKind.LOCATION, f"location {loc.key}", today))
 
 
 @strawberry.type(description="A NUCC taxonomy code held by a provider, with the licence NPPES lists for it.")

@@ -32,6 +32,8 @@ class ProviderQueries:
             if network is None:
                 raise NotFound(f"no network {criteria.network_id!r}")
             require_read_network(info.context.principal, network)
+        if criteria.plan_id is not None and await info.context.loaders.plans.load(criteria.plan_id) is None:
+            raise NotFound(f"no plan {criteria.plan_id!r}")
         start = decode_cursor(criteria.after, criteria) if criteria.after else 0
         page = info.context.store.search(criteria)
         edges = [

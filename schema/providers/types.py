@@ -43,13 +43,15 @@ async def load_provider(info: strawberry.Info, npi: str) -> Provider | None:
 class Provider:
     npi: str
     entity_type: EntityType
-    name: str = strawberry.field(description="Display name: the organization's legal name, or the person's name and credential.")
+    name: str = strawberry.field(
+        description="Display name: the organization's legal name, or the person's name and credential.")
     first_name: str | None
     middle_name: str | None
     last_name: str | None
     prefix: str | None
     suffix: str | None
-    credential_text: str | None = strawberry.field(description="Credential as NPPES gives it, normalized (MD, PMHNP-BC ...).")
+    credential_text: str | None = strawberry.field(
+        description="Credential as NPPES gives it, normalized (MD, PMHNP-BC ...).")
     sex: str | None
     sole_proprietor: bool | None
     organization_name: str | None

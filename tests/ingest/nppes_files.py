@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
+from directory.errors import StoreError
 from directory.npi import make_npi
+from directory.store.sqlite import SQLiteStore
 from ingest.nppes import v1_columns, v2_columns
 
 #: The end date in the file names the tests use, and that name.
@@ -169,3 +171,23 @@ def snapshot(store, npis: Iterable[str]) -> dict:
         "other_names": store.other_names_for(npis),
         "counts": directory_counts(store),
     }
+
+
+class CrashingStore(SQLiteStore):
+    """Fails the provider write after ``batches`` successful ones; with
+    ``die=True`` it cannot even record the failure (a killed process)."""
+
+    def __init__(self, path, *, batches: int, die: bool = False):
+        super().__init__(path)
+        self.left, self.die = batches, die
+
+    def _write_providers(self, records, checkpoint):
+        if self.left == 0:
+            raise StoreError("simulated crash")
+        self.left -= 1
+        super()._write_providers(records, checkpoint)
+
+    def _finish_run(self, run_id, status, counts):
+        if self.die:
+            raise StoreError("simulated crash: process gone")
+        super()._finish_run(run_id, status, counts)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -164,6 +165,11 @@ class RegistryServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self):
+                super().setup()
+                # headers and body go out in two writes: without this, delayed ACKs cost 40 ms a request
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self):  # noqa: N802 - http.server's naming
                 parts = urlsplit(self.path)

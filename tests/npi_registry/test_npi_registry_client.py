@@ -108,9 +108,10 @@ def test_429_honours_retry_after_then_succeeds(make_client, registry, sleeps):
 
 def test_5xx_backs_off_exponentially_then_succeeds(make_client, registry, sleeps):
     registry.script = [Canned(500, b"oops"), Canned(503, b"busy"), Canned(502, b"bad gateway")]
-    assert make_client(backoff=0.5).lookup(CSP)["number"] == 1568946812
+    client = make_client(backoff=0.5)
+    assert client.lookup(CSP)["number"] == 1568946812
     assert sleeps == [0.5, 1.0, 2.0]
-    assert len(registry.queries) == 4
+    assert len(registry.queries) == client.requests_sent == 4
 
 
 def test_retries_exhausted_raise_registry_unavailable(make_client, registry, sleeps):
@@ -214,3 +215,5 @@ def test_valid_parameters_are_normalized():
         "limit": "200", "skip": "0"}
     assert validate_params({"country_code": "DE"}) == {"country_code": "DE"}  # a foreign country alone is allowed
     assert validate_params({"state": "GA", "city": "  Villa   Rica "}) == {"state": "GA", "city": "Villa Rica"}
+    assert validate_params({"postal_code": "30329-1234"}) == {"postal_code": "303291234"}
+    assert validate_params({"last_name": "SMITH", "state": " ", "number": ""}) == {"last_name": "SMITH"}

@@ -16,9 +16,6 @@ from ingest import ingest_nppes
 from ingest.catalog import load_catalog
 from ingest.sample import CATALOG_FILE_NAME, NPPES_FILE_NAME, generate_sample
 
-PROJECT = Path(__file__).resolve().parents[2]
-COMMITTED = PROJECT / "data" / "sample"
-
 
 @dataclass(frozen=True)
 class Generated:

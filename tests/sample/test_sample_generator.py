@@ -7,7 +7,10 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -43,6 +46,14 @@ def test_same_seed_gives_identical_bytes(tmp_path, generated):
     generate_sample(tmp_path / "again")
     assert _files(tmp_path / "again") == _files(generated.folder)
     assert sorted(_files(generated.folder)) == sorted(GENERATED_FILES)
+
+
+def test_bytes_do_not_depend_on_the_hash_seed(tmp_path, generated):
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    code = "import sys; from pathlib import Path; from ingest.sample import generate_sample; " \
+           "generate_sample(Path(sys.argv[1]))"
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "hashed")], env=env, cwd=PROJECT, check=True)
+    assert _files(tmp_path / "hashed") == _files(generated.folder)
 
 
 def test_another_seed_gives_another_sample(tmp_path, generated):
@@ -173,6 +184,7 @@ def test_the_mix_exercises_what_ingest_must_handle(generated):
     credentials = {r["Provider Credential Text"] for r in rows}
     assert {"MD", "M.D.", "DO", "D.O.", "PMHNP-BC", "PH.D.", "PHD", "LICSW", "LCSW", "L.C.S.W."} <= credentials
     names = {r["Provider Organization Name (Legal Business Name)"] for r in rows if r["Entity Type Code"] == "2"}
+    assert max(len(n) for n in names) <= 70  # the NPPES limit of an organization name
     subparts = [r for r in rows if r["Is Organization Subpart"] == "Y"]
     assert len(subparts) == len(METROS) and all(r["Parent Organization LBN"] in names for r in subparts)
     assert sum(r["Provider Other Organization Name Type Code"] == "3" for r in rows) >= 5

@@ -3,9 +3,14 @@ errors for refused changes, 401 for bad tokens, the admin review queue."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 import requests
 
+from directory.errors import ConfigurationError
 from directory.npi import make_npi
+from schema import create_app
 
 ADD = """mutation Add($network: ID!, $npis: [String!]!) {
   addNetworkMembers(networkId: $network, npis: $npis, reference: "vetting call 2025-11") {
@@ -131,3 +136,15 @@ def test_review_queue_is_for_admins(api, directory_store):
     assert done == {"match": {"status": "REJECTED", "decidedBy": "admin"}, "errors": []}
     assert api.data(query, token="adm")["reviewQueue"] == []
     assert store.matches(ids=["m-1"])[0].decided_by == "admin"
+
+
+@pytest.mark.parametrize("tokens,message", [
+    ("t1=superuser", "token=role[:tenant] with role one of navigator, employer, payer, admin"),
+    ("t1", "token=role[:tenant]"),
+    ("t1=employer", "role employer needs a tenant"),
+    ("t1=payer:", "role payer needs a tenant"),
+])
+def test_malformed_tokens_stop_the_app_from_starting(monkeypatch, sqlite_store, tokens, message):
+    monkeypatch.setenv("PROVNET_AUTH_TOKENS", tokens)
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        create_app(sqlite_store)

@@ -104,3 +104,13 @@ def test_vocabularies(api):
     data = api.data('{ treatments { treatment label } taxonomies(search: "psychiatry", first: 3) { code } }')
     assert {t["treatment"] for t in data["treatments"]} >= {"TMS_ACCELERATED", "ESKETAMINE_REMS", "IV_KETAMINE"}
     assert len(data["taxonomies"]) == 3
+
+
+def test_employer_network_memberships_show_only_to_their_owner(api, directory_store):
+    _, d = directory_store
+    query = "query($npi: String!) { provider(npi: $npi) { networks { id } } }"
+    member = d.in_plan_near[5]  # in northwind-ma (payer, public) and globex-vetted (employer, private)
+    seen = {token: sorted(n["id"] for n in api.data(query, {"npi": member}, token=token)["provider"]["networks"])
+            for token in ("nav-tok", "acme-tok", "globex-tok", "adm")}
+    assert seen == {"nav-tok": ["northwind-ma"], "acme-tok": ["northwind-ma"],
+                    "globex-tok": ["globex-vetted", "northwind-ma"], "adm": ["globex-vetted", "northwind-ma"]}

@@ -3,6 +3,8 @@ unexpected errors are masked."""
 
 from __future__ import annotations
 
+import requests
+
 from directory import settings
 from directory.store import open_store
 from schema import create_app
@@ -52,6 +54,17 @@ def test_too_costly_a_query_is_refused_with_its_cost(api, directory_store):
 def test_unexpected_errors_are_masked(tmp_path, serve):
     store = open_store(f"sqlite:///{tmp_path / 'closed.db'}")
     store.close()  # every store call now fails inside the adapter
-    body = serve(create_app(store)).gql('{ provider(npi: "1234567893") { npi } }')
+    client = serve(create_app(store))
+    body = client.gql('{ provider(npi: "1234567893") { npi } }')
     assert body["errors"] == [{"message": "Unexpected error.", "locations": [{"line": 1, "column": 3}],
                                "path": ["provider"], "extensions": {"code": "INTERNAL"}}]
+    health = requests.get(f"{client.url}/healthz", timeout=10)
+    assert health.status_code == 503 and health.json() == {"status": "unavailable", "backend": "sqlite"}
+
+
+def test_fragments_do_not_hide_cost(api):
+    query = """query { searchProviders(filter: {state: "NY"}, first: 100) { ...Page } }
+        fragment Page on ProviderConnection { edges { node { ... on Provider { ...Deep } } } }
+        fragment Deep on Provider { affiliations { organization { locations { city } } } }"""
+    error = api.gql(query)["errors"][0]
+    assert error["extensions"]["cost"] == 1 + 100 * 442

@@ -92,6 +92,9 @@ def test_bad_search_input_gets_a_clear_error(api):
         assert body["data"] is None
         assert body["errors"][0]["message"] == message
         assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    body = api.gql(SEARCH, {"filter": {**NEAR_PLAN, "planId": "no-such-plan"}, "first": 5})
+    assert body["errors"][0]["message"] == "no plan 'no-such-plan'"
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     body = api.gql(SEARCH, {"filter": {"state": "NY"}, "first": 0})
     assert body["errors"][0]["message"] == "first must be between 1 and 100"
 

@@ -1,0 +1,27 @@
+"""Fixtures for the entity-resolution tests: the FEBRL loaders from bench/resolve
+(the benchmark and the test share one settings file) and a small provider world."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "resolve"
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def trained_provider_settings():
+    """The provider model trained (unsupervised) on a 20,000-record NPPES-shaped
+    benchmark, so small hand-written worlds can be scored with a real model."""
+    from gen_nppes_er import Generator
+
+    from ingest.resolve import entity_frame, provider_settings, resolve_frame
+
+    raw = Generator(seed=7).generate(20_000)
+    result = resolve_frame(entity_frame(raw), provider_settings())
+    assert result.settings.trained
+    return result.settings
