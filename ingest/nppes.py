@@ -160,8 +160,6 @@ def resolve_columns(header: list[str]) -> Columns:
     """Map a header row to column indexes; SourceFormatError unless it is a V1
     or V2 NPPES main-file header (in any column order)."""
     names = [h.strip() for h in header]
-    if names and names[0].startswith("\ufeff"):
-        names[0] = names[0][1:]
     if "NPI" not in names or "Entity Type Code" not in names:
         raise SourceFormatError(
             f"not an NPPES main file: the header has no 'NPI' and 'Entity Type Code' columns "
@@ -246,6 +244,7 @@ class MainFile:
                 text = first.decode("utf-8")
             except UnicodeDecodeError:
                 raise SourceFormatError(f"NPPES header is not UTF-8 text: {self.path}") from None
+            text = text.removeprefix("\ufeff")  # a byte order mark some tools write
             if not text.strip():
                 raise SourceFormatError(f"NPPES file has no header line: {self.path}")
             try:

@@ -3,12 +3,17 @@
 Reason codes are stable strings (they are stored with quarantined rows and
 appear in reports), so never rename a value.
 
-Which rows are checked for what (see ``ingest.pipeline``):
+Which rows are checked for what (see ``ingest.stages``):
 
 * every row: CSV structure, UTF-8, column count, truncated last row, field size;
-* rows in scope (and sparse deactivation rows): NPI, entity type, dates,
-  field sizes, taxonomy codes, duplicates. A row out of scope is counted as
-  filtered without content checks, which keeps the national fast path cheap.
+* rows in scope (and sparse deactivation rows): NPI, duplicates, entity type,
+  dates, taxonomy codes. A row out of scope is counted as filtered without
+  content checks, which keeps the national fast path cheap.
+
+Sparse deactivation rows (NPI and deactivation date, no entity type) deactivate
+an NPI the store holds (counted as loaded: updated, or unchanged if already so)
+and are otherwise filtered as ``deactivated_unknown_npi``: without an entity
+type there is no record to build.
 
 ``INVALID_TAXONOMY`` is warning-level: the row is loaded without that taxonomy
 slot, and the raw row is still kept in the quarantine table so the dropped code

@@ -70,7 +70,7 @@ def run_splink(name: str):
     db_api = DuckDBAPI()
     if name == "febrl4":
         tables = [db_api.register(frame[frame["source_dataset"] == s].drop(columns="source_dataset"),
-                                  source_dataset_name=s) for s in ("a", "b")]
+                                  dataset_display_name=s) for s in ("a", "b")]
         linker = Linker(tables, splink_settings("link_only"), log_level=logging.WARNING)
     else:
         linker = Linker(db_api.register(frame), splink_settings("dedupe_only"), log_level=logging.WARNING)

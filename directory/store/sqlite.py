@@ -51,7 +51,7 @@ from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import Candidate, RunCheckpoint, Store, StoredVersion
 from .sqlite_schema import COUNTS, DDL, SCHEMA_VERSION, WIPE
-from .sqlite_search import SEARCH, haversine_sql, search_params, sound_keys
+from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, name_keys, search_params
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ class SQLiteStore(Store):
         conn.execute(q.DELETE_NAME_KEYS, (npis,))
         conn.executemany(q.INSERT_NAME, [(npi, n) for npi, ns in names.items() for n in ns.values()])
         conn.executemany(q.INSERT_NAME_KEY,
-                         [(key, npi) for npi, ns in names.items() for key in sound_keys(ns.values())])
+                         [(key, npi) for npi, ns in names.items() for key in name_keys(ns.values())])
 
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
         note = json.dumps(rows.evidence_params(evidence))
@@ -363,7 +363,7 @@ class SQLiteStore(Store):
     def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:
         params = search_params(criteria, limit)
         with self._tx(write=False) as conn:
-            found = conn.execute(SEARCH, params).fetchall()
+            found = conn.execute(SEARCH_ALL if params["drive"] == "all" else SEARCH, params).fetchall()
         return [
             Candidate(
                 npi=r["npi"], display_name=r["display_name"], entity_type_code=r["entity_type"],

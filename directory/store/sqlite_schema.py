@@ -30,6 +30,7 @@ DDL: tuple[str, ...] = (
         confidence REAL NOT NULL, reference TEXT,
         deactivation_evidence TEXT)""",
     "CREATE INDEX IF NOT EXISTS provider_parent ON provider (parent_organization_name COLLATE NOCASE)",
+    "CREATE INDEX IF NOT EXISTS provider_display ON provider (upper(display_name), npi)",
     """CREATE TABLE IF NOT EXISTS location (
         id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,
         line1 TEXT NOT NULL, line2 TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL,
@@ -84,7 +85,7 @@ DDL: tuple[str, ...] = (
     """CREATE TRIGGER IF NOT EXISTS provider_name_delete AFTER DELETE ON provider_name BEGIN
         INSERT INTO provider_name_fts (provider_name_fts, rowid, name) VALUES ('delete', old.id, old.name);
         END""",
-    # Soundex keys of the words of every name: the typo-tolerant half of the name pre-filter
+    # Soundex keys of every name's words and word pairs: the typo-tolerant half of the name pre-filter
     """CREATE TABLE IF NOT EXISTS provider_name_key (
         key TEXT NOT NULL, npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         PRIMARY KEY (key, npi)) WITHOUT ROWID""",

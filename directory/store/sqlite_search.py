@@ -1,5 +1,6 @@
 """Search on the embedded store: one constant SQL query whose filters are
-switched on and off by parameters, plus the name pre-filter keys.
+switched on and off by parameters (:data:`SEARCH`; :data:`SEARCH_ALL` when no
+filter but the entity type is given), plus the name pre-filter keys.
 
 The query picks its *driver* (the most selective filter given, chosen in
 Python and passed as ``:drive``) so a national-size store is never scanned when
@@ -9,8 +10,10 @@ skipped when its parameter is NULL. Constant WHERE terms such as
 CTEs of filters not given cost nothing.
 
 Names are pre-filtered two ways, wide enough for typos: an FTS5 trigram query
-that ORs every trigram of the query words, and Soundex keys of each word (a
-middle-letter typo such as "Smyth" for "Smith" shares no trigram).
+(each query word must share a trigram with the name) and Soundex keys of word
+pairs (a middle-letter typo such as "Jonh Smyth" shares no trigram with "John
+Smith", but has the same codes). Either one admits a candidate; rapidfuzz in
+the base class has the last word.
 """
 
 from __future__ import annotations
@@ -136,7 +139,18 @@ WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_dat
         WHERE pl.npi = p.npi AND l.state = :state))
   AND (:accepting IS NULL OR EXISTS (
         SELECT 1 FROM access_facts a WHERE a.npi = p.npi AND a.accepting_new_patients = :accepting))
-ORDER BY np.distance IS NULL, np.distance, nm.hits DESC, nm.rank, p.npi
+ORDER BY np.distance IS NULL, np.distance, nm.hits DESC, nm.rank, upper(p.display_name), p.npi
+LIMIT :limit
+"""
+
+#: The search with no filter but entity type: the first names in display
+#: order, read from the ``provider_display`` index without sorting the store.
+SEARCH_ALL = """
+SELECT p.npi, p.display_name, p.entity_type, NULL AS distance, NULL AS location_key, NULL AS names
+FROM provider p INDEXED BY provider_display
+WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_date >= p.deactivation_date)
+  AND (:entity_type IS NULL OR p.entity_type = :entity_type)
+ORDER BY upper(p.display_name), p.npi
 LIMIT :limit
 """
 
@@ -165,24 +179,43 @@ def name_words(name: str) -> list[str]:
     return fuzz_utils.default_process(name).split()
 
 
-def sound_keys(names) -> set[str]:
-    """Soundex keys of every word of the given names."""
-    keys = set()
+def _codes(name: str) -> list[str]:
+    return [code for code in map(soundex, name_words(name)) if code]
+
+
+def _pairs(codes: list[str]) -> set[str]:
+    """Unordered Soundex pairs of adjacent words and of the first and last word."""
+    pairs = set(zip(codes, codes[1:])) | ({(codes[0], codes[-1])} if len(codes) > 1 else set())
+    return {" ".join(sorted(pair)) for pair in pairs}
+
+
+def name_keys(names) -> set[str]:
+    """Keys stored for a provider's names: each word's Soundex code, and the
+    pairs of :func:`_pairs`, so a two-word query looks up few rows."""
+    keys: set[str] = set()
     for name in names:
-        for word in name_words(name):
-            key = soundex(word)
-            if key:
-                keys.add(key)
+        codes = _codes(name)
+        keys.update(codes)
+        keys.update(_pairs(codes))
     return keys
 
 
+def query_keys(name: str) -> list[str]:
+    """Keys a name query looks up: its word pairs, or its one word's code."""
+    codes = _codes(name)
+    return sorted(_pairs(codes) if len(codes) > 1 else set(codes))
+
+
 def fts_query(name: str) -> str | None:
-    """An FTS5 query ORing the quoted trigrams of each word (a parameter value,
-    never SQL text); None when no word has three characters."""
-    grams = sorted({w[i : i + 3] for w in name_words(name) for i in range(len(w) - 2)})
-    if not grams:
-        return None
-    return " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+    """An FTS5 query (a parameter value, never SQL text): for each word of three
+    or more characters, any of its trigrams; every such word must match. None
+    when no word is long enough."""
+    groups = []
+    for word in name_words(name):
+        grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+        if grams:
+            groups.append("(" + " OR ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")")
+    return " AND ".join(groups) or None
 
 
 def _driver(c: SearchCriteria, has_name: bool) -> str:
@@ -196,12 +229,12 @@ def _driver(c: SearchCriteria, has_name: bool) -> str:
         return "plan"
     if has_name:
         return "name"
+    if c.accepting_new_patients is not None:
+        return "accepting"
     if c.taxonomy_codes:
         return "taxonomy"
     if c.state:
         return "state"
-    if c.accepting_new_patients is not None:
-        return "accepting"
     return "all"
 
 
@@ -209,7 +242,7 @@ def search_params(c: SearchCriteria, limit: int) -> dict:
     """Named parameters of :data:`SEARCH` for the criteria."""
     query = (c.name or "").strip()
     has_name = bool(query)
-    keys = sorted(sound_keys([query])) if has_name else []
+    keys = query_keys(query) if has_name else []
     params = {
         "lat": None, "lon": None, "radius": None,
         "min_lat": None, "max_lat": None, "min_lon": None, "max_lon": None,

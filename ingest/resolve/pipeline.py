@@ -42,7 +42,9 @@ def prepare(frame: pd.DataFrame, settings: ResolveSettings) -> pd.DataFrame:
         dupes = frame.loc[frame["ref"].duplicated(), "ref"].head(3).tolist()
         raise InputError(f"record refs must be unique, repeated: {dupes}")
     for column in needed | ({"entity_type", "source_dataset"} & set(frame.columns)):
-        frame[column] = frame[column].fillna("").astype(str)
+        values = frame[column]
+        if values.dtype != object or values.isna().any():
+            frame[column] = values.fillna("").astype(str)
     _drop_misattributed_npis(frame, settings)
     return frame
 
@@ -80,6 +82,7 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
     frame = prepare(frame, settings)
     n = len(frame)
     cache = ColumnCache(frame)
+    lap("prepare")
     dataset = frame["source_dataset"].to_numpy() if "source_dataset" in frame.columns else None
     per_rule = blocking.block(frame, settings.blocking_rules, settings.link_type, dataset)
     left, right = blocking.union(per_rule)

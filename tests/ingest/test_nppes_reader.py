@@ -138,3 +138,10 @@ def test_taxonomy_columns_found_by_name_in_v1(nppes_file):
         (row,) = list(main.rows())
         assert row.fields[main.columns.taxonomy_codes[0]] == PSYCHIATRY
         assert row.fields[main.columns.sex] == "F"
+
+
+def test_header_with_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "npidata_pfile_20050523-20251109.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + csv_line(v2_columns()).encode() + csv_line([npi(1), "1"] + [""] * 328).encode())
+    (row,) = read_main_file(path)
+    assert row.fields[0] == npi(1) and row.problem is None

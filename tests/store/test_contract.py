@@ -219,6 +219,9 @@ def test_provider_detail_with_neighbours(store):
                                                                                    "p")])
     store.add_network_members([NetworkMember("net-b", doctor, ROSTER), NetworkMember("net-a", doctor, ROSTER)])
 
+    nucc = store.taxonomies([PSYCHIATRY, "0000000000"])
+    assert list(nucc) == [PSYCHIATRY] and nucc[PSYCHIATRY].classification == "Psychiatry & Neurology"
+    assert set(store.taxonomies()) == {PSYCHIATRY, PMHNP, MH_CLINIC}
     assert {pl.location.key for pl in store.locations_for([doctor])[doctor]} == {MIDTOWN.key, PHILADELPHIA.key}
     names = {t.code: t.display_name for t in store.taxonomies_for([doctor])[doctor]}
     assert names == {PSYCHIATRY: "Psychiatry Physician", PMHNP: "Psychiatric/Mental Health Nurse Practitioner"}
@@ -266,6 +269,7 @@ def test_deactivation_report(store):
     assert store.deactivate({npi(1): date(2024, 6, 1)}, report) == 0
     hits = {h.npi for h in store.search(SearchCriteria()).hits}
     assert hits == {npi(2)}
+    assert {h.npi for h in store.search(SearchCriteria(include_deactivated=True)).hits} == {npi(1), npi(2)}
     # the same NPPES record again is unchanged, so it does not undo the report
     store.upsert_providers([individual(npi(1))])
     assert not store.providers([npi(1)])[npi(1)].is_active

@@ -18,7 +18,7 @@ from directory.errors import ConstraintViolation, StoreError, StoreUnavailable
 from directory.model import IngestRun, SearchCriteria
 from directory.store import RunCheckpoint, open_store
 from directory.store.sqlite import SQLiteStore
-from directory.store.sqlite_search import fts_query, soundex, sound_keys
+from directory.store.sqlite_search import fts_query, name_keys, query_keys, soundex
 from store_records import individual, npi
 
 
@@ -158,6 +158,11 @@ def test_soundex(word, key):
 
 
 def test_name_prefilter_values():
-    assert fts_query("Jonh  Smyth!") == '"jon" OR "myt" OR "onh" OR "smy" OR "yth"'
-    assert fts_query("Li") is None
-    assert sound_keys(["Dr. John Smith", "42"]) == {"D600", "J500", "S530"}
+    assert fts_query("Jonh  Smyth!") == '("jon" OR "onh") AND ("myt" OR "smy" OR "yth")'
+    assert fts_query("Li Wu") is None
+    assert name_keys(["Dr. John Q Smith", "42"]) == {
+        "D600", "J500", "Q000", "S530", "D600 J500", "J500 Q000", "Q000 S530", "D600 S530"}
+    # a typo in the middle of each word keeps the codes; word order does not matter
+    assert query_keys("Smyth, Jonh") == ["J500 S530"]
+    assert set(query_keys("Jonh Smyth")) <= name_keys(["John Smith"])
+    assert query_keys("Smyth") == ["S530"]
