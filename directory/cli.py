@@ -31,14 +31,14 @@ def _store(args: argparse.Namespace) -> Store:
     return open_store(args.store)
 
 
-def _progress(stream=sys.stderr) -> Callable[[dict], None]:
+def _progress(stream=sys.stderr) -> Callable:
+    """A progress printer for long ingests: one line, rewritten in place."""
     started = time.monotonic()
 
-    def report(counts: dict) -> None:
-        read = counts.get("read", 0)
-        rate = read / max(time.monotonic() - started, 1e-9)
-        parts = ", ".join(f"{k} {v:,}" for k, v in counts.items() if isinstance(v, int))
-        print(f"\r  {parts} ({rate:,.0f} rows/s)", end="", file=stream, flush=True)
+    def report(snapshot) -> None:
+        rate = snapshot.read / max(time.monotonic() - started, 1e-9)
+        print(f"\r  read {snapshot.read:,}  loaded {snapshot.loaded:,}  filtered {snapshot.filtered_total:,}  "
+              f"quarantined {snapshot.quarantined_total:,}  ({rate:,.0f} rows/s)", end="", file=stream, flush=True)
 
     return report
 

@@ -76,13 +76,6 @@ class IngestReport:
         flat.update({WARNING_PREFIX + k: v for k, v in self.warnings.items()})
         return flat
 
-    # A progress callback may treat the report as the mapping of its flat counts.
-    def get(self, key: str, default: int | None = None) -> int | None:
-        return self.counts().get(key, default)
-
-    def items(self):
-        return self.counts().items()
-
     def restore(self, counts: dict[str, int]) -> None:
         """Take over the counts of a checkpoint (resuming a run)."""
         self.read = counts.get(READ, 0)

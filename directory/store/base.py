@@ -29,10 +29,9 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
@@ -66,6 +65,7 @@ from ..model import (
     TreatmentOffering,
     UpsertStats,
 )
+from .hashing import content_hash, jsonable as _jsonable
 
 log = logging.getLogger(__name__)
 
@@ -103,53 +103,6 @@ class RunCheckpoint:
     run_id: str
     resume_line: int
     counts: dict[str, int]
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-_CONVERTERS: dict[type, Callable[[object], object]] = {}
-
-
-def _jsonable(value):
-    """Enums to values, dates to ISO text, dataclasses to dicts, tuples to lists.
-    Content hashes are computed per loaded row, so the converter of each type
-    is chosen once and cached (same output as recursing through ``asdict``)."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    convert = _CONVERTERS.get(kind)
-    if convert is None:
-        convert = _CONVERTERS[kind] = _converter_for(kind)
-    return convert(value)
-
-
-def _converter_for(kind: type) -> Callable[[object], object]:
-    if issubclass(kind, Enum):
-        return lambda value: value.value
-    if issubclass(kind, date):
-        return lambda value: value.isoformat()
-    if is_dataclass(kind):
-        names = tuple(f.name for f in fields(kind))
-        plain = _PLAIN
-
-        def convert_dataclass(value):
-            out = {}
-            for name in names:
-                v = getattr(value, name)
-                out[name] = v if type(v) in plain else _jsonable(v)
-            return out
-
-        return convert_dataclass
-    if issubclass(kind, dict):
-        return lambda value: {k: _jsonable(v) for k, v in value.items()}
-    if issubclass(kind, (list, tuple)):
-        return lambda value: [_jsonable(v) for v in value]
-    return lambda value: value
-
-
-def content_hash(record: ProviderRecord) -> str:
-    """Stable hash of everything in a record, so unchanged rows are skipped."""
-    payload = json.dumps(_jsonable(record), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
 def encode_cursor(offset: int, criteria: SearchCriteria) -> str:

@@ -72,12 +72,13 @@ def pairs_in_blocks(positions: np.ndarray, codes: np.ndarray, max_block_size: in
     member_pos = np.repeat(starts, sizes) + _ranges(sizes)
     rank_in_block = _ranges(sizes)
     size_of = np.repeat(sizes, sizes)
+    negative_sizes, members_upto = -sizes, np.cumsum(sizes)
     lefts, rights = [], []
     for d in range(1, int(sizes[0])):
-        n = int(np.searchsorted(-sizes, -d, side="left"))  # blocks with size > d
+        n = int(np.searchsorted(negative_sizes, -d, side="left"))  # blocks with size > d
         if n == 0:
             break
-        upto = int(sizes[:n].sum())
+        upto = int(members_upto[n - 1])
         idx = np.flatnonzero(rank_in_block[:upto] + d < size_of[:upto])
         lefts.append(positions[member_pos[idx]])
         rights.append(positions[member_pos[idx] + d])

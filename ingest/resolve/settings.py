@@ -109,7 +109,8 @@ class ResolveSettings:
     # Sources whose NPI and entity type are the registry's own (NPPES file, NPI Registry API).
     # An NPI on another source's record that these say belongs to the other entity type
     # (a group NPI on a person's roster row) is ignored for that record.
-    authoritative_sources: list[str] = field(default_factory=lambda: ["nppes", "api"])
+    authoritative_sources: list[str] = field(
+        default_factory=lambda: ["nppes", "api", "npi_api", "npi_registry_api"])
     seed: int = 42
 
     def __post_init__(self) -> None:
