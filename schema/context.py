@@ -9,6 +9,7 @@ outlives it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -24,7 +25,9 @@ from .auth import Principal, can_read_network
 
 def _batch(fetch: Callable[[list[str]], Mapping[str, Any]], missing: Callable[[], Any]) -> DataLoader:
     async def load(keys: list[str]) -> list[Any]:
-        found = fetch(keys)
+        # The port is synchronous; a worker thread keeps the event loop serving
+        # other requests while a Neo4j round trip is in flight.
+        found = await asyncio.to_thread(fetch, keys)
         return [found[k] if k in found else missing() for k in keys]
 
     return DataLoader(load_fn=load)
@@ -32,7 +35,7 @@ def _batch(fetch: Callable[[list[str]], Mapping[str, Any]], missing: Callable[[]
 
 def _by_id(fetch: Callable[[list[str]], list[Any]]) -> DataLoader:
     async def load(keys: list[str]) -> list[Any]:
-        found = {item.id: item for item in fetch(keys)}
+        found = {item.id: item for item in await asyncio.to_thread(fetch, keys)}
         return [found.get(k) for k in keys]
 
     return DataLoader(load_fn=load)
