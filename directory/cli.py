@@ -73,9 +73,13 @@ def _run_dict(run) -> dict:
 
 def cmd_ingest_nppes(args) -> int:
     from ingest import ingest_nppes
+    from ingest.weekly import check_order, period_of
 
     path = Path(args.path)
     with _store(args) as store:
+        period = period_of(path.name)
+        if period is not None and period.weekly:  # a weekly main file on its own keeps the date order too
+            check_order(store, path.name)
         report = ingest_nppes(
             store,
             path,
@@ -84,6 +88,36 @@ def cmd_ingest_nppes(args) -> int:
             batch_size=args.batch_size or settings.get_int("batch_size"),
             progress=None if args.quiet else _progress(),
         )
+    _print_report(report)
+    return 0
+
+
+def cmd_ingest_bundle(args) -> int:
+    from ingest.bundle import apply_bundle
+
+    with _store(args) as store:
+        report = apply_bundle(store, Path(args.path), scope="all" if args.all else "default", policy=args.policy,
+                              batch_size=args.batch_size, progress=None if args.quiet else _progress())
+    _print_report(report)
+    return 0
+
+
+def cmd_ingest_weekly(args) -> int:
+    from ingest.bundle import apply_weeklies
+
+    with _store(args) as store:
+        reports = apply_weeklies(store, [Path(p) for p in args.paths], scope="all" if args.all else "default",
+                                 policy=args.policy, batch_size=args.batch_size)
+    for report in reports:
+        _print_report(report)
+    return 0
+
+
+def cmd_ingest_deactivations(args) -> int:
+    from ingest.deactivation import apply_deactivation_report
+
+    with _store(args) as store:
+        report = apply_deactivation_report(store, Path(args.path), policy=args.policy)
     _print_report(report)
     return 0
 
@@ -220,6 +254,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_ingest_nppes)
+    p = ingest.add_parser("bundle", help="apply a monthly or weekly NPPES bundle (zip or folder) in order")
+    p.add_argument("path")
+    p.add_argument("--all", action="store_true", help="load every row (default: the behavioural-health scope "
+                   "with the organizations its providers link to)")
+    p.add_argument("--policy", choices=["quarantine", "fail-fast", "ignore"], default="quarantine")
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_ingest_bundle)
+    p = ingest.add_parser("weekly", help="apply weekly NPPES bundles on top of the monthly load, in date order")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--all", action="store_true", help="load every row")
+    p.add_argument("--policy", choices=["quarantine", "fail-fast", "ignore"], default="quarantine")
+    p.add_argument("--batch-size", type=int, default=None)
+    p.set_defaults(func=cmd_ingest_weekly)
+    p = ingest.add_parser("deactivations", help="apply the monthly NPPES deactivation report (.xlsx or its zip)")
+    p.add_argument("path")
+    p.add_argument("--policy", choices=["quarantine", "fail-fast", "ignore"], default="quarantine")
+    p.set_defaults(func=cmd_ingest_deactivations)
     p = ingest.add_parser("catalog", help="load treatments, access facts, credentials, payers, plans and networks (JSON)")
     p.add_argument("path")
     p.set_defaults(func=cmd_ingest_catalog)

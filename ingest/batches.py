@@ -54,6 +54,7 @@ class BatchWriter:
         self.progress, self.progress_every = progress, max(1, progress_every)
         self._started = time.perf_counter()
         self._records: list[ProviderRecord] = []
+        self._digests: list[str] = []  # content hash of each record, from validate
         self._quarantine: list[QuarantinedRow] = []
         self._deactivations: list[tuple[RawRow, str, date]] = []
         self._last_line = resume_line  # end line of the last row handled
@@ -73,10 +74,11 @@ class BatchWriter:
                 reason, rows = payload
                 _bump(report.filtered, reason.value, rows)
             elif kind == LOAD:
-                record, warnings = payload
+                record, warnings, digest = payload
                 if warnings:
                     self._warn(row, warnings)
                 self._records.append(record)
+                self._digests.append(digest)
             elif kind == DEACTIVATE:
                 npi, when = payload
                 self._deactivations.append((row, npi, when))
@@ -160,10 +162,11 @@ class BatchWriter:
         self._write_quarantine()
         self._apply_deactivations()
         records, self._records = self._records, []
+        digests, self._digests = self._digests, []
         counts = self.report.counts()
         counts[CARRIED_OVER] = counts.get(CARRIED_OVER, 0) + len(records)
         checkpoint = RunCheckpoint(self.report.run_id, self._last_line, counts)
-        stats = self.store.upsert_providers(records, checkpoint=checkpoint)
+        stats = self.store.upsert_providers(records, checkpoint=checkpoint, digests=digests)
         self.report.inserted += stats.inserted
         self.report.updated += stats.updated
         self.report.unchanged += stats.unchanged

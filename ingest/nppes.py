@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -206,7 +206,9 @@ class RawRow:
 
     line: int  # physical line the record starts on (the header is line 1)
     end_line: int  # physical line it ends on (records may span lines inside quotes)
-    fields: list[str]
+    #: None for a run of one-line records (``line`` to ``end_line``) that the
+    #: ``skip`` test of :meth:`MainFile.rows` passed unparsed
+    fields: list[str] | None
     raw: str
     problem: Problem | None = None
 
@@ -229,15 +231,28 @@ class MainFile:
 
     Use as a context manager; :meth:`rows` streams the records."""
 
-    def __init__(self, path: str | os.PathLike[str]):
+    #: Header row -> columns (anything with ``count``); SourceFormatError if
+    #: wrong. The reference files of a bundle subclass with their own.
+    resolve_header = staticmethod(resolve_columns)
+
+    def __init__(self, path: str | os.PathLike[str], member: str | None = None):
+        """``member``: the CSV of that name inside the zip at ``path``, streamed."""
         self.path = Path(path)
-        if not self.path.exists():
+        self.member = member
+        #: the file's own name: the CSV's, also when it is a zip member
+        self.name = member or self.path.name
+        if member is not None:
+            from .zipped import open_member
+
+            self._file = open_member(self.path, member)
+        elif not self.path.exists():
             raise SourceFormatError(f"NPPES file not found: {self.path}")
-        if not self.path.is_file():
+        elif not self.path.is_file():
             raise SourceFormatError(f"not a file: {self.path}")
-        if self.path.stat().st_size == 0:
+        elif self.path.stat().st_size == 0:
             raise SourceFormatError(f"NPPES file is empty: {self.path}")
-        self._file = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+        else:
+            self._file = open(self.path, "rb")  # noqa: SIM115 - closed by close()
         try:
             first = self._file.readline()
             try:
@@ -251,15 +266,17 @@ class MainFile:
                 header = next(csv.reader([text], strict=True))
             except csv.Error as exc:
                 raise SourceFormatError(f"NPPES header is not CSV ({exc}): {self.path}") from exc
-            self.columns = resolve_columns(header)
+            self.columns = self.resolve_header(header)
         except BaseException:
             self._file.close()
             raise
-        self.date = file_date(self.path)
+        self.date = file_date(Path(member) if member and _FILE_DATE.search(member) else self.path)
         self._buf: list[str] = []
         self._line_no = 1  # physical lines consumed so far, header included
         self._bad_utf8: str | None = None
         self._last_had_newline = True
+        self._skip: Callable[[bytes], bool] | None = None
+        self._skipped = [0, 0]  # first and last line of the current run of skipped lines
 
     def close(self) -> None:
         self._file.close()
@@ -272,8 +289,14 @@ class MainFile:
 
     def _lines(self) -> Iterator[str]:
         buf = self._buf
+        skip, skipped = self._skip, self._skipped
         for chunk in self._file:
             self._line_no += 1
+            if skip is not None and not buf and skip(chunk):  # only at a record's first line
+                if not skipped[0]:
+                    skipped[0] = self._line_no
+                skipped[1] = self._line_no
+                continue
             try:
                 text = chunk.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -290,10 +313,16 @@ class MainFile:
             text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return text
 
-    def rows(self) -> Iterator[RawRow]:
-        """Every record after the header, each with at most one structural problem."""
+    def rows(self, skip: Callable[[bytes], bool] | None = None) -> Iterator[RawRow]:
+        """Every record after the header, each with at most one structural problem.
+
+        ``skip`` (see :mod:`ingest.prescreen`) is asked about each raw line that
+        starts a record; the lines it passes are not parsed and come as runs,
+        one ``RawRow`` with ``fields`` None per run of consecutive lines."""
         expected = self.columns.count
         buf = self._buf
+        self._skip = skip
+        skipped = self._skipped
         reader = csv.reader(self._lines())
         start = 2
         while True:
@@ -301,10 +330,16 @@ class MainFile:
             try:
                 fields = next(reader)
             except StopIteration:
+                if skipped[0]:
+                    yield RawRow(skipped[0], skipped[1], None, "", None)
                 return
             except csv.Error as exc:
                 fields = []
                 problem = Problem(ReasonCode.MALFORMED_CSV, str(exc))
+            if skipped[0]:  # the run of skipped lines just before this record
+                yield RawRow(skipped[0], skipped[1], None, "", None)
+                start = skipped[1] + 1
+                skipped[0] = skipped[1] = 0
             raw = buf[0] if len(buf) == 1 and self._bad_utf8 is None else self._raw_text()
             buf.clear()
             if problem is None:

@@ -21,6 +21,7 @@ from directory.model import Evidence
 
 from .nppes import MainFile, RawRow
 from .normalize import ZipGeocoder
+from .prescreen import out_of_scope_test
 from .scope import Scope
 from .stages import Kind, Outcome, screen, validate
 
@@ -52,10 +53,12 @@ def _slim(kind: int, row: RawRow, payload: object) -> RawRow:
     return RawRow(row.line, row.end_line, [], row.raw if keep_raw else "", row.problem)
 
 
-def _child(conn, path: Path, scope: Scope, evidence: Evidence, today: date, resume_line: int) -> None:
+def _child(conn, path: Path, scope: Scope, evidence: Evidence, today: date, resume_line: int,
+           member: str | None = None) -> None:
     try:
-        with MainFile(path) as main:
-            screened = screen(main.rows(), main.columns, scope.matcher(main.columns), resume_line=resume_line)
+        with MainFile(path, member) as main:
+            rows = main.rows(skip=out_of_scope_test(main.columns, scope))
+            screened = screen(rows, main.columns, scope.matcher(main.columns), resume_line=resume_line)
             chunk: list[Outcome] = []
             for kind, row, payload in validate(screened, main.columns, evidence, today,
                                                resume_line=resume_line, geocode=ZipGeocoder()):
@@ -76,13 +79,13 @@ def _child(conn, path: Path, scope: Scope, evidence: Evidence, today: date, resu
 
 
 def outcomes_from_child(
-    path: Path, scope: Scope, evidence: Evidence, today: date, *, resume_line: int = 0
+    path: Path, scope: Scope, evidence: Evidence, today: date, *, resume_line: int = 0, member: str | None = None
 ) -> Iterator[Outcome]:
     """The outcomes ``validate(screen(rows))`` would yield, computed in a forked child."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child, args=(send, path, scope, evidence, today, resume_line), name="nppes-reader", daemon=True
+        target=_child, args=(send, path, scope, evidence, today, resume_line, member), name="nppes-reader", daemon=True
     )
     child.start()
     send.close()

@@ -29,10 +29,12 @@ from . import parallel as parallel_stages
 from .batches import BatchWriter, ProgressCallback
 from .nppes import MainFile
 from .normalize import ZipGeocoder
+from .prescreen import out_of_scope_test
 from .quarantine import BadRowPolicy
 from .report import IngestReport
 from .scope import Scope
 from .stages import screen, validate
+from .zipped import member_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,7 @@ def ingest_nppes(
     checkpoint_every: int = 100_000,
     today: date | None = None,
     parallel: bool | None = None,
+    member: str | None = None,
 ) -> IngestReport:
     """Load an NPPES main file; returns the run's report (already checked).
 
@@ -92,20 +95,21 @@ def ingest_nppes(
     ``progress`` is called every ``progress_every`` rows with a snapshot of the
     report. ``today`` bounds dates (a date after it is impossible).
     ``parallel`` reads and normalizes in a forked child while this process
-    writes (default: for files of 64 MiB and more, with two cores or more)."""
+    writes (default: for files of 64 MiB and more, with two cores or more).
+    ``member``: load the CSV of that name inside the zip at ``path`` (streamed)."""
     scope = Scope.parse(scope)
     policy = BadRowPolicy.parse(policy)
     batch_size = batch_size or settings.get_int("batch_size")
     today = today or date.today()
     started = time.perf_counter()
-    with MainFile(path) as main:  # header checked here, before any write
-        evidence = Evidence(source=SOURCE, retrieved=main.date, method=METHOD, confidence=1.0, reference=main.path.name)
-        file_key = fingerprint(main.path)
+    with MainFile(path, member) as main:  # header checked here, before any write
+        evidence = Evidence(source=SOURCE, retrieved=main.date, method=METHOD, confidence=1.0, reference=main.name)
+        file_key = fingerprint(main.path) if member is None else member_fingerprint(main.path, member)
         load_taxonomies(store)
         fresh = IngestRun(
             run_id=f"{SOURCE}-{file_key[:16]}",
             source=SOURCE,
-            file_name=main.path.name,
+            file_name=main.name,
             file_sha256=file_key,
             started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             finished_at=None,
@@ -116,7 +120,7 @@ def ingest_nppes(
         report = IngestReport(
             run_id=run.run_id,
             source=SOURCE,
-            file=main.path.name,
+            file=main.name,
             file_date=main.date.isoformat(),
             scope=scope.name,
             policy=policy.value,
@@ -135,9 +139,11 @@ def ingest_nppes(
         if parallel is None:
             parallel = parallel_stages.worth_it(main.path)
         if parallel and parallel_stages.available():
-            outcomes = parallel_stages.outcomes_from_child(main.path, scope, evidence, today, resume_line=resume_line)
+            outcomes = parallel_stages.outcomes_from_child(main.path, scope, evidence, today, resume_line=resume_line,
+                                                           member=member)
         else:
-            screened = screen(main.rows(), main.columns, scope.matcher(main.columns), resume_line=resume_line)
+            rows = main.rows(skip=out_of_scope_test(main.columns, scope))
+            screened = screen(rows, main.columns, scope.matcher(main.columns), resume_line=resume_line)
             outcomes = validate(screened, main.columns, evidence, today, resume_line=resume_line, geocode=ZipGeocoder())
         try:
             writer.consume(outcomes)

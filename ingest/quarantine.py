@@ -45,6 +45,9 @@ class ReasonCode(str, enum.Enum):
     IMPOSSIBLE_DATE = "impossible_date"  # 02/30/2020, before 1900, in the future
     INVALID_TAXONOMY = "invalid_taxonomy"  # warning: not a NUCC code, slot dropped
     DUPLICATE_NPI = "duplicate_npi"
+    # reference files of a bundle (pl_pfile, othername_pfile) and the deactivation report
+    MISSING_VALUE = "missing_value"  # a required column is empty
+    INVALID_NAME_TYPE = "invalid_name_type"  # othername type code not 3, 4 or 5
 
 
 #: Codes that keep the row (loaded) and only record a warning.
@@ -59,6 +62,13 @@ class FilterReason(str, enum.Enum):
     #: store does not hold: there is nothing to deactivate and not enough to
     #: build a record (no entity type), so it is counted, not loaded.
     DEACTIVATED_UNKNOWN_NPI = "deactivated_unknown_npi"
+    #: A pl_pfile, othername_pfile or deactivation-report row for an NPI the
+    #: store does not hold (out of scope, or never enumerated in a loaded file).
+    NPI_NOT_IN_STORE = "npi_not_in_store"
+    #: An othername_pfile row whose NPI is an individual (the file is for organizations).
+    NOT_AN_ORGANIZATION = "not_an_organization"
+    #: A row of a file provnet reads but does not load (endpoint_pfile).
+    FILE_NOT_LOADED = "file_not_loaded"
 
 
 class BadRowPolicy(str, enum.Enum):

@@ -15,6 +15,7 @@ from datetime import date
 
 from directory.model import Evidence
 from directory.npi import is_valid_npi
+from directory.store.hashing import content_hash
 
 from .nppes import Columns, RawRow
 from .normalize import RowRejected, ZipGeocoder, parse_date, to_record
@@ -24,7 +25,7 @@ from .quarantine import FilterReason, Problem, ReasonCode
 class Kind:
     """What became of a row; plain ints because they are compared per row."""
 
-    LOAD = 1  # payload: (ProviderRecord, warnings)
+    LOAD = 1  # payload: (ProviderRecord, warnings, content hash)
     DEACTIVATE = 2  # payload: (npi, deactivation date)
     FILTER = 3  # payload: (FilterReason, number of rows); row is the last of them
     REJECT = 4  # payload: Problem
@@ -53,6 +54,14 @@ def screen(
     for row in rows:
         if row.problem is None:
             fields = row.fields
+            if fields is None:  # a run of lines the prescreen found out of scope, unparsed
+                if row.end_line > resume_line:
+                    skipped += row.end_line - max(row.line, resume_line + 1) + 1
+                    last = row
+                    if skipped >= FILTER_RUN:
+                        yield FILTER, last, (out_of_scope, skipped)
+                        skipped = 0
+                continue
             if not fields[entity_at]:
                 kind = SPARSE
             elif in_scope(fields):
@@ -141,6 +150,8 @@ def validate(
                 yield Kind.DEACTIVATE, row, (npi, when)
             else:
                 fields[npi_at] = npi
-                yield Kind.LOAD, row, to_record(fields, columns, evidence, today, geocode)
+                record, warnings = to_record(fields, columns, evidence, today, geocode)
+                # hashed here, in the reading process of a parallel load, to spare the writer
+                yield Kind.LOAD, row, (record, warnings, content_hash(record))
         except RowRejected as rejected:
             yield REJECT, row, rejected.problem

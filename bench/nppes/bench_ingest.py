@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         Path(str(args.db) + suffix).unlink(missing_ok=True)
 
     def progress(snapshot) -> None:
-        print(f"  {snapshot.read:>10,} rows read  {snapshot.elapsed_seconds:7.1f} s", file=sys.stderr)
+        print(f"  {snapshot.read:>10,} rows read  {snapshot.elapsed_seconds:7.1f} s  "
+              f"loaded {snapshot.loaded:>9,}  cpu {time.process_time() - cpu_started:6.1f} s  "
+              f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
 
     started, cpu_started = time.perf_counter(), time.process_time()
     store = open_store(f"sqlite:///{args.db}")
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
+    child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child_cpu = child_usage.ru_utime + child_usage.ru_stime
     own, children = peak_rss_bytes()
     db_bytes = sum(Path(str(args.db) + s).stat().st_size for s in ("", "-wal") if Path(str(args.db) + s).exists())
 
@@ -101,14 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         "adds_up": report.read == report.loaded + report.filtered_total + report.quarantined_total,
         "wall_seconds": round(wall, 1),
         "rows_per_second": round(report.read / wall),
-        "cpu_seconds": round(cpu, 1),  # user + system of this process: wall minus waiting on a busy machine
+        "cpu_seconds": round(cpu, 1),  # user + system of this process
+        "cpu_seconds_children": round(child_cpu, 1),  # the reading child of a parallel load
         "peak_rss_mb": round(own / 2**20),
         "peak_rss_children_mb": round(children / 2**20),
         "db_mb": round(db_bytes / 2**20),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
-    print(f"wall {wall:.1f} s (cpu {cpu:.1f} s), {figures['rows_per_second']:,} rows/s, peak RSS {figures['peak_rss_mb']:,} MB "
+    print(f"wall {wall:.1f} s (cpu {cpu:.1f} s, child cpu {child_cpu:.1f} s), {figures['rows_per_second']:,} rows/s, peak RSS {figures['peak_rss_mb']:,} MB "
           f"(children {figures['peak_rss_children_mb']:,} MB), store {figures['db_mb']:,} MB; "
           f"read == loaded + filtered + quarantined: {figures['adds_up']}")
     if args.json:

@@ -22,6 +22,7 @@ import febrl_data
 from ingest.resolve import cluster_pairs, pair_scores, resolve_frame
 
 THRESHOLD = 0.9
+U_SAMPLE_PAIRS = 300_000  # random pairs for u, both matchers (febrl_settings.json says the same)
 
 
 def run_ours(name: str):
@@ -76,7 +77,7 @@ def run_splink(name: str):
         linker = Linker(db_api.register(frame), splink_settings("dedupe_only"), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id", "date_of_birth")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=42)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=42)
     for rule in (block_on("given_name"), block_on("surname"), block_on("date_of_birth")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)

@@ -29,7 +29,7 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -188,20 +188,28 @@ class Store(abc.ABC):
 
     # ---------------------------------------------------------------- providers
     def upsert_providers(
-        self, records: Sequence[ProviderRecord], checkpoint: RunCheckpoint | None = None
+        self,
+        records: Sequence[ProviderRecord],
+        checkpoint: RunCheckpoint | None = None,
+        digests: Sequence[str] | None = None,
     ) -> UpsertStats:
         """Insert or update a batch; unchanged and stale records are not written.
-        The checkpoint, if given, is committed in the same transaction."""
+        The checkpoint, if given, is committed in the same transaction.
+        ``digests``: the :func:`content_hash` of each record, when the caller
+        has them (an ingest computes them in its reading process)."""
         by_npi: dict[str, ProviderRecord] = {}
-        for record in records:  # last one wins within a batch
+        digest_of: dict[str, str] = {}
+        for i, record in enumerate(records):  # last one wins within a batch
             by_npi[record.npi] = record
+            if digests is not None:
+                digest_of[record.npi] = digests[i]
         if not by_npi and checkpoint is None:
             return UpsertStats()
         stored = self.stored_versions(list(by_npi)) if by_npi else {}
         to_write: list[tuple[ProviderRecord, str]] = []
         inserted = updated = unchanged = 0
         for npi, record in by_npi.items():
-            digest = content_hash(record)
+            digest = digest_of.get(npi) or content_hash(record)
             old = stored.get(npi)
             if old is None:
                 inserted += 1
@@ -277,6 +285,55 @@ class Store(abc.ABC):
         """Organization NPI -> NPIs of its subparts (linked by parent LBN)."""
         self._trip()
         return self._subparts_of(sorted(set(npis)))
+
+    # secondary facts: owned by a source other than the provider record's own
+    def replace_secondary_locations(
+        self,
+        locations: Mapping[str, Sequence[ProviderLocation]],
+        source: str,
+        checkpoint: RunCheckpoint | None = None,
+    ) -> int:
+        """For each NPI given that the store holds, replace the locations owned
+        by ``source`` (e.g. "nppes_pl") with these; an empty list removes them.
+        The provider record and facts of other owners are not touched, and a
+        later write of the record keeps these. Returns how many NPIs were
+        written; the checkpoint, if given, commits in the same transaction."""
+        self._check_owner(source, locations.values())
+        if not locations and checkpoint is None:
+            return 0
+        self._trip()
+        return self._replace_owned_locations({npi: list(v) for npi, v in locations.items()}, source, checkpoint)
+
+    def replace_other_names(
+        self,
+        names: Mapping[str, Sequence[OtherName]],
+        source: str,
+        checkpoint: RunCheckpoint | None = None,
+    ) -> int:
+        """As :meth:`replace_secondary_locations`, for other names (searchable
+        like the names the record brings)."""
+        self._check_owner(source, names.values())
+        if not names and checkpoint is None:
+            return 0
+        self._trip()
+        return self._replace_owned_other_names({npi: list(v) for npi, v in names.items()}, source, checkpoint)
+
+    def sweep_secondary_facts(self, source: str, reference: str) -> int:
+        """Remove the locations and other names owned by ``source`` whose
+        evidence reference is not ``reference``: after a full file (a monthly
+        pl_pfile) was loaded, what it no longer lists. Returns how many went."""
+        self._check_owner(source, ())
+        self._trip()
+        return self._sweep_owned_facts(source, reference)
+
+    @staticmethod
+    def _check_owner(source: str, facts: Iterable[Sequence]) -> None:
+        if not source or not source.strip():
+            raise InputError("secondary facts need the name of the source that owns them")
+        for group in facts:
+            for fact in group:
+                if fact.evidence.source != source:
+                    raise InputError(f"a fact of source {fact.evidence.source!r} cannot be written as {source!r}")
 
     # facts from other sources, each replacing the same (npi, key, source) fact
     def upsert_credentials(self, credentials: Sequence[tuple[str, Credential]]) -> int:
@@ -517,6 +574,16 @@ class Store(abc.ABC):
     def _exclusions_for(self, npis: list[str]) -> dict[str, list[Exclusion]]: ...
     @abc.abstractmethod
     def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]: ...
+    @abc.abstractmethod
+    def _replace_owned_locations(
+        self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None
+    ) -> int: ...
+    @abc.abstractmethod
+    def _replace_owned_other_names(
+        self, names: dict[str, list[OtherName]], source: str, checkpoint: RunCheckpoint | None
+    ) -> int: ...
+    @abc.abstractmethod
+    def _sweep_owned_facts(self, source: str, reference: str) -> int: ...
     @abc.abstractmethod
     def _upsert_credentials(self, credentials: list[tuple[str, Credential]]) -> int: ...
     @abc.abstractmethod

@@ -254,6 +254,22 @@ class Neo4jStore(Store):
     def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]:
         return _grouped(self._read(q.SUBPARTS_OF, {"npis": npis}), lambda r: r["subpart_npi"])
 
+    # ---------------------------------------- secondary facts (other owners)
+    def _replace_owned_locations(
+        self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None
+    ) -> int:
+        batch = rows.owned_locations_batch(locations, source)
+        return self._run(True, _replace_owned, q.DELETE_OWNED_LOCATIONS, batch, rows.checkpoint_params(checkpoint))
+
+    def _replace_owned_other_names(
+        self, names: dict[str, list[OtherName]], source: str, checkpoint: RunCheckpoint | None
+    ) -> int:
+        batch = rows.owned_names_batch(names, source)
+        return self._run(True, _replace_owned, q.DELETE_OWNED_OTHER_NAMES, batch, rows.checkpoint_params(checkpoint))
+
+    def _sweep_owned_facts(self, source: str, reference: str) -> int:
+        return self._run(True, _sweep, {"owner": source, "reference": reference})
+
     # ------------------------------------------------ facts from other sources
     def _upsert_credentials(self, credentials: list[tuple[str, Credential]]) -> int:
         return self._write_rows(q.UPSERT_CREDENTIALS, [rows.credential_params(npi, c) for npi, c in credentials])
@@ -427,6 +443,34 @@ def _write_batch(tx, batch: dict, checkpoint: dict | None) -> None:
         found = _one(tx, q.CHECKPOINT, checkpoint)
         if not found or not found["found"]:
             raise NotFound(f"no ingest run {checkpoint['run_id']!r} to checkpoint")
+
+
+def _replace_owned(tx, delete_query: str, batch: dict, checkpoint: dict | None) -> int:
+    """Replace one owner's secondary facts of the NPIs the store holds, and
+    checkpoint, in one transaction; returns how many NPIs were written."""
+    found = _one(tx, q.KNOWN_NPIS, {"npis": batch["npis"]}) if batch["npis"] else None
+    known = found["known"] if found else []
+    if known:
+        _exec(tx, delete_query, {"owned": batch["owned"]})
+        if batch["locations"]:
+            _exec(tx, q.MERGE_LOCATIONS, {"locations": batch["locations"]})
+        if batch["placed"]:
+            _exec(tx, q.CREATE_PRACTICES_AT, {"placed": batch["placed"]})
+        if batch["named"]:
+            _exec(tx, q.CREATE_OTHER_NAMES, {"named": batch["named"]})
+    if checkpoint is not None:
+        found = _one(tx, q.CHECKPOINT, checkpoint)
+        if not found or not found["found"]:
+            raise NotFound(f"no ingest run {checkpoint['run_id']!r} to checkpoint")
+    return len(known)
+
+
+def _sweep(tx, params: dict) -> int:
+    removed = 0
+    for query in (q.SWEEP_OWNED_LOCATIONS, q.SWEEP_OWNED_OTHER_NAMES):
+        found = _one(tx, query, params)
+        removed += int(found["removed"]) if found else 0
+    return removed
 
 
 def _missing(tx, query: str, params: dict) -> list[str]:

@@ -129,6 +129,30 @@ MATCH (n:Npi {npi: row.npi})
 CREATE (n)-[:ALSO_KNOWN_AS]->(o:OtherName)
 SET o = row.props"""
 
+# Secondary facts: written by an owner other than the record's source.
+KNOWN_NPIS = """
+MATCH (n:Npi) WHERE n.npi IN $npis
+RETURN collect(n.npi) AS known"""
+
+DELETE_OWNED_LOCATIONS = """
+UNWIND $owned AS own
+MATCH (:Npi {npi: own.npi})-[r:PRACTICES_AT]->()
+WHERE r.owner = own.owner
+DELETE r"""
+
+# What a full file no longer lists: the owner's facts from any other file.
+SWEEP_OWNED_LOCATIONS = """
+MATCH (:Npi)-[r:PRACTICES_AT]->()
+WHERE r.owner = $owner AND coalesce(r.reference, '') <> $reference
+DELETE r
+RETURN count(*) AS removed"""
+
+SWEEP_OWNED_OTHER_NAMES = """
+MATCH (:Npi)-[:ALSO_KNOWN_AS]->(o:OtherName)
+WHERE o.owner = $owner AND coalesce(o.reference, '') <> $reference
+DETACH DELETE o
+RETURN count(*) AS removed"""
+
 # Subparts name their parent by legal business name; a subpart is never a parent.
 UNLINK_SUBPARTS = """
 MATCH (n:Npi)-[r:SUBPART_OF]-() WHERE n.npi IN $npis

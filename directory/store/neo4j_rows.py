@@ -164,6 +164,38 @@ def provider_batch(records: list[tuple[ProviderRecord, str]]) -> dict:
     }
 
 
+def owned_locations_batch(locations: dict[str, list[ProviderLocation]], owner: str) -> dict:
+    """Parameters of a secondary-location write (see ``neo4j._replace_owned``).
+    Rows of NPIs the store lacks match nothing, so they need no filtering here."""
+    places: dict[str, dict] = {}
+    placed: list[dict] = []
+    for npi in sorted(locations):
+        seen: dict[str, dict] = {}
+        for seq, pl in enumerate(locations[npi]):
+            key = pl.location.key
+            places[key] = location_params(pl.location)
+            if key in seen:  # listed twice: one fact, primary if either is
+                seen[key]["fact"]["is_primary"] = seen[key]["fact"]["is_primary"] or bool(pl.primary)
+                continue
+            seen[key] = {"npi": npi, "key": key, "fact": {
+                "owner": owner, "seq": seq, "is_primary": bool(pl.primary), **evidence_params(pl.evidence)}}
+        placed.extend(seen.values())
+    npis = sorted(locations)
+    return {"npis": npis, "owned": [{"npi": n, "owner": owner} for n in npis],
+            "locations": list(places.values()), "placed": placed, "named": []}
+
+
+def owned_names_batch(names: dict[str, list[OtherName]], owner: str) -> dict:
+    """Parameters of a secondary other-name write (see ``neo4j._replace_owned``)."""
+    npis = sorted(names)
+    named = [{"npi": npi, "props": {
+        "npi": npi, "owner": owner, "seq": seq, "name": o.name, "search_name": o.name,
+        "type_code": o.type_code, **evidence_params(o.evidence)}}
+        for npi in npis for seq, o in enumerate(names[npi])]
+    return {"npis": npis, "owned": [{"npi": n, "owner": owner} for n in npis],
+            "locations": [], "placed": [], "named": named}
+
+
 def checkpoint_params(checkpoint: RunCheckpoint | None) -> dict | None:
     if checkpoint is None:
         return None

@@ -173,52 +173,42 @@ class SQLiteStore(Store):
             providers.append(rows.provider_params(record, digest))
             owner = record.evidence.source
             owned.append((record.npi, owner))
-            seen: dict[str, dict] = {}
-            for seq, pl in enumerate(record.locations):
-                key = pl.location.key
-                locations[key] = rows.location_params(pl.location)
-                if key in seen:  # listed twice: one row, primary if either is
-                    seen[key]["is_primary"] |= int(pl.primary)
-                    continue
-                seen[key] = {"npi": record.npi, "owner": owner, "key": key, "is_primary": int(pl.primary),
-                             "seq": seq, **rows.evidence_params(pl.evidence)}
-            placed.extend(seen.values())
-            for seq, t in enumerate(record.taxonomies):
-                coded.append({"npi": record.npi, "owner": owner, "seq": seq, "code": t.code,
-                              "is_primary": int(t.primary), "license_number": t.license_number,
-                              "license_state": t.license_state, **rows.evidence_params(t.evidence)})
-            for seq, o in enumerate(record.other_names):
-                named.append({"npi": record.npi, "owner": owner, "seq": seq, "name": o.name,
-                              "type_code": o.type_code, **rows.evidence_params(o.evidence)})
-        npis = _ids(record.npi for record, _ in records)
+            placed += rows.placements(record.npi, owner, record.locations, locations)
+            coded += rows.taxonomy_rows(record.npi, owner, record.taxonomies)
+            named += rows.other_name_rows(record.npi, owner, record.other_names)
         with self._tx() as conn:
+            # facts and names to replace exist only for NPIs already stored
+            known = {r[0] for r in conn.execute(q.PROVIDER_NPIS, (_ids(r.npi for r, _ in records),))}
+            stored = [pair for pair in owned if pair[0] in known]
             conn.executemany(q.UPSERT_PROVIDER, providers)
             conn.executemany(q.UPSERT_LOCATION, list(locations.values()))
-            conn.executemany(q.DELETE_OWNED_LOCATIONS, owned)
-            conn.executemany(q.DELETE_OWNED_TAXONOMIES, owned)
-            conn.executemany(q.DELETE_OWNED_OTHER_NAMES, owned)
+            conn.executemany(q.DELETE_OWNED_LOCATIONS, stored)
+            conn.executemany(q.DELETE_OWNED_TAXONOMIES, stored)
+            conn.executemany(q.DELETE_OWNED_OTHER_NAMES, stored)
             conn.executemany(q.INSERT_PROVIDER_LOCATION, placed)
             conn.executemany(q.INSERT_PROVIDER_TAXONOMY, coded)
             conn.executemany(q.INSERT_OTHER_NAME, named)
-            self._refresh_names(conn, records, npis)
-            if checkpoint is not None:
-                cur = conn.execute(q.CHECKPOINT, (checkpoint.resume_line, json.dumps(checkpoint.counts),
-                                                  checkpoint.run_id))
-                if cur.rowcount == 0:
-                    raise NotFound(f"no ingest run {checkpoint.run_id!r} to checkpoint")
+            self._refresh_names(conn, records, known)
+            self._save_checkpoint(conn, checkpoint)
 
     @staticmethod
-    def _refresh_names(conn: sqlite3.Connection, records: list[tuple[ProviderRecord, str]], npis: str) -> None:
+    def _refresh_names(conn: sqlite3.Connection, records: list[tuple[ProviderRecord, str]], known: set[str]) -> None:
         """Rebuild the search names of the written providers: legal names plus
-        other names of every source."""
+        other names of every source (only a stored provider can have names from
+        other sources, or old rows to delete)."""
         names: dict[str, dict[str, str]] = {}
         for record, _ in records:
             legal = rows.legal_name(record)
-            names[record.npi] = {legal.upper(): legal} if legal else {}
-        for row in conn.execute(q.OTHER_NAMES_OF, (npis,)):
-            names[row["npi"]].setdefault(row["name"].upper(), row["name"])
-        conn.execute(q.DELETE_NAMES, (npis,))
-        conn.execute(q.DELETE_NAME_KEYS, (npis,))
+            mine = names[record.npi] = {legal.upper(): legal} if legal else {}
+            if record.npi not in known:
+                for other in record.other_names:
+                    mine.setdefault(other.name.upper(), other.name)
+        if known:
+            stored = _ids(sorted(known))
+            for row in conn.execute(q.OTHER_NAMES_OF, (stored,)):
+                names[row["npi"]].setdefault(row["name"].upper(), row["name"])
+            conn.execute(q.DELETE_NAMES, (stored,))
+            conn.execute(q.DELETE_NAME_KEYS, (stored,))
         conn.executemany(q.INSERT_NAME, [(npi, n) for npi, ns in names.items() for n in ns.values()])
         conn.executemany(q.INSERT_NAME_KEY,
                          [(key, npi) for npi, ns in names.items() for key in name_keys(ns.values())])
@@ -267,6 +257,51 @@ class SQLiteStore(Store):
 
     def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]:
         return self._read_grouped(q.SUBPARTS_OF, npis, lambda r: r["subpart_npi"])
+
+    # ---------------------------------------- secondary facts (other owners)
+    def _replace_owned_locations(
+        self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None
+    ) -> int:
+        with self._tx() as conn:
+            known = sorted(r["npi"] for r in conn.execute(q.PROVIDER_NPIS, (_ids(locations),)))
+            places: dict[str, dict] = {}
+            placed = [row for npi in known for row in rows.placements(npi, source, locations[npi], places)]
+            conn.executemany(q.UPSERT_LOCATION, list(places.values()))
+            conn.executemany(q.DELETE_OWNED_LOCATIONS, [(npi, source) for npi in known])
+            conn.executemany(q.INSERT_PROVIDER_LOCATION, placed)
+            self._save_checkpoint(conn, checkpoint)
+        return len(known)
+
+    def _replace_owned_other_names(
+        self, names: dict[str, list[OtherName]], source: str, checkpoint: RunCheckpoint | None
+    ) -> int:
+        with self._tx() as conn:
+            found = [rows.provider(r) for r in conn.execute(q.PROVIDERS, (_ids(names),))]
+            known = sorted(r.npi for r in found)
+            conn.executemany(q.DELETE_OWNED_OTHER_NAMES, [(npi, source) for npi in known])
+            conn.executemany(q.INSERT_OTHER_NAME,
+                             [row for npi in known for row in rows.other_name_rows(npi, source, names[npi])])
+            self._refresh_names(conn, [(r, "") for r in found], set(known))
+            self._save_checkpoint(conn, checkpoint)
+        return len(known)
+
+    def _sweep_owned_facts(self, source: str, reference: str) -> int:
+        with self._tx() as conn:
+            npis = [r["npi"] for r in conn.execute(q.SWEPT_NAME_NPIS, (source, reference))]
+            removed = conn.execute(q.SWEEP_LOCATIONS, (source, reference)).rowcount
+            removed += conn.execute(q.SWEEP_OTHER_NAMES, (source, reference)).rowcount
+            if npis:
+                found = [(rows.provider(r), "") for r in conn.execute(q.PROVIDERS, (_ids(npis),))]
+                self._refresh_names(conn, found, set(npis))
+        return removed
+
+    @staticmethod
+    def _save_checkpoint(conn: sqlite3.Connection, checkpoint: RunCheckpoint | None) -> None:
+        if checkpoint is None:
+            return
+        cur = conn.execute(q.CHECKPOINT, (checkpoint.resume_line, json.dumps(checkpoint.counts), checkpoint.run_id))
+        if cur.rowcount == 0:
+            raise NotFound(f"no ingest run {checkpoint.run_id!r} to checkpoint")
 
     # ------------------------------------------------ facts from other sources
     def _write_many(self, query: str, params: list) -> int:

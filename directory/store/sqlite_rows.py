@@ -105,6 +105,32 @@ def location_params(loc: Location) -> dict:
     }
 
 
+def placements(npi: str, owner: str, located: list[ProviderLocation], places: dict[str, dict]) -> list[dict]:
+    """provider_location rows of one provider (a location listed twice is one
+    row, primary if either is); the location rows go into ``places`` by key."""
+    seen: dict[str, dict] = {}
+    for seq, pl in enumerate(located):
+        key = pl.location.key
+        places[key] = location_params(pl.location)
+        if key in seen:
+            seen[key]["is_primary"] |= int(pl.primary)
+            continue
+        seen[key] = {"npi": npi, "owner": owner, "key": key, "is_primary": int(pl.primary), "seq": seq,
+                     **evidence_params(pl.evidence)}
+    return list(seen.values())
+
+
+def taxonomy_rows(npi: str, owner: str, taxonomies: list[ProviderTaxonomy]) -> list[dict]:
+    return [{"npi": npi, "owner": owner, "seq": seq, "code": t.code, "is_primary": int(t.primary),
+             "license_number": t.license_number, "license_state": t.license_state, **evidence_params(t.evidence)}
+            for seq, t in enumerate(taxonomies)]
+
+
+def other_name_rows(npi: str, owner: str, names: list[OtherName]) -> list[dict]:
+    return [{"npi": npi, "owner": owner, "seq": seq, "name": o.name, "type_code": o.type_code,
+             **evidence_params(o.evidence)} for seq, o in enumerate(names)]
+
+
 def provider_location(row: sqlite3.Row) -> ProviderLocation:
     loc = Location(
         line1=row["line1"], city=row["city"], state=row["state"], zip5=row["zip5"], line2=row["line2"],

@@ -72,13 +72,14 @@ DDL: tuple[str, ...] = (
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
         confidence REAL NOT NULL, reference TEXT,
         PRIMARY KEY (npi, owner_source, seq)) WITHOUT ROWID""",
-    # every name of a provider, the content of the trigram full-text index
+    # every name of a provider, the content of the trigram full-text index (detail=none:
+# queries are single trigrams, so positions are not kept)
     """CREATE TABLE IF NOT EXISTS provider_name (
         id INTEGER PRIMARY KEY, npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         name TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS provider_name_npi ON provider_name (npi)",
     """CREATE VIRTUAL TABLE IF NOT EXISTS provider_name_fts USING fts5 (
-        name, content='provider_name', content_rowid='id', tokenize='trigram')""",
+        name, content='provider_name', content_rowid='id', tokenize='trigram', detail='none')""",
     """CREATE TRIGGER IF NOT EXISTS provider_name_insert AFTER INSERT ON provider_name BEGIN
         INSERT INTO provider_name_fts (rowid, name) VALUES (new.id, new.name);
         END""",

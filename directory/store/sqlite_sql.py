@@ -77,6 +77,11 @@ DELETE_NAME_KEYS = "DELETE FROM provider_name_key WHERE npi IN (SELECT value FRO
 INSERT_NAME = "INSERT INTO provider_name (npi, name) VALUES (?, ?)"
 INSERT_NAME_KEY = "INSERT OR IGNORE INTO provider_name_key (key, npi) VALUES (?, ?)"
 
+# secondary facts a full file no longer lists (owner, reference kept)
+SWEPT_NAME_NPIS = "SELECT DISTINCT npi FROM other_name WHERE owner_source = ? AND coalesce(reference, '') <> ?"
+SWEEP_LOCATIONS = "DELETE FROM provider_location WHERE owner_source = ? AND coalesce(reference, '') <> ?"
+SWEEP_OTHER_NAMES = "DELETE FROM other_name WHERE owner_source = ? AND coalesce(reference, '') <> ?"
+
 CHECKPOINT = "UPDATE ingest_run SET resume_line = ?, counts = ? WHERE run_id = ?"
 
 DEACTIVATE = """

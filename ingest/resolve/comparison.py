@@ -33,6 +33,7 @@ class ColumnCache:
         self._sets: dict[str, np.ndarray] = {}
         self._tf: dict[str, np.ndarray] = {}
         self._values: dict[str, np.ndarray] = {}
+        self._names: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
 
     def values(self, column: str) -> np.ndarray:
         if column not in self._values:
@@ -55,7 +56,8 @@ class ColumnCache:
     def set_matrix(self, column: str) -> np.ndarray:
         """(records x up to ANY_EQUAL_WIDTH) codes of each record's values, -1 padding."""
         if column not in self._sets:
-            exploded = self.frame[column].str.split("|").explode()
+            values = self.frame[column]
+            exploded = _split(values[values != ""]).sort_index(kind="stable")
             exploded = exploded[exploded != ""]
             codes, _ = pd.factorize(exploded)
             rank = exploded.groupby(level=0).cumcount().to_numpy()
@@ -65,6 +67,21 @@ class ColumnCache:
             matrix[exploded.index.to_numpy()[keep], rank[keep]] = codes[keep]
             self._sets[column] = matrix
         return self._sets[column]
+
+    def name_table(self, column: str, alternates: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """Every (record, name code) of the primary and alternate names, and the
+        share of all names each name code has."""
+        key = f"{column}|{alternates}"
+        if key not in self._names:
+            alts = self.frame[alternates]
+            names = pd.concat([self.frame[column], _split(alts[alts != ""])])
+            names = names[names.notna() & (names != "")]
+            codes, _ = pd.factorize(names)
+            table = pd.DataFrame({"record": names.index.to_numpy(dtype=np.int64), "name": codes})
+            table = table.drop_duplicates()
+            share = np.bincount(codes) / max(len(codes), 1)
+            self._names[key] = (table, share)
+        return self._names[key]
 
     def term_frequency(self, column: str) -> np.ndarray:
         """Share of non-empty records holding each record's value (0 for empty)."""
@@ -77,6 +94,14 @@ class ColumnCache:
                 tf[present] = counts[codes[present]] / present.sum()
             self._tf[column] = tf
         return self._tf[column]
+
+
+def _split(values: pd.Series) -> pd.Series:
+    """"|"-separated values, one row each (index kept); single values are not split."""
+    multi = values.str.contains("|", regex=False)
+    if not multi.any():
+        return values
+    return pd.concat([values[~multi], values[multi].str.split("|").explode()])
 
 
 def compare(cache: ColumnCache, comparison: Comparison, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -116,8 +141,7 @@ def compare(cache: ColumnCache, comparison: Comparison, left: np.ndarray, right:
         level_of = np.zeros(len(idx), dtype=np.int8)
         for level, t in enumerate(sorted(comparison.thresholds), start=1):
             level_of[scores >= t] = level
-        if comparison.alternates:
-            level_of[scores >= 1.0] = top  # an exact other name / DBA
+        level_of[scores >= 1.0] = top  # same tokens in another order, or an exact other name / DBA
     gamma[both] = 0
     gamma[idx] = level_of
     gamma[equal] = top

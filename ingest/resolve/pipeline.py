@@ -25,6 +25,8 @@ from .result import NONE, MERGED, REVIEW, ResolutionResult
 from .settings import ResolveSettings
 
 log = logging.getLogger(__name__)
+#: Fewer records than this say nothing reliable about m and u.
+MIN_TRAINING_RECORDS = 100
 
 
 def prepare(frame: pd.DataFrame, settings: ResolveSettings) -> pd.DataFrame:
@@ -93,6 +95,9 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
     lap("comparison")
 
     if train if train is not None else not settings.trained:
+        if n < MIN_TRAINING_RECORDS or len(left) == 0:
+            raise InputError(f"{n} records and {len(left)} candidate pairs are too few to train on; train on a "
+                             "larger batch and pass its trained settings (ResolveSettings.to_json)")
         _train(settings, frame, cache, dataset, per_rule, left, right, gamma)
     elif not settings.trained:
         raise InputError("settings are untrained; resolve with train=True first")
@@ -115,6 +120,7 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
     same_cluster = labels[left] == labels[right]
     review = (prob >= settings.review_threshold) & (status != MERGED) & ~forbidden & ~same_cluster
     review &= ~_settled_elsewhere(labels, npi_codes, left, right, npi_conflict)
+    review &= ~(capped & _names_disagree(settings, gamma))
     status[review] = REVIEW
     lap("clustering")
 
@@ -128,6 +134,16 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
         clusters=labels, gamma_kept=gamma[keep], partials_kept=partials[keep], kept_index=np.flatnonzero(keep),
         capped=capped, timings=timings,
     )
+
+
+def _names_disagree(settings: ResolveSettings, gamma: np.ndarray) -> np.ndarray:
+    """Pairs where a comparison of ``conflict_review_requires`` has both values and
+    falls to its "else" level."""
+    out = np.zeros(len(gamma), dtype=bool)
+    names = [c.name for c in settings.comparisons]
+    for name in settings.conflict_review_requires:
+        out |= gamma[:, names.index(name)] == 0
+    return out
 
 
 def _settled_elsewhere(labels, npi_codes, left, right, npi_conflict) -> np.ndarray:

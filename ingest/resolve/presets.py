@@ -37,6 +37,7 @@ def provider_settings(**overrides) -> ResolveSettings:
         BlockingRule("address", ["address", "zip5"], max_block_size=100),
     ]
     values = dict(comparisons=comparisons, blocking_rules=rules, link_type="link_and_dedupe",
-                  merge_threshold=0.95, review_threshold=0.5)
+                  merge_threshold=0.95, review_threshold=0.5,
+                  conflict_review_requires=["first_name", "last_name", "org_name"])
     values.update(overrides)
     return ResolveSettings(**values)

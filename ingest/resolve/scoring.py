@@ -8,6 +8,7 @@ log2(m / u): two records sharing a rare surname count for more than two SMITHs.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .comparison import NULL, ColumnCache
 from .settings import ResolveSettings
@@ -32,11 +33,29 @@ def partial_weights(settings: ResolveSettings, cache: ColumnCache, gamma: np.nda
                 continue
             top = c.n_levels - 1
             tf = cache.term_frequency(c.column)
-            # only where the primary values are the very same (an exact match on an
-            # alternate name keeps the level's plain weight)
             exact = (g == top) & (codes[left] == codes[right])
             value_tf = np.maximum(tf[left[exact]], settings.tf_minimum)
             out[exact, j] += np.log2(c.u[top] / value_tf).astype(np.float32)
+            if c.alternates:
+                # an exact match on another name / DBA: weighed by how common that name is
+                via_alternate = np.flatnonzero((g == top) & (codes[left] != codes[right]))
+                if len(via_alternate):
+                    out[via_alternate, j] += _alternate_tf_weights(cache, c, left[via_alternate],
+                                                                   right[via_alternate], settings.tf_minimum)
+    return out
+
+
+def _alternate_tf_weights(cache: ColumnCache, c, left: np.ndarray, right: np.ndarray,
+                          tf_minimum: float) -> np.ndarray:
+    """log2(u / tf) of the rarest name each pair shares (vectorised joins, no loop)."""
+    table, share = cache.name_table(c.column, c.alternates)
+    pairs = np.arange(len(left))
+    names_left = pd.DataFrame({"pair": pairs, "record": left}).merge(table, on="record")
+    names_right = pd.DataFrame({"pair": pairs, "record": right}).merge(table, on="record")
+    shared = names_left[["pair", "name"]].merge(names_right[["pair", "name"]], on=["pair", "name"])
+    rarest = pd.Series(share[shared["name"].to_numpy()]).groupby(shared["pair"].to_numpy()).min()
+    out = np.zeros(len(left), dtype=np.float32)
+    out[rarest.index.to_numpy()] = np.log2(c.u[-1] / np.maximum(rarest.to_numpy(), tf_minimum))
     return out
 
 

@@ -111,6 +111,11 @@ class ResolveSettings:
     # (a group NPI on a person's roster row) is ignored for that record.
     authoritative_sources: list[str] = field(
         default_factory=lambda: ["nppes", "api", "npi_api", "npi_registry_api"])
+    # Two records with different NPIs (or entity types) are only worth a person's time when
+    # these comparisons, where both sides have a value, agree at least at their weakest
+    # level: two NPIs with one name may be one provider enumerated twice; two names at one
+    # practice are two providers (spouses, partners).
+    conflict_review_requires: list[str] = field(default_factory=list)
     seed: int = 42
 
     def __post_init__(self) -> None:
@@ -125,6 +130,9 @@ class ResolveSettings:
             raise ConfigurationError("comparisons need unique names, and at least one")
         for c in self.comparisons:
             c.validate()
+        unknown = set(self.conflict_review_requires) - set(names)
+        if unknown:
+            raise ConfigurationError(f"conflict_review_requires names unknown comparisons: {sorted(unknown)}")
 
     @property
     def trained(self) -> bool:

@@ -139,10 +139,10 @@ class CountingStore(SQLiteStore):
         self.batches: list[int] = []
         self.checkpoints: list[int] = []
 
-    def upsert_providers(self, records, checkpoint=None):
+    def upsert_providers(self, records, checkpoint=None, digests=None):
         self.batches.append(len(records))
         self.checkpoints.append(checkpoint.resume_line)
-        return super().upsert_providers(records, checkpoint)
+        return super().upsert_providers(records, checkpoint, digests)
 
 
 def test_fixed_size_batches_each_with_a_checkpoint(open_sqlite, nppes_file):

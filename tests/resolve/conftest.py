@@ -1,16 +1,17 @@
-"""Fixtures for the entity-resolution tests: the FEBRL loaders from bench/resolve
-(the benchmark and the test share one settings file) and a small provider world."""
+"""Fixtures for the entity-resolution tests: the FEBRL loaders and the NPPES-shaped
+generator from bench/resolve (the benchmark and the tests share them), and a
+provider model trained on generated data."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "resolve"
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -135,8 +135,17 @@ def test_bad_input_is_refused_clearly(trained_provider_settings):
         resolve([WORLD[0], WORLD[0]], trained_provider_settings, train=False)
     with pytest.raises(InputError, match="untrained"):
         resolve(WORLD, provider_settings(), train=False)
+    with pytest.raises(InputError, match="too few to train on"):
+        resolve(WORLD, provider_settings())
     with pytest.raises(InputError, match="lack columns"):
         resolve_frame(pd.DataFrame({"ref": ["a:1"]}), trained_provider_settings, train=False)
+
+
+def test_nothing_or_one_record_is_fine(trained_provider_settings):
+    empty = resolve([], trained_provider_settings, train=False)
+    assert empty.n_pairs == 0 and empty.match_records() == []
+    single = resolve(WORLD[:1], trained_provider_settings, train=False)
+    assert single.n_pairs == 0 and single.clusters.tolist() == [0]
 
 
 def test_nppes_shaped_benchmark_quality():
@@ -148,3 +157,41 @@ def test_nppes_shaped_benchmark_quality():
     tp = len(np.intersect1d(truth, found))
     assert tp / len(found) >= 0.99  # precision
     assert tp / len(truth) >= 0.98  # recall
+
+
+def test_a_common_dba_counts_for_less_than_a_rare_one(trained_provider_settings):
+    settings = trained_provider_settings.__class__.from_json(trained_provider_settings.to_json())
+    settings.tf_min_values = 1  # a small world, so term frequencies count here
+    org = EntityRecord("nppes:1245319599", O, "1245319599", organization_name="Mindful Brain Health, PLLC",
+                       other_organization_names=("Harborview TMS Institute",), address_line1="9 Harbor Way",
+                       state="MA", zip="02110")
+    listed = EntityRecord("evidence:rems:1", O, None, organization_name="Harborview TMS Institute",
+                          address_line1="1 Elm St", state="MA", zip="02110")
+    others = [EntityRecord(f"roster:x:{i}", O, None, organization_name=f"Unrelated Clinic {i}",
+                           other_organization_names=("Harborview TMS Institute",) if i < 6 else ())
+              for i in range(12)]
+
+    def weight(world):
+        result = resolve(world, settings, train=False)
+        _, k = pair_status(result, "nppes:1245319599", "evidence:rems:1")
+        return float(result.match_weight[k])
+
+    rare = weight([org, listed, *others[6:]])
+    common = weight([org, listed, *others[:6]])
+    assert common < rare - 1.0
+
+
+def test_an_npi_is_no_key_across_entity_types(trained_provider_settings):
+    # two non-registry rows, a person and an organization, with one NPI, one address, one phone
+    records = [
+        EntityRecord("roster:a:1", O, "1245319599", organization_name="Mindful Brain Health",
+                     address_line1="9 Harbor Way", state="MA", zip="02110", phones=("6175550000",)),
+        EntityRecord("roster:b:1", I, "1245319599", "QUENTIN", None, "YARROWFIELD", address_line1="9 Harbor Way",
+                     state="MA", zip="02110", phones=("6175550000",)),
+    ]
+    result = resolve(records, trained_provider_settings, train=False)
+    assert not same_cluster(result, "roster:a:1", "roster:b:1")
+    status, k = pair_status(result, "roster:a:1", "roster:b:1")
+    assert result.capped[k] and status in (None, REVIEW, 0)
+    if status == REVIEW:
+        assert result.explain(k)["npi"].startswith("null")
