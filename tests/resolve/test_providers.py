@@ -195,3 +195,17 @@ def test_an_npi_is_no_key_across_entity_types(trained_provider_settings):
     assert result.capped[k] and status in (None, REVIEW, 0)
     if status == REVIEW:
         assert result.explain(k)["npi"].startswith("null")
+
+
+def test_two_providers_at_one_practice_are_not_queued(trained_provider_settings):
+    # spouses: one surname, address and phone, two first names, two NPIs
+    records = [
+        EntityRecord("nppes:1234567893", I, "1234567893", "ROBERT", "", "KOWALCZYK", address_line1="123 MAIN ST",
+                     state="MA", zip="02139", phones=("6175551212",)),
+        EntityRecord("nppes:1982736450", I, "1982736450", "HELENA", "", "KOWALCZYK", address_line1="123 MAIN ST",
+                     state="MA", zip="02139", phones=("6175551212",)),
+    ]
+    result = resolve(records, trained_provider_settings, train=False)
+    status, k = pair_status(result, "nppes:1234567893", "nppes:1982736450")
+    assert result.capped[k] and result.probability[k] >= trained_provider_settings.review_threshold
+    assert status == 0 and result.match_records() == []
