@@ -12,7 +12,6 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
 from . import settings
@@ -212,15 +211,55 @@ def cmd_review_list(args) -> int:
     return 0
 
 
-def _decide(status: MatchStatus) -> Callable[[argparse.Namespace], int]:
-    def run(args) -> int:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with _store(args) as store:
-            m = store.decide_match(args.match_id, status, args.by, now)
-        print(f"{m.match_id}: {m.status.value} by {m.decided_by}")
-        return 0
+def cmd_review_decide(args) -> int:
+    from ingest.resolve import decide, undo
 
-    return run
+    with _store(args) as store:
+        if args.review_command == "undo":
+            m = undo(store, args.match_id, args.by)
+        else:
+            m = decide(store, args.match_id, accept=args.review_command == "accept", by=args.by)
+    print(f"{m.match_id}: {m.status.value} by {m.decided_by}")
+    return 0
+
+
+def _entity_records(store: Store, page_size: int = 5000):
+    """Every provider in the store with the facts entity resolution compares."""
+    from ingest.resolve import from_provider
+
+    after = None
+    while npis := store.provider_npis(after=after, limit=page_size):
+        after = npis[-1]
+        records = store.providers(npis)
+        locations, taxonomies = store.locations_for(npis), store.taxonomies_for(npis)
+        other_names = store.other_names_for(npis)
+        for npi in npis:
+            record = records[npi]
+            record.locations = locations.get(npi, [])
+            record.taxonomies = taxonomies.get(npi, [])
+            record.other_names = other_names.get(npi, [])
+            yield from_provider(record)
+
+
+def cmd_resolve(args) -> int:
+    """Resolve the providers in the store; merges and review pairs are stored with their evidence."""
+    from ingest.resolve import ResolveSettings, apply, provider_settings, resolve
+
+    model = ResolveSettings.from_json(Path(args.settings).read_text(encoding="utf-8")) if args.settings \
+        else provider_settings()
+    with _store(args) as store:
+        records = list(_entity_records(store))
+        # People's earlier decisions are honoured by the new run.
+        result = resolve(records, model, decisions=store.matches(limit=None))
+        written = apply(store, result)
+        merged = len(result.pair_indices(1))
+        review = len(result.pair_indices(2))
+    print(f"{len(records):,} records, {result.n_pairs:,} candidate pairs: {merged:,} merged, "
+          f"{review:,} for review; {written:,} decisions stored")
+    if args.save_settings:
+        Path(args.save_settings).write_text(result.settings.to_json(), encoding="utf-8")
+        print(f"trained settings written to {args.save_settings}")
+    return 0
 
 
 def cmd_npi_fetch(args) -> int:
@@ -305,13 +344,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = review.add_parser("list", help="pairs waiting for a decision")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_review_list)
-    for name, status, text in (("accept", MatchStatus.MERGED, "merge the pair"),
-                               ("reject", MatchStatus.REJECTED, "keep the pair apart"),
-                               ("undo", MatchStatus.UNDONE, "reverse a merge")):
+    for name, text in (("accept", "merge the pair"), ("reject", "keep the pair apart"), ("undo", "reverse a merge")):
         p = review.add_parser(name, help=text)
         p.add_argument("match_id")
         p.add_argument("--by", default="cli", help="who decided (kept with the decision)")
-        p.set_defaults(func=_decide(status))
+        p.set_defaults(func=cmd_review_decide)
+
+    p = sub.add_parser("resolve", help="entity resolution over the providers in the store")
+    p.add_argument("--settings", help="ResolveSettings JSON (default: the provider model, trained by EM on this data)")
+    p.add_argument("--save-settings", help="write the trained settings here, to reproduce the run")
+    p.set_defaults(func=cmd_resolve)
 
     p = sub.add_parser("npi-registry", help="refresh providers from the NPI Registry API")
     p.add_argument("npis", nargs="+")

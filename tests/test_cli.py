@@ -73,3 +73,25 @@ def test_db_status_prints_json(tmp_path):
     result = run_cli("db", "status", env_store=url)
     assert result.returncode == 0, result.stderr
     assert "counts" in json.loads(result.stdout)
+
+
+def test_resolve_then_review_accept_and_undo(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'er.db'}"
+    assert main(["--store", url, "sample", "load"]) == 0
+    assert main(["--store", url, "resolve", "--save-settings", str(tmp_path / "model.json")]) == 0
+    assert "candidate pairs" in capsys.readouterr().out
+    assert json.loads((tmp_path / "model.json").read_text())  # the trained model round-trips as JSON
+    with open_store(url) as store:
+        from directory.model import MatchStatus
+
+        pending = store.matches(status=MatchStatus.REVIEW, limit=None)
+    assert pending, "the sample holds a pair in the uncertain band"
+    match_id = pending[0].match_id
+    assert main(["--store", url, "review", "accept", match_id, "--by", "reviewer@example.org"]) == 0
+    assert main(["--store", url, "review", "undo", match_id, "--by", "reviewer@example.org"]) == 0
+    # Undoing twice is refused: only a merge can be undone.
+    assert main(["--store", url, "review", "undo", match_id]) == 2
+    assert main(["--store", url, "review", "accept", "no-such-match"]) == 2
+    with open_store(url) as store:
+        (m,) = store.matches(ids=[match_id], limit=None)
+    assert m.status is MatchStatus.UNDONE and m.decided_by == "reviewer@example.org"

@@ -243,6 +243,12 @@ class Store(abc.ABC):
         self._trip()
         return self._providers(sorted(set(npis)))
 
+    def provider_npis(self, after: str | None = None, limit: int = 10_000) -> list[str]:
+        """Every NPI in the store in ascending order, one page at a time: pass
+        the last NPI of a page as ``after`` to get the next (keyset paging)."""
+        self._trip()
+        return self._provider_npis(after or "", max(1, limit))
+
     def locations_for(self, npis: Iterable[str]) -> dict[str, list[ProviderLocation]]:
         self._trip()
         return self._locations_for(sorted(set(npis)))
@@ -554,6 +560,8 @@ class Store(abc.ABC):
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int: ...
     @abc.abstractmethod
     def _providers(self, npis: list[str]) -> dict[str, ProviderRecord]: ...
+    @abc.abstractmethod
+    def _provider_npis(self, after: str, limit: int) -> list[str]: ...
     @abc.abstractmethod
     def _locations_for(self, npis: list[str]) -> dict[str, list[ProviderLocation]]: ...
     @abc.abstractmethod

@@ -224,6 +224,9 @@ class Neo4jStore(Store):
         found = self._read(q.PROVIDERS, {"npis": npis})
         return {r["props"]["npi"]: rows.provider(r["props"]) for r in found}
 
+    def _provider_npis(self, after: str, limit: int) -> list[str]:
+        return [r["npi"] for r in self._read(q.NPI_PAGE, {"after": after, "limit": limit})]
+
     def _locations_for(self, npis: list[str]) -> dict[str, list[ProviderLocation]]:
         return _grouped(self._read(q.LOCATIONS_FOR, {"npis": npis}), rows.provider_location)
 

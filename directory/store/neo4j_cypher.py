@@ -184,6 +184,7 @@ SET n.deactivation_date = row.day, n.deactivation_evidence = $note
 RETURN count(n) AS changed"""
 
 PROVIDERS = "MATCH (n:Npi) WHERE n.npi IN $npis RETURN properties(n) AS props"
+NPI_PAGE = "MATCH (n:Npi) WHERE n.npi > $after RETURN n.npi AS npi ORDER BY npi LIMIT $limit"
 
 LOCATIONS_FOR = """
 MATCH (n:Npi)-[r:PRACTICES_AT]->(l:Location) WHERE n.npi IN $npis

@@ -223,6 +223,10 @@ class SQLiteStore(Store):
         with self._tx(write=False) as conn:
             return {r["npi"]: rows.provider(r) for r in conn.execute(q.PROVIDERS, (_ids(npis),))}
 
+    def _provider_npis(self, after: str, limit: int) -> list[str]:
+        with self._tx(write=False) as conn:
+            return [r["npi"] for r in conn.execute(q.NPI_PAGE, (after, limit))]
+
     def _read_grouped(self, query: str, npis: list[str], convert) -> dict[str, list]:
         with self._tx(write=False) as conn:
             return _grouped(conn.execute(query, (_ids(npis),)), convert)

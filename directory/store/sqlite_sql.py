@@ -89,6 +89,7 @@ UPDATE provider SET deactivation_date = :day, deactivation_evidence = :note
 WHERE npi = :npi AND deactivation_date IS NOT :day"""
 
 PROVIDERS = "SELECT * FROM provider WHERE npi IN (SELECT value FROM json_each(?))"
+NPI_PAGE = "SELECT npi FROM provider WHERE npi > ? ORDER BY npi LIMIT ?"
 PROVIDER_NPIS = "SELECT npi FROM provider WHERE npi IN (SELECT value FROM json_each(?))"
 
 LOCATIONS_FOR = """

@@ -284,3 +284,15 @@ def test_data_persists_after_reopen(store, reopen):
     hits = again.search(SearchCriteria(name="Alise Adams")).hits
     assert hits and hits[0].npi == world.near_tms
     assert again.upsert_providers([individual(world.near_tms, "Alice", "Adams")]).unchanged == 1
+
+
+def test_provider_npis_pages_through_every_npi_in_order(store):
+    wanted = sorted([npi(i) for i in range(1, 8)] + [org_npi(20)])
+    store.upsert_providers([individual(npi(i)) for i in range(1, 8)] + [organization(org_npi(20), "Quiet Lake Clinic")])
+    pages, after = [], None
+    while page := store.provider_npis(after=after, limit=3):
+        assert len(page) <= 3
+        pages.append(page)
+        after = page[-1]
+    assert [n for p in pages for n in p] == wanted
+    assert len(pages) == 3
