@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from .. import settings
 from ..errors import ConfigurationError
-from .base import Candidate, RunCheckpoint, Store, StoredVersion
+from .base import RunCheckpoint, Store, StoredVersion
+from .ranking import Candidate
 
 __all__ = ["Candidate", "RunCheckpoint", "Store", "StoredVersion", "open_store"]
 

@@ -25,30 +25,19 @@ Semantics every adapter must honour (the contract suite in
 from __future__ import annotations
 
 import abc
-import base64
-import hashlib
-import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz, utils as fuzz_utils
-
 from ..errors import InputError
-from ..geo import haversine_miles
 from ..model import (
     AccessFacts,
     Affiliation,
     Credential,
     Employer,
-    EntityType,
     Evidence,
     Exclusion,
-    GeoPoint,
-    IngestRun,
-    MatchRecord,
-    MatchStatus,
     Network,
     NetworkMember,
     OtherName,
@@ -57,38 +46,24 @@ from ..model import (
     ProviderLocation,
     ProviderRecord,
     ProviderTaxonomy,
-    QuarantinedRow,
     SearchCriteria,
-    SearchHit,
     SearchPage,
     Taxonomy,
     TreatmentOffering,
     UpsertStats,
 )
-from .hashing import content_hash, jsonable as _jsonable
+from .books import Books
+from .hashing import content_hash
+from .ranking import (
+    MAX_CANDIDATES,
+    MAX_PAGE_SIZE,
+    Candidate,
+    decode_cursor,
+    encode_cursor,
+    rank,
+)
 
 log = logging.getLogger(__name__)
-
-#: Most candidates a backend returns for one search before ranking; a guard
-#: against a national-size result being pulled into memory.
-MAX_CANDIDATES = 5000
-#: Name matches below this rapidfuzz score are dropped (typo tolerance band).
-NAME_SCORE_CUTOFF = 70.0
-MAX_PAGE_SIZE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """What a backend's search primitive returns: structured filters applied,
-    ranking not yet done."""
-
-    npi: str
-    display_name: str
-    entity_type_code: int
-    distance_miles: float | None  # nearest matching location, when near was given
-    nearest_location_key: str | None
-    names: tuple[str, ...] = ()  # every name to score a name query against
-
 
 @dataclass(frozen=True, slots=True)
 class StoredVersion:
@@ -105,44 +80,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-def encode_cursor(offset: int, criteria: SearchCriteria) -> str:
-    fingerprint = _criteria_fingerprint(criteria)
-    return base64.urlsafe_b64encode(f"{offset}:{fingerprint}".encode()).decode()
-
-
-def decode_cursor(cursor: str, criteria: SearchCriteria) -> int:
-    try:
-        offset_text, fingerprint = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
-        offset = int(offset_text)
-    except (ValueError, UnicodeDecodeError):
-        raise InputError("invalid cursor") from None
-    if fingerprint != _criteria_fingerprint(criteria) or offset < 0:
-        raise InputError("cursor does not belong to this search")
-    return offset
-
-
-def _criteria_fingerprint(criteria: SearchCriteria) -> str:
-    data = _jsonable(criteria)
-    data.pop("after", None)
-    data.pop("limit", None)
-    return hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=6).hexdigest()
-
-
-def name_score(query: str, names: Iterable[str]) -> float:
-    """Best typo-tolerant score (0..100) of a name query against a provider's names."""
-    best = 0.0
-    for name in names:
-        score = fuzz.WRatio(query, name, processor=fuzz_utils.default_process)
-        if score > best:
-            best = score
-    return best
-
-
-def distance_miles(a: GeoPoint, b: GeoPoint) -> float:
-    return haversine_miles(a, b)
-
-
-class Store(abc.ABC):
+class Store(Books, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".
@@ -434,7 +372,7 @@ class Store(abc.ABC):
         offset = decode_cursor(criteria.after, criteria) if criteria.after else 0
         self._trip()
         candidates = self._search_candidates(criteria, MAX_CANDIDATES)
-        hits = self._rank(criteria, candidates)
+        hits = rank(criteria, candidates)
         page = hits[offset : offset + limit]
         end = offset + len(page)
         has_next = end < len(hits)
@@ -444,95 +382,6 @@ class Store(abc.ABC):
             end_cursor=encode_cursor(end, criteria) if page else None,
             has_next_page=has_next,
         )
-
-    @staticmethod
-    def _rank(criteria: SearchCriteria, candidates: Sequence[Candidate]) -> list[SearchHit]:
-        hits: list[SearchHit] = []
-        query = (criteria.name or "").strip()
-        for c in candidates:
-            score = None
-            if query:
-                score = name_score(query, c.names or (c.display_name,))
-                if score < NAME_SCORE_CUTOFF:
-                    continue
-            hits.append(
-                SearchHit(
-                    npi=c.npi,
-                    display_name=c.display_name,
-                    entity_type=EntityType(c.entity_type_code),
-                    distance_miles=None if c.distance_miles is None else round(c.distance_miles, 3),
-                    name_score=score,
-                    nearest_location_key=c.nearest_location_key,
-                )
-            )
-        far = float("inf")
-        hits.sort(
-            key=lambda h: (
-                -(h.name_score or 0.0),
-                far if h.distance_miles is None else h.distance_miles,
-                h.display_name.upper(),
-                h.npi,
-            )
-        )
-        return hits
-
-    # ------------------------------------------------------ entity resolution
-    def save_matches(self, matches: Sequence[MatchRecord]) -> int:
-        """Store pairwise decisions. A decision a person made is never
-        overwritten by the model: such pairs are skipped. Returns how many were written."""
-        if not matches:
-            return 0
-        existing = {m.match_id: m for m in self.matches(ids=[m.match_id for m in matches], limit=None)}
-        keep = [m for m in matches if m.match_id not in existing or existing[m.match_id].decided_by == "model"
-                or m.decided_by != "model"]
-        if not keep:
-            return 0
-        self._trip()
-        return self._save_matches(keep)
-
-    def matches(
-        self,
-        *,
-        status: MatchStatus | None = None,
-        ids: Iterable[str] | None = None,
-        record: str | None = None,
-        limit: int | None = 100,
-    ) -> list[MatchRecord]:
-        """Decisions filtered by status, id or a record reference (either side),
-        ordered by probability descending then match_id."""
-        self._trip()
-        return self._matches(status, None if ids is None else sorted(set(ids)), record, limit)
-
-    def decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord:
-        """A person's decision (merge, reject, undo). NotFound if no such match."""
-        self._trip()
-        return self._decide_match(match_id, status, decided_by, decided_at)
-
-    # ----------------------------------------------------------- ingest books
-    def start_run(self, run: IngestRun) -> IngestRun:
-        """Record a run; if an unfinished run of the same file exists, return it
-        so the caller can resume from its checkpoint."""
-        self._trip()
-        return self._start_run(run)
-
-    def finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
-        self._trip()
-        self._finish_run(run_id, status, counts)
-
-    def runs(self, source: str | None = None) -> list[IngestRun]:
-        self._trip()
-        return self._runs(source)
-
-    def quarantine(self, rows: Sequence[QuarantinedRow]) -> int:
-        """Keep rejected rows with their reason; idempotent on (run, line)."""
-        if not rows:
-            return 0
-        self._trip()
-        return self._quarantine(list(rows))
-
-    def quarantined(self, run_id: str | None = None, limit: int = 1000) -> list[QuarantinedRow]:
-        self._trip()
-        return self._quarantined(run_id, limit)
 
     def counts(self) -> dict[str, int]:
         """Number of records by kind, for status output and tests."""
@@ -645,24 +494,6 @@ class Store(abc.ABC):
           of the provider (legal, other names).
         """
 
-    @abc.abstractmethod
-    def _save_matches(self, matches: list[MatchRecord]) -> int: ...
-    @abc.abstractmethod
-    def _matches(
-        self, status: MatchStatus | None, ids: list[str] | None, record: str | None, limit: int | None
-    ) -> list[MatchRecord]: ...
-    @abc.abstractmethod
-    def _decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord: ...
-    @abc.abstractmethod
-    def _start_run(self, run: IngestRun) -> IngestRun: ...
-    @abc.abstractmethod
-    def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None: ...
-    @abc.abstractmethod
-    def _runs(self, source: str | None) -> list[IngestRun]: ...
-    @abc.abstractmethod
-    def _quarantine(self, rows: list[QuarantinedRow]) -> int: ...
-    @abc.abstractmethod
-    def _quarantined(self, run_id: str | None, limit: int) -> list[QuarantinedRow]: ...
     @abc.abstractmethod
     def _counts(self) -> dict[str, int]: ...
 

@@ -47,7 +47,13 @@ from datetime import date, datetime, timezone
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from ..errors import ConfigurationError, ConstraintViolation, NotFound, StoreError, StoreUnavailable
+from ..errors import (
+    ConfigurationError,
+    ConstraintViolation,
+    NotFound,
+    StoreError,
+    StoreUnavailable,
+)
 from ..model import (
     AccessFacts,
     Affiliation,
@@ -73,8 +79,9 @@ from ..model import (
 )
 from . import neo4j_cypher as q
 from . import neo4j_rows as rows
-from .base import Candidate, RunCheckpoint, Store, StoredVersion
+from .base import RunCheckpoint, Store, StoredVersion
 from .neo4j_search import search_params, search_query
+from .ranking import Candidate
 
 log = logging.getLogger(__name__)
 

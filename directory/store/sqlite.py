@@ -49,7 +49,8 @@ from ..model import (
 )
 from . import sqlite_rows as rows
 from . import sqlite_sql as q
-from .base import Candidate, RunCheckpoint, Store, StoredVersion
+from .base import RunCheckpoint, Store, StoredVersion
+from .ranking import Candidate
 from .sqlite_schema import COUNTS, DDL, SCHEMA_VERSION, WIPE
 from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, name_keys, search_params
 

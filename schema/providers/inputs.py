@@ -7,7 +7,7 @@ import strawberry
 from directory import model
 from directory.errors import InputError
 from directory.geo import point_for_zip
-from directory.store.base import MAX_PAGE_SIZE
+from directory.store.ranking import MAX_PAGE_SIZE
 
 from .enums import EntityType, Treatment
 

@@ -6,7 +6,7 @@ import strawberry
 
 from directory.errors import InputError, NotFound
 from directory.npi import is_valid_npi
-from directory.store.base import decode_cursor, encode_cursor
+from directory.store.ranking import decode_cursor, encode_cursor
 
 from ..auth import require_read_network
 from .enums import TREATMENT_LABELS, Treatment

@@ -1,0 +1,108 @@
+"""Search ranking and paging, shared by every backend: a backend returns
+candidates with its structured filters applied, and the ranking, name scoring
+and cursors here order and page them identically everywhere."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz import utils as fuzz_utils
+
+from ..errors import InputError
+from ..geo import haversine_miles
+from ..model import EntityType, GeoPoint, SearchCriteria, SearchHit
+from .hashing import jsonable as _jsonable
+
+#: Most candidates a backend returns for one search before ranking; a guard
+#: against a national-size result being pulled into memory.
+MAX_CANDIDATES = 5000
+#: Name matches below this rapidfuzz score are dropped (typo tolerance band).
+NAME_SCORE_CUTOFF = 70.0
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What a backend's search primitive returns: structured filters applied,
+    ranking not yet done."""
+
+    npi: str
+    display_name: str
+    entity_type_code: int
+    distance_miles: float | None  # nearest matching location, when near was given
+    nearest_location_key: str | None
+    names: tuple[str, ...] = ()  # every name to score a name query against
+
+
+def encode_cursor(offset: int, criteria: SearchCriteria) -> str:
+    fingerprint = _criteria_fingerprint(criteria)
+    return base64.urlsafe_b64encode(f"{offset}:{fingerprint}".encode()).decode()
+
+
+def decode_cursor(cursor: str, criteria: SearchCriteria) -> int:
+    try:
+        offset_text, fingerprint = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+        offset = int(offset_text)
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("invalid cursor") from None
+    if fingerprint != _criteria_fingerprint(criteria) or offset < 0:
+        raise InputError("cursor does not belong to this search")
+    return offset
+
+
+def _criteria_fingerprint(criteria: SearchCriteria) -> str:
+    data = _jsonable(criteria)
+    data.pop("after", None)
+    data.pop("limit", None)
+    return hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=6).hexdigest()
+
+
+def name_score(query: str, names: Iterable[str]) -> float:
+    """Best typo-tolerant score (0..100) of a name query against a provider's names."""
+    best = 0.0
+    for name in names:
+        score = fuzz.WRatio(query, name, processor=fuzz_utils.default_process)
+        if score > best:
+            best = score
+    return best
+
+
+def distance_miles(a: GeoPoint, b: GeoPoint) -> float:
+    return haversine_miles(a, b)
+
+
+def rank(criteria: SearchCriteria, candidates: Sequence[Candidate]) -> list[SearchHit]:
+    hits: list[SearchHit] = []
+    query = (criteria.name or "").strip()
+    for c in candidates:
+        score = None
+        if query:
+            score = name_score(query, c.names or (c.display_name,))
+            if score < NAME_SCORE_CUTOFF:
+                continue
+        hits.append(
+            SearchHit(
+                npi=c.npi,
+                display_name=c.display_name,
+                entity_type=EntityType(c.entity_type_code),
+                distance_miles=None if c.distance_miles is None else round(c.distance_miles, 3),
+                name_score=score,
+                nearest_location_key=c.nearest_location_key,
+            )
+        )
+    far = float("inf")
+    hits.sort(
+        key=lambda h: (
+            -(h.name_score or 0.0),
+            far if h.distance_miles is None else h.distance_miles,
+            h.display_name.upper(),
+            h.npi,
+        )
+    )
+    return hits
+
