@@ -13,9 +13,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from queue import Full, Queue
 
 from directory.model import Evidence
 
@@ -29,6 +32,9 @@ log = logging.getLogger(__name__)
 
 #: Outcomes per message; a filtered outcome stands for up to FILTER_RUN rows.
 CHUNK = 256
+#: Messages the parent holds while it writes: about 60 MB, a million rows ahead.
+BUFFERED_MESSAGES = 1000
+_EOF = object()
 #: Files smaller than this are read in-process: a child is not worth starting.
 MIN_PARALLEL_BYTES = 64 << 20
 
@@ -78,6 +84,25 @@ def _child(conn, path: Path, scope: Scope, evidence: Evidence, today: date, resu
         conn.close()
 
 
+def _receive(receive, queue: Queue, stop: threading.Event) -> None:
+    """Move raw messages from the pipe into ``queue`` as they come, so the child
+    keeps reading while the writer commits a batch (the pipe alone holds only
+    a few hundred rows). Unpickling is left to the consumer."""
+    while not stop.is_set():
+        try:
+            item: object = receive.recv_bytes()
+        except (EOFError, OSError):
+            item = _EOF
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.5)
+                break
+            except Full:
+                continue
+        if item is _EOF:
+            return
+
+
 def outcomes_from_child(
     path: Path, scope: Scope, evidence: Evidence, today: date, *, resume_line: int = 0, member: str | None = None
 ) -> Iterator[Outcome]:
@@ -89,19 +114,25 @@ def outcomes_from_child(
     )
     child.start()
     send.close()
+    queue: Queue = Queue(maxsize=BUFFERED_MESSAGES)
+    stop = threading.Event()
+    receiver = threading.Thread(target=_receive, args=(receive, queue, stop), name="nppes-receiver", daemon=True)
+    receiver.start()
     try:
         while True:
-            try:
-                message = receive.recv()
-            except EOFError:
-                raise RuntimeError(f"ingest worker ended without finishing (exit code {child.exitcode})") from None
+            data = queue.get()
+            if data is _EOF:
+                raise RuntimeError(f"ingest worker ended without finishing (exit code {child.exitcode})")
+            message = pickle.loads(data)
             if message is None:
                 return
             if isinstance(message, _Failure):
                 raise message.error
             yield from message
     finally:
-        receive.close()
+        stop.set()
         if child.is_alive():
             child.terminate()
         child.join()
+        receiver.join()
+        receive.close()

@@ -79,6 +79,7 @@ from ..model import (
 )
 from . import neo4j_cypher as q
 from . import neo4j_rows as rows
+from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
 from .neo4j_search import search_params, search_query
 from .ranking import Candidate
@@ -99,37 +100,6 @@ DATA_LABELS = (
 )
 BOLT_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 _NO_LIMIT = 2**62
-
-
-def _data(tx, query: str, params: dict) -> list[dict]:
-    return tx.run(query, params).data()
-
-
-def _one(tx, query: str, params: dict) -> dict | None:
-    found = tx.run(query, params).data()
-    return found[0] if found else None
-
-
-def _exec(tx, query: str, params: dict) -> None:
-    tx.run(query, params).consume()
-
-
-def _statements(tx, statements: list[tuple[str, dict]]) -> None:
-    """Several statements in one transaction."""
-    for query, params in statements:
-        _exec(tx, query, params)
-
-
-def _written(tx, query: str, params: dict) -> int:
-    row = _one(tx, query, params)
-    return int(row["written"]) if row else 0
-
-
-def _grouped(found: list[dict], convert) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for row in found:
-        out.setdefault(row["npi"], []).append(convert(row))
-    return out
 
 
 def _translate(exc: Exception) -> StoreError:
@@ -174,29 +144,29 @@ class Neo4jStore(Store):
             raise _translate(exc) from exc
 
     def _read(self, query: str, params: dict) -> list[dict]:
-        return self._run(False, _data, query, params)
+        return self._run(False, txf.data, query, params)
 
     def _write_rows(self, query: str, rows_: list[dict]) -> int:
-        return self._run(True, _written, query, {"rows": rows_})
+        return self._run(True, txf.written, query, {"rows": rows_})
 
     def _write_all(self, statements: list[tuple[str, dict]]) -> None:
-        self._run(True, _statements, statements)
+        self._run(True, txf.statements, statements)
 
     # ------------------------------------------------------------ lifecycle
     def _init_schema(self) -> None:
         for statement in q.SCHEMA:  # schema commands each in their own transaction
-            self._run(True, _exec, statement, {})
-        self._run(False, _exec, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
+            self._run(True, txf.execute, statement, {})
+        self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
         found = self._read(q.SCHEMA_VERSION_READ, {})
         version = found[0]["version"] if found else None
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
-        self._run(True, _exec, q.SCHEMA_VERSION_WRITE, {"version": SCHEMA_VERSION})
+        self._run(True, txf.execute, q.SCHEMA_VERSION_WRITE, {"version": SCHEMA_VERSION})
 
     def _wipe(self) -> None:
         params = {"labels": list(DATA_LABELS), "batch": WIPE_BATCH}
         while True:  # batches: one transaction for a national graph would not fit in memory
-            row = self._run(True, _one, q.WIPE_BATCH, params)
+            row = self._run(True, txf.one, q.WIPE_BATCH, params)
             if not row or not row["deleted"]:
                 return
 
@@ -217,14 +187,14 @@ class Neo4jStore(Store):
         return {r["npi"]: StoredVersion(r["content_hash"], rows.day(r["last_update"])) for r in found}
 
     def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None:
-        self._run(True, _write_batch, rows.provider_batch(records), rows.checkpoint_params(checkpoint))
+        self._run(True, txf.write_batch, rows.provider_batch(records), rows.checkpoint_params(checkpoint))
 
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
         params = {
             "rows": [{"npi": npi, "day": when.isoformat()} for npi, when in sorted(deactivations.items())],
             "note": json.dumps(rows.evidence_params(evidence)),
         }
-        found = self._run(True, _one, q.DEACTIVATE, params)
+        found = self._run(True, txf.one, q.DEACTIVATE, params)
         return int(found["changed"]) if found else 0
 
     def _providers(self, npis: list[str]) -> dict[str, ProviderRecord]:
@@ -235,50 +205,50 @@ class Neo4jStore(Store):
         return [r["npi"] for r in self._read(q.NPI_PAGE, {"after": after, "limit": limit})]
 
     def _locations_for(self, npis: list[str]) -> dict[str, list[ProviderLocation]]:
-        return _grouped(self._read(q.LOCATIONS_FOR, {"npis": npis}), rows.provider_location)
+        return txf.grouped(self._read(q.LOCATIONS_FOR, {"npis": npis}), rows.provider_location)
 
     def _taxonomies_for(self, npis: list[str]) -> dict[str, list[ProviderTaxonomy]]:
-        return _grouped(self._read(q.TAXONOMIES_FOR, {"npis": npis}), rows.provider_taxonomy)
+        return txf.grouped(self._read(q.TAXONOMIES_FOR, {"npis": npis}), rows.provider_taxonomy)
 
     def _other_names_for(self, npis: list[str]) -> dict[str, list[OtherName]]:
-        return _grouped(self._read(q.OTHER_NAMES_FOR, {"npis": npis}), lambda r: rows.other_name(r["props"]))
+        return txf.grouped(self._read(q.OTHER_NAMES_FOR, {"npis": npis}), lambda r: rows.other_name(r["props"]))
 
     def _credentials_for(self, npis: list[str]) -> dict[str, list[Credential]]:
-        return _grouped(self._read(q.CREDENTIALS_FOR, {"npis": npis}), lambda r: rows.credential(r["props"]))
+        return txf.grouped(self._read(q.CREDENTIALS_FOR, {"npis": npis}), lambda r: rows.credential(r["props"]))
 
     def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]:
-        return _grouped(self._read(q.TREATMENTS_FOR, {"npis": npis}), rows.treatment)
+        return txf.grouped(self._read(q.TREATMENTS_FOR, {"npis": npis}), rows.treatment)
 
     def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]:
         return {r["npi"]: rows.access(r["props"]) for r in self._read(q.ACCESS_FOR, {"npis": npis})}
 
     def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]:
-        return _grouped(self._read(q.NETWORKS_FOR, {"npis": npis}), rows.network)
+        return txf.grouped(self._read(q.NETWORKS_FOR, {"npis": npis}), rows.network)
 
     def _affiliations_for(self, npis: list[str]) -> dict[str, list[Affiliation]]:
-        return _grouped(self._read(q.AFFILIATIONS_FOR, {"npis": npis}), rows.affiliation)
+        return txf.grouped(self._read(q.AFFILIATIONS_FOR, {"npis": npis}), rows.affiliation)
 
     def _exclusions_for(self, npis: list[str]) -> dict[str, list[Exclusion]]:
-        return _grouped(self._read(q.EXCLUSIONS_FOR, {"npis": npis}), lambda r: rows.exclusion(r["props"]))
+        return txf.grouped(self._read(q.EXCLUSIONS_FOR, {"npis": npis}), lambda r: rows.exclusion(r["props"]))
 
     def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]:
-        return _grouped(self._read(q.SUBPARTS_OF, {"npis": npis}), lambda r: r["subpart_npi"])
+        return txf.grouped(self._read(q.SUBPARTS_OF, {"npis": npis}), lambda r: r["subpart_npi"])
 
     # ---------------------------------------- secondary facts (other owners)
     def _replace_owned_locations(
         self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None
     ) -> int:
         batch = rows.owned_locations_batch(locations, source)
-        return self._run(True, _replace_owned, q.DELETE_OWNED_LOCATIONS, batch, rows.checkpoint_params(checkpoint))
+        return self._run(True, txf.replace_owned, q.DELETE_OWNED_LOCATIONS, batch, rows.checkpoint_params(checkpoint))
 
     def _replace_owned_other_names(
         self, names: dict[str, list[OtherName]], source: str, checkpoint: RunCheckpoint | None
     ) -> int:
         batch = rows.owned_names_batch(names, source)
-        return self._run(True, _replace_owned, q.DELETE_OWNED_OTHER_NAMES, batch, rows.checkpoint_params(checkpoint))
+        return self._run(True, txf.replace_owned, q.DELETE_OWNED_OTHER_NAMES, batch, rows.checkpoint_params(checkpoint))
 
     def _sweep_owned_facts(self, source: str, reference: str) -> int:
-        return self._run(True, _sweep, {"owner": source, "reference": reference})
+        return self._run(True, txf.sweep, {"owner": source, "reference": reference})
 
     # ------------------------------------------------ facts from other sources
     def _upsert_credentials(self, credentials: list[tuple[str, Credential]]) -> int:
@@ -355,13 +325,13 @@ class Neo4jStore(Store):
         return [rows.plan(r) for r in self._read(q.PLANS, {"ids": ids})]
 
     def _add_network_members(self, members: list[NetworkMember]) -> int:
-        return self._run(True, _add_members, [rows.member_params(m) for m in members])
+        return self._run(True, txf.add_members, [rows.member_params(m) for m in members])
 
     def _remove_network_members(self, network_id: str, npis: list[str]) -> int:
-        return self._run(True, _remove_members, network_id, npis)
+        return self._run(True, txf.remove_members, network_id, npis)
 
     def _network_members(self, network_id: str) -> list[NetworkMember]:
-        found = self._run(False, _members, network_id)
+        found = self._run(False, txf.members, network_id)
         return [rows.network_member(network_id, r) for r in found]
 
     # ---------------------------------------------------------------- search
@@ -391,14 +361,14 @@ class Neo4jStore(Store):
 
     def _decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord:
         params = {"match_id": match_id, "status": status.value, "decided_by": decided_by, "decided_at": decided_at}
-        found = self._run(True, _one, q.DECIDE_MATCH, params)
+        found = self._run(True, txf.one, q.DECIDE_MATCH, params)
         if found is None:
             raise NotFound(f"no match {match_id!r}")
         return rows.match(found["props"])
 
     # ---------------------------------------------------------- ingest books
     def _start_run(self, run: IngestRun) -> IngestRun:
-        resumed = self._run(True, _start_run, rows.run_params(run))
+        resumed = self._run(True, txf.start_run, rows.run_params(run))
         if resumed is None:
             return run
         log.info("resuming ingest run %s at line %d", resumed["run_id"], resumed.get("resume_line") or 0)
@@ -407,7 +377,7 @@ class Neo4jStore(Store):
     def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
         params = {"run_id": run_id, "status": status, "counts": json.dumps(counts),
                   "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        found = self._run(True, _one, q.FINISH_RUN, params)
+        found = self._run(True, txf.one, q.FINISH_RUN, params)
         if not found or not found["found"]:
             raise NotFound(f"no ingest run {run_id!r}")
 
@@ -419,118 +389,11 @@ class Neo4jStore(Store):
         for row in quarantined:  # the first of a (run, line) wins, as it would in the store
             params = rows.quarantine_params(row)
             unique.setdefault(params["uid"], params)
-        return self._run(True, _quarantine, list(unique.values()))
+        return self._run(True, txf.quarantine, list(unique.values()))
 
     def _quarantined(self, run_id: str | None, limit: int) -> list[QuarantinedRow]:
         found = self._read(q.QUARANTINED, {"run_id": run_id, "limit": max(0, int(limit))})
         return [rows.quarantined(r["props"]) for r in found]
 
     def _counts(self) -> dict[str, int]:
-        return self._run(False, _counts)
-
-
-# -------------------------------------------------- transaction functions
-def _write_batch(tx, batch: dict, checkpoint: dict | None) -> None:
-    """A batch of provider records and its checkpoint, in one transaction."""
-    npis = batch["npis"]
-    if npis:
-        _exec(tx, q.MERGE_PROVIDERS, {"rows": batch["providers"]})
-        _exec(tx, q.MARK_INDIVIDUALS, {"npis": batch["individuals"]})
-        _exec(tx, q.MARK_ORGANIZATIONS, {"npis": batch["organizations"]})
-        _exec(tx, q.DELETE_OWNED_FACTS, {"owned": batch["owned"]})
-        _exec(tx, q.DELETE_OWNED_OTHER_NAMES, {"owned": batch["owned"]})
-        if batch["locations"]:
-            _exec(tx, q.MERGE_LOCATIONS, {"locations": batch["locations"]})
-            _exec(tx, q.CREATE_PRACTICES_AT, {"placed": batch["placed"]})
-        if batch["coded"]:
-            _exec(tx, q.CREATE_HAS_TAXONOMY, {"coded": batch["coded"]})
-        if batch["named"]:
-            _exec(tx, q.CREATE_OTHER_NAMES, {"named": batch["named"]})
-        _exec(tx, q.UNLINK_SUBPARTS, {"npis": npis})
-        _exec(tx, q.LINK_SUBPARTS_UP, {"npis": npis})
-        _exec(tx, q.LINK_SUBPARTS_DOWN, {"npis": npis})
-    if checkpoint is not None:
-        found = _one(tx, q.CHECKPOINT, checkpoint)
-        if not found or not found["found"]:
-            raise NotFound(f"no ingest run {checkpoint['run_id']!r} to checkpoint")
-
-
-def _replace_owned(tx, delete_query: str, batch: dict, checkpoint: dict | None) -> int:
-    """Replace one owner's secondary facts of the NPIs the store holds, and
-    checkpoint, in one transaction; returns how many NPIs were written."""
-    found = _one(tx, q.KNOWN_NPIS, {"npis": batch["npis"]}) if batch["npis"] else None
-    known = found["known"] if found else []
-    if known:
-        _exec(tx, delete_query, {"owned": batch["owned"]})
-        if batch["locations"]:
-            _exec(tx, q.MERGE_LOCATIONS, {"locations": batch["locations"]})
-        if batch["placed"]:
-            _exec(tx, q.CREATE_PRACTICES_AT, {"placed": batch["placed"]})
-        if batch["named"]:
-            _exec(tx, q.CREATE_OTHER_NAMES, {"named": batch["named"]})
-    if checkpoint is not None:
-        found = _one(tx, q.CHECKPOINT, checkpoint)
-        if not found or not found["found"]:
-            raise NotFound(f"no ingest run {checkpoint['run_id']!r} to checkpoint")
-    return len(known)
-
-
-def _sweep(tx, params: dict) -> int:
-    removed = 0
-    for query in (q.SWEEP_OWNED_LOCATIONS, q.SWEEP_OWNED_OTHER_NAMES):
-        found = _one(tx, query, params)
-        removed += int(found["removed"]) if found else 0
-    return removed
-
-
-def _missing(tx, query: str, params: dict) -> list[str]:
-    row = _one(tx, query, params)
-    return sorted(row["missing"]) if row else []
-
-
-def _require_networks(tx, network_ids: list[str]) -> None:
-    missing = _missing(tx, q.MISSING_NETWORKS, {"ids": network_ids})
-    if missing:
-        raise NotFound(f"no network {', '.join(missing)}")
-
-
-def _add_members(tx, members: list[dict]) -> int:
-    network_ids = sorted({m["network_id"] for m in members})
-    _require_networks(tx, network_ids)
-    missing = _missing(tx, q.MISSING_NPIS, {"npis": sorted({m["npi"] for m in members})})
-    if missing:
-        raise NotFound(f"no provider with NPI {', '.join(missing[:10])}")
-    before = _one(tx, q.COUNT_MEMBERS, {"ids": network_ids})["members"]
-    _exec(tx, q.UPSERT_MEMBERS, {"rows": members})
-    return _one(tx, q.COUNT_MEMBERS, {"ids": network_ids})["members"] - before
-
-
-def _remove_members(tx, network_id: str, npis: list[str]) -> int:
-    _require_networks(tx, [network_id])
-    row = _one(tx, q.REMOVE_MEMBERS, {"network_id": network_id, "npis": npis})
-    return int(row["removed"]) if row else 0
-
-
-def _members(tx, network_id: str) -> list[dict]:
-    _require_networks(tx, [network_id])
-    return _data(tx, q.MEMBERS, {"network_id": network_id})
-
-
-def _start_run(tx, props: dict) -> dict | None:
-    """The unfinished run of the same file, reopened; else None after creating ``props``."""
-    found = _one(tx, q.UNFINISHED_RUN, {"source": props["source"], "file_sha256": props["file_sha256"]})
-    if found is not None:
-        return found["props"]
-    _exec(tx, q.CREATE_RUN, {"props": props})
-    return None
-
-
-def _counts(tx) -> dict[str, int]:
-    return {kind: int(_one(tx, query, {})["n"]) for kind, query in q.COUNTS}
-
-
-def _quarantine(tx, rows_: list[dict]) -> int:
-    uids = [r["uid"] for r in rows_]
-    existing = _one(tx, q.COUNT_QUARANTINED, {"uids": uids})["existing"]
-    _exec(tx, q.QUARANTINE, {"rows": rows_})
-    return len(uids) - int(existing)
+        return self._run(False, txf.counts)
