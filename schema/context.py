@@ -17,7 +17,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from directory.model import EntityType, Network, Plan, SearchCriteria, SearchHit
+from directory.model import Network, Plan
 from directory.store import Store
 
 from .auth import Principal, can_read_network
@@ -57,7 +57,7 @@ class Loaders:
     subparts: DataLoader = field(init=False)
     networks: DataLoader = field(init=False)
     plans: DataLoader = field(init=False)
-    parent_by_name: DataLoader = field(init=False)
+    parents: DataLoader = field(init=False)
     _payers: list | None = field(default=None, init=False)
     _all_plans: list[Plan] | None = field(default=None, init=False)
 
@@ -77,18 +77,7 @@ class Loaders:
         self.subparts = _batch(s.subparts_of, list)
         self.networks = _by_id(s.networks)
         self.plans = _by_id(s.plans)
-        self.parent_by_name = DataLoader(load_fn=self._parents)
-
-    async def _parents(self, names: list[str]) -> list[str | None]:
-        """Parent organization NPI by its legal business name. The port has no
-        batch lookup by name, so this costs one search per distinct name; it is
-        a detail-view field."""
-        found: list[str | None] = []
-        for name in names:
-            page = self.store.search(SearchCriteria(name=name, entity_type=EntityType.ORGANIZATION, limit=10))
-            exact = [h for h in page.hits if _same_name(h, name)]
-            found.append(exact[0].npi if exact else None)
-        return found
+        self.parents = _batch(s.parents_of, list)
 
     def payers(self) -> list:
         if self._payers is None:
@@ -99,10 +88,6 @@ class Loaders:
         if self._all_plans is None:
             self._all_plans = self.store.plans()
         return self._all_plans
-
-
-def _same_name(hit: SearchHit, name: str) -> bool:
-    return hit.display_name.strip().upper() == name.strip().upper()
 
 
 @dataclass

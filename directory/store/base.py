@@ -225,6 +225,11 @@ class Store(Books, abc.ABC):
         self._trip()
         return self._exclusions_for(sorted(set(npis)))
 
+    def parents_of(self, npis: Iterable[str]) -> dict[str, list[str]]:
+        """Subpart NPI -> NPIs of the parent organization(s) its parent LBN names."""
+        self._trip()
+        return self._parents_of(sorted(set(npis)))
+
     def subparts_of(self, npis: Iterable[str]) -> dict[str, list[str]]:
         """Organization NPI -> NPIs of its subparts (linked by parent LBN)."""
         self._trip()
@@ -431,6 +436,8 @@ class Store(Books, abc.ABC):
     def _exclusions_for(self, npis: list[str]) -> dict[str, list[Exclusion]]: ...
     @abc.abstractmethod
     def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]: ...
+    @abc.abstractmethod
+    def _parents_of(self, npis: list[str]) -> dict[str, list[str]]: ...
     @abc.abstractmethod
     def _replace_owned_locations(
         self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None

@@ -234,6 +234,9 @@ class Neo4jStore(Store):
     def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]:
         return txf.grouped(self._read(q.SUBPARTS_OF, {"npis": npis}), lambda r: r["subpart_npi"])
 
+    def _parents_of(self, npis: list[str]) -> dict[str, list[str]]:
+        return txf.grouped(self._read(q.PARENTS_OF, {"npis": npis}), lambda r: r["parent_npi"])
+
     # ---------------------------------------- secondary facts (other owners)
     def _replace_owned_locations(
         self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None

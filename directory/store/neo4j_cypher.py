@@ -239,6 +239,11 @@ MATCH (s:Npi)-[:SUBPART_OF]->(o:Npi) WHERE o.npi IN $npis
 RETURN o.npi AS npi, s.npi AS subpart_npi
 ORDER BY npi, subpart_npi"""
 
+PARENTS_OF = """
+MATCH (s:Npi)-[:SUBPART_OF]->(o:Npi) WHERE s.npi IN $npis
+RETURN s.npi AS npi, o.npi AS parent_npi
+ORDER BY npi, parent_npi"""
+
 # ------------------------------------------------- facts from other sources
 # Written only for known NPIs: the MATCH drops the others; `written` counts rows.
 UPSERT_CREDENTIALS = """

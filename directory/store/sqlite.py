@@ -263,6 +263,9 @@ class SQLiteStore(Store):
     def _subparts_of(self, npis: list[str]) -> dict[str, list[str]]:
         return self._read_grouped(q.SUBPARTS_OF, npis, lambda r: r["subpart_npi"])
 
+    def _parents_of(self, npis: list[str]) -> dict[str, list[str]]:
+        return self._read_grouped(q.PARENTS_OF, npis, lambda r: r["parent_npi"])
+
     # ---------------------------------------- secondary facts (other owners)
     def _replace_owned_locations(
         self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None

@@ -140,6 +140,14 @@ WHERE o.npi IN (SELECT value FROM json_each(?)) AND o.entity_type = 2 AND coales
     AND s.is_subpart = 1 AND s.npi <> o.npi
 ORDER BY o.npi, s.npi"""
 
+PARENTS_OF = """
+SELECT s.npi AS npi, o.npi AS parent_npi
+FROM provider s JOIN provider o
+    ON s.parent_organization_name = o.organization_name COLLATE NOCASE
+WHERE s.npi IN (SELECT value FROM json_each(?)) AND s.is_subpart = 1
+    AND o.entity_type = 2 AND coalesce(o.is_subpart, 0) = 0 AND o.npi <> s.npi
+ORDER BY s.npi, o.npi"""
+
 # ------------------------------------------------ facts from other sources
 # Written only for known NPIs: the WHERE EXISTS drops the others.
 UPSERT_CREDENTIAL = """

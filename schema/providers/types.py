@@ -122,13 +122,12 @@ class Provider:
         records = await info.context.loaders.providers.load_many(npis)
         return [Provider.of(r) for r in records if r is not None]
 
-    @strawberry.field(description="The parent organization of a subpart, when it is in the directory. "
-                                  "Costs one name search per distinct parent: use on detail views.")
+    @strawberry.field(description="The parent organization of a subpart, when it is in the directory.")
     async def parent(self, info: strawberry.Info) -> Provider | None:
         if not self.parent_organization_name:
             return None
-        npi = await info.context.loaders.parent_by_name.load(self.parent_organization_name)
-        return None if npi is None or npi == self.npi else await load_provider(info, npi)
+        parents = await info.context.loaders.parents.load(self.npi)
+        return await load_provider(info, parents[0]) if parents else None
 
     @strawberry.field
     async def other_names(self, info: strawberry.Info) -> list[OtherName]:

@@ -232,6 +232,8 @@ def test_provider_detail_with_neighbours(store):
     assert both[doctor] == both[clinic] == [Affiliation(doctor, clinic, ROSTER, "medical_director")]
     assert store.subparts_of([clinic]) == {clinic: [sub]}
     assert store.subparts_of([sub]).get(sub, []) == []
+    assert store.parents_of([sub]) == {sub: [clinic]}
+    assert store.parents_of([clinic]).get(clinic, []) == []
     assert store.networks_for([clinic]).get(clinic, []) == []
 
 

@@ -551,7 +551,7 @@ def test_every_primitive_sends_complete_plain_parameters(fake):
     store.deactivate({npi: date(2024, 2, 1)}, EV)
     for read in (store.providers, store.locations_for, store.taxonomies_for, store.other_names_for,
                  store.credentials_for, store.treatments_for, store.access_for, store.networks_for,
-                 store.affiliations_for, store.exclusions_for, store.subparts_of):
+                 store.affiliations_for, store.exclusions_for, store.subparts_of, store.parents_of):
         read([npi])
     store.upsert_credentials([(npi, LICENSE), (npi, BOARD)])
     store.upsert_treatments([OFFERING, TreatmentOffering(npi, Treatment.ECT, ROSTER)])
