@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("auth_tokens", None,
             "API tokens, `token=role[:tenant]` separated by commas, e.g. `s3cret=employer:acme` (environment only). "
             "Unset: every request is an anonymous navigator, which suits local use only.", secret=True),
-    Setting("batch_size", "2000", "Rows written to the store per transaction during ingest."),
+    Setting("batch_size", "30000", "Rows written to the store per transaction during ingest."),
     Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),
     Setting("max_aliases", "30", "Most aliases accepted in one GraphQL query."),
     Setting("max_query_cost", "5000", "Highest estimated cost accepted for one GraphQL query."),

@@ -84,7 +84,7 @@ def ingest_nppes(
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
     progress_every: int = 100_000,
-    checkpoint_every: int = 100_000,
+    checkpoint_every: int = 300_000,  # rows; fewer, bigger commits are much cheaper in a national load
     today: date | None = None,
     parallel: bool | None = None,
     member: str | None = None,

@@ -49,7 +49,7 @@ def test_secrets_have_no_default():
 
 def test_settings_read_the_environment():
     assert settings.get("batch_size", {"PROVNET_BATCH_SIZE": "17"}) == "17"
-    assert settings.get_int("batch_size", {}) == 2000
+    assert settings.get_int("batch_size", {}) == 30000
     with pytest.raises(Exception, match="PROVNET_BATCH_SIZE must be an integer"):
         settings.get_int("batch_size", {"PROVNET_BATCH_SIZE": "many"})
 

@@ -61,7 +61,7 @@ _PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=15000",
-    "PRAGMA cache_size=-65536",  # 64 MiB: index pages of a national-size store stay hot
+    "PRAGMA cache_size=-262144",  # 256 MiB: a national load dirties index pages all over; they stay hot
     "PRAGMA temp_store=MEMORY",
 )
 
