@@ -8,8 +8,11 @@ date, method, confidence) so the API can say where it came from.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, is_dataclass
 from datetime import date
+
+from .pickling import fast_pickling
 
 
 class EntityType(enum.Enum):
@@ -351,3 +354,10 @@ class MatchRecord:
     decided_by: str  # "model" or the person who decided
     decided_at: str  # ISO 8601 timestamp
     npi: str | None = None  # the NPI the pair resolves to, when known
+
+
+# records cross from the reading process to the writer in a parallel load
+for _cls in list(vars(sys.modules[__name__]).values()):
+    if isinstance(_cls, type) and is_dataclass(_cls) and _cls.__module__ == __name__:
+        fast_pickling(_cls)
+del _cls

@@ -12,8 +12,8 @@ is refused before anything is written; so is a weekly out of date order
 (:mod:`ingest.weekly`). Zip members are streamed, never extracted.
 
 With the default scope, the main file is read twice: once to find what the
-in-scope providers link to (:mod:`ingest.linked_scope`), once to load. A
-weekly also keeps every NPI the store already holds, and an NPI a weekly
+in-scope providers link to (:mod:`ingest.linked_scope`), once to load. Every
+load also keeps the NPIs the store already holds (``ingest.scope``), and an NPI a weekly
 updates loses the secondary facts its weekly pl/othername rows no longer list.
 A monthly then sweeps the pl/othername facts that came from earlier files
 (what the full files no longer list). Every step is its own resumable run, so
@@ -152,8 +152,7 @@ def apply_bundle(
             if kind != MAIN or scope.codes is None:  # the linked-scope pass reads the main member anyway
                 verify_member(*bundle.locate(kind))
     weekly_npis = _npis_of_main(main_path, main_member) if bundle.weekly else []
-    known = _known(store, weekly_npis)
-    load_scope = linked_scope(scope, main_path, main_member, known=known)
+    load_scope = linked_scope(scope, main_path, main_member)  # ingest_nppes adds the NPIs the store holds
     result = BundleReport(bundle.path.name, bundle.weekly, f"{bundle.period.start}..{bundle.period.end}")
     log.info("applying %s bundle %s", "weekly" if bundle.weekly else "monthly", bundle.path.name)
     result.reports[MAIN] = ingest_nppes(store, main_path, member=main_member, scope=load_scope, policy=policy,
@@ -186,13 +185,6 @@ def _npis_of_main(path: Path, member: str | None) -> list[str]:
             if row.problem is None and row.fields[main.columns.entity_type]:
                 npis.append(row.fields[at].strip())
     return npis
-
-
-def _known(store: Store, npis: list[str]) -> list[str]:
-    known: list[str] = []
-    for i in range(0, len(npis), _LOOKUP):
-        known.extend(store.stored_versions(npis[i:i + _LOOKUP]))
-    return known
 
 
 def _clear_unlisted(store: Store, kind: str, main_npis: list[str], path: Path, member: str | None) -> int:

@@ -8,8 +8,8 @@ then keeps, besides the rows the taxonomy scope keeps:
   city, state, ZIP5, normalized as the loader does) as an in-scope provider;
 * the parent of an in-scope subpart (its legal business name is the subpart's
   ``Parent Organization LBN``) and the subparts of an in-scope organization;
-* any NPI the store already holds (``known``; a weekly file updates what an
-  earlier load kept, whatever its taxonomy now says).
+* any NPI the store already holds (``Scope.known``, filled by the loader: a
+  later file updates what an earlier load kept, whatever its taxonomy now says).
 
 Group-practice organizations (193200000X, 193400000X) are no longer kept on
 their taxonomy alone: only when linked, as ``directory.reference`` says.
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .normalize import normalize_address_line, normalize_organization_name, zip5_of
@@ -52,18 +52,15 @@ class LinkedScope(Scope):
     addresses: frozenset[int] = field(default_factory=frozenset)
     lbns: frozenset[str] = field(default_factory=frozenset)  # in-scope organizations' legal names
     parents: frozenset[str] = field(default_factory=frozenset)  # parents named by in-scope subparts
-    known: frozenset[str] = field(default_factory=frozenset)  # NPIs already in the store
 
     def matcher(self, columns: Columns) -> Callable[[list[str]], bool]:
-        base = Scope.matcher(self, columns)
-        entity_at, npi_at = columns.entity_type, columns.npi
+        base = Scope.matcher(self, columns)  # codes and known NPIs
+        entity_at = columns.entity_type
         lbn_at, parent_at = columns.organization_name, columns.parent_organization_name
-        addresses, lbns, parents, known = self.addresses, self.lbns, self.parents, self.known
+        addresses, lbns, parents = self.addresses, self.lbns, self.parents
 
         def in_scope(fields: list[str]) -> bool:
             if base(fields):
-                return True
-            if known and fields[npi_at].strip() in known:
                 return True
             if fields[entity_at] != "2":
                 return False
@@ -74,9 +71,7 @@ class LinkedScope(Scope):
         return in_scope
 
 
-def linked_scope(
-    scope: Scope, path: str | os.PathLike[str], member: str | None = None, known: Iterable[str] = ()
-) -> Scope:
+def linked_scope(scope: Scope, path: str | os.PathLike[str], member: str | None = None) -> Scope:
     """Read the main file once and return the scope that also keeps linked
     organizations; ``scope`` unchanged when it keeps everything."""
     if scope.codes is None:
@@ -103,5 +98,5 @@ def linked_scope(
     parents.discard("")
     log.info("linked scope: %d in-scope rows, %d practice addresses, %d organization names, %d parents",
              in_scope_rows, len(addresses), len(lbns), len(parents))
-    return LinkedScope(f"{scope.name}+linked", scope.codes, frozenset(), frozenset(addresses), frozenset(lbns),
-                       frozenset(parents), frozenset(known))
+    return LinkedScope(f"{scope.name}+linked", scope.codes, group_practices=frozenset(), known=scope.known,
+                       addresses=frozenset(addresses), lbns=frozenset(lbns), parents=frozenset(parents))

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from directory.errors import SourceFormatError
+from directory.pickling import fast_pickling
 
 from .quarantine import MAX_FIELD_LENGTH, Problem, ReasonCode
 
@@ -199,6 +200,7 @@ def resolve_columns(header: list[str]) -> Columns:
     )
 
 
+@fast_pickling  # sent to the writer in a parallel load
 @dataclass(slots=True)
 class RawRow:
     """One record of the file as read: its fields, where it is, and the text

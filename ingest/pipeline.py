@@ -70,6 +70,14 @@ def _open_run(store: Store, fresh: IngestRun) -> IngestRun:
     return store.start_run(fresh)
 
 
+def stored_npis(store: Store, page: int = 50_000) -> list[str]:
+    """Every NPI the store holds (a scope keeps them; empty on a first load)."""
+    npis: list[str] = []
+    while chunk := store.provider_npis(npis[-1] if npis else None, page):
+        npis.extend(chunk)
+    return npis
+
+
 def load_taxonomies(store: Store) -> int:
     """Write the bundled NUCC code set to the store; returns how many codes."""
     return store.upsert_taxonomies(nucc_taxonomies())
@@ -117,6 +125,8 @@ def ingest_nppes(
             counts={},
         )
         run = _open_run(store, fresh)
+        if scope.codes is not None and not scope.known:
+            scope = scope.with_known(stored_npis(store))
         report = IngestReport(
             run_id=run.run_id,
             source=SOURCE,
@@ -146,7 +156,8 @@ def ingest_nppes(
             screened = screen(rows, main.columns, scope.matcher(main.columns), resume_line=resume_line)
             outcomes = validate(screened, main.columns, evidence, today, resume_line=resume_line, geocode=ZipGeocoder())
         try:
-            writer.consume(outcomes)
+            with store.bulk_load():  # the name index is rebuilt once, at the end
+                writer.consume(outcomes)
         except BaseException:
             report.status = "failed"
             try:

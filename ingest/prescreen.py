@@ -11,7 +11,8 @@ may skip the parser only when the answer is certain to be the same:
 * it is ASCII (so valid UTF-8) and short enough that no field can be oversized;
 * its entity type is not empty (an empty one is a sparse deactivation row);
 * none of its taxonomy codes is in scope, nor a group practice (the matcher
-  keeps those for organizations; here they always go to the parser).
+  keeps those for organizations; here they always go to the parser);
+* its NPI is not one the store already holds (the scope keeps those).
 
 Anything else goes to the parser, so the outcome of every row is unchanged.
 """
@@ -35,9 +36,11 @@ def out_of_scope_test(columns: Columns, scope: Scope) -> Callable[[bytes], bool]
     count = columns.count
     entity_at = columns.entity_type
     code_at = columns.taxonomy_codes
-    last = max(entity_at, *code_at)
-    pick = itemgetter(entity_at, *code_at)
+    npi_at = columns.npi
+    last = max(entity_at, npi_at, *code_at)
+    pick = itemgetter(entity_at, npi_at, *code_at)
     kept = frozenset(c.encode("ascii") for c in scope.codes | scope.group_practices)
+    known = frozenset(n.encode("ascii") for n in scope.known if n.isascii())
     separators = count - 1
     inner_quotes = 2 * separators
     longest = MAX_FIELD_LENGTH + 3 * count  # the reader checks field lengths only above this
@@ -54,6 +57,8 @@ def out_of_scope_test(columns: Columns, scope: Scope) -> Callable[[bytes], bool]
         if inner.count(b'","') != separators or inner.count(b'"') != inner_quotes:
             return False
         found = pick(inner.split(b'","', last + 1))
-        return bool(found[0]) and kept.isdisjoint(found)
+        if known and found[1].strip() in known:
+            return False
+        return bool(found[0]) and kept.isdisjoint(found[2:])
 
     return skippable

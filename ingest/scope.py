@@ -5,12 +5,16 @@ health and ketamine-capable specialties) plus organizations with a
 group-practice taxonomy (they are linked to in-scope members later). ``all``
 keeps every row. Most rows of a national file are out of scope, so the test
 runs on the raw field list, before anything is normalized.
+
+A scope also keeps every NPI the store already holds (``known``): a provider
+whose new file row lists no in-scope code any more is updated, not left as it
+was. The loader fills ``known`` from the store (empty on a first load).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from directory.errors import InputError
@@ -24,6 +28,7 @@ class Scope:
     name: str
     codes: frozenset[str] | None  # None: every row is in scope
     group_practices: frozenset[str] = frozenset()  # kept for organizations only
+    known: frozenset[str] = frozenset()  # NPIs already in the store: kept whatever their codes
 
     @classmethod
     def default(cls) -> Scope:
@@ -57,10 +62,20 @@ class Scope:
             return cls.of(value.split(","))
         return cls.of(value)
 
+    def with_known(self, npis: Iterable[str]) -> Scope:
+        return replace(self, known=frozenset(npis))
+
     def matcher(self, columns: Columns) -> Callable[[list[str]], bool]:
         """A predicate over a row's raw fields, built once per file."""
         if self.codes is None:
             return lambda fields: True
+        by_codes = self._code_matcher(columns)
+        if not self.known:
+            return by_codes
+        known, npi_at = self.known, columns.npi
+        return lambda fields: by_codes(fields) or fields[npi_at].strip() in known
+
+    def _code_matcher(self, columns: Columns) -> Callable[[list[str]], bool]:
         codes_of = itemgetter(*columns.taxonomy_codes)
         codes, groups = self.codes, self.group_practices
         entity_at = columns.entity_type

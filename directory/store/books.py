@@ -1,18 +1,51 @@
 """The store port's bookkeeping half: ingest runs and their checkpoints, the
-quarantine of rejected rows, and entity-resolution decisions. ``Store`` inherits
+quarantine of rejected rows, bulk loads, and entity-resolution decisions. ``Store`` inherits
 it; adapters implement its primitives like the others (one round trip each)."""
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from ..model import IngestRun, MatchRecord, MatchStatus, QuarantinedRow
+
+log = logging.getLogger(__name__)
 
 
 class Books(abc.ABC):
     def _trip(self) -> None:  # pragma: no cover - Store counts round trips
         raise NotImplementedError
+
+    # ------------------------------------------------------------- bulk loads
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Around a load of many providers: a backend may let a derived index
+        (SQLite: the full-text name index) lag while the block writes and
+        rebuild it once at the end, which is far cheaper than keeping it up
+        row by row. Writes inside commit as usual; the index catches up when
+        the block ends, also after an error, and after a crash the next
+        ``init_schema`` (every ``open_store``) rebuilds it."""
+        self._trip()
+        self._begin_bulk()
+        try:
+            yield
+        except BaseException:
+            try:
+                self._trip()
+                self._end_bulk()
+            except Exception:  # the store may be what failed: keep the original error
+                log.exception("could not catch up the deferred indexes; the next open_store will")
+            raise
+        self._trip()
+        self._end_bulk()
+
+    def _begin_bulk(self) -> None:
+        """Default: nothing deferred."""
+
+    def _end_bulk(self) -> None:
+        """Default: nothing to catch up."""
 
     # ------------------------------------------------------ entity resolution
     def save_matches(self, matches: Sequence[MatchRecord]) -> int:

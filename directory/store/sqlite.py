@@ -51,7 +51,15 @@ from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
 from .ranking import Candidate
-from .sqlite_schema import COUNTS, DDL, SCHEMA_VERSION, WIPE
+from .sqlite_schema import (
+    COUNTS,
+    DDL,
+    DEFER_NAME_INDEX,
+    DEFERRED_NAME_INDEX,
+    REBUILD_NAME_INDEX,
+    SCHEMA_VERSION,
+    WIPE,
+)
 from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, name_keys, search_params
 
 log = logging.getLogger(__name__)
@@ -134,10 +142,27 @@ class SQLiteStore(Store):
                 conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
             elif found > SCHEMA_VERSION:
                 raise StoreError(f"store schema version {found} is newer than this provnet ({SCHEMA_VERSION})")
+            self._catch_up_names(conn)  # a bulk load that was cut off
 
     def _wipe(self) -> None:
         with self._tx() as conn:
             for statement in WIPE:
+                conn.execute(statement)
+            self._catch_up_names(conn)
+
+    def _begin_bulk(self) -> None:
+        with self._tx() as conn:
+            for statement in DEFER_NAME_INDEX:
+                conn.execute(statement)
+
+    def _end_bulk(self) -> None:
+        with self._tx() as conn:
+            self._catch_up_names(conn)
+
+    @staticmethod
+    def _catch_up_names(conn: sqlite3.Connection) -> None:
+        if conn.execute(DEFERRED_NAME_INDEX).fetchone() is not None:
+            for statement in REBUILD_NAME_INDEX:
                 conn.execute(statement)
 
     def _close(self) -> None:

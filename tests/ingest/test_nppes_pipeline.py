@@ -13,6 +13,7 @@ from directory.model import Evidence
 from directory.reference import nucc_taxonomies
 from directory.store.sqlite import SQLiteStore
 from ingest import IngestReport, Scope, ingest_nppes
+from ingest import parallel as parallel_stages
 from nppes_files import (
     FAMILY_MEDICINE,
     FILE_DATE,
@@ -202,3 +203,19 @@ def test_report_invariant_is_checked():
     restored = IngestReport(run_id="r", source="nppes", file="f", file_date="2025-01-01", scope="all", policy="quarantine")
     restored.restore(report.counts())
     assert restored.counts() == report.counts()
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "reading-child"])
+def test_a_provider_whose_new_row_leaves_the_scope_is_updated_not_left_stale(open_sqlite, nppes_file, parallel):
+    if parallel and not parallel_stages.available():
+        pytest.skip("a reading child needs fork and two cores")
+    store = open_sqlite()
+    first = ingest_nppes(store, nppes_file([individual(npi(1)), family_doctor(npi(2))]), parallel=parallel)
+    assert first.loaded == 1 and first.filtered == {"out_of_scope": 1}
+    later = "npidata_pfile_20050523-20251207.csv"
+    second = ingest_nppes(store, nppes_file([family_doctor(npi(1)), family_doctor(npi(2))], name=later),
+                          parallel=parallel)
+    assert second.updated == 1 and second.filtered == {"out_of_scope": 1}  # npi 2 was never in the store
+    second.check()
+    assert [t.code for t in store.taxonomies_for([npi(1)])[npi(1)]] == [FAMILY_MEDICINE]
+    assert sorted(store.providers([npi(1), npi(2)])) == [npi(1)]

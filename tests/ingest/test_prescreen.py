@@ -184,3 +184,13 @@ def test_resume_inside_a_run_of_skipped_lines(tmp_path, nppes_file, open_sqlite,
     resumed.check()
     assert (resumed.read, resumed.loaded, resumed.filtered) == (clean.read, clean.loaded, clean.filtered)
     assert snapshot(store, [r["NPI"] for r in rows]) == snapshot(open_sqlite("clean.db"), [r["NPI"] for r in rows])
+
+
+def test_a_line_whose_npi_the_store_holds_is_never_skipped(tmp_path):
+    path = write_nppes(tmp_path / "npidata_pfile_20050523-20251109.csv", [out_of_scope(60), out_of_scope(61)])
+    with MainFile(path) as main:
+        skippable = out_of_scope_test(main.columns, Scope.default().with_known([npi(60)]))
+        keeps = Scope.default().with_known([npi(60)]).matcher(main.columns)
+        fields = [row.fields for row in main.rows()]
+    assert [skippable(line) for line in _physical_lines(path)[1:]] == [False, True]
+    assert [keeps(f) for f in fields] == [True, False]

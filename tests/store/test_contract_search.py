@@ -4,6 +4,7 @@ paging. Expected distances come from geo.haversine_miles, never the store."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -153,3 +154,25 @@ def test_bad_cursor_and_bad_criteria(store, world):
         store.search(SearchCriteria(near=TIMES_SQUARE))
     with pytest.raises(InputError):
         store.search(SearchCriteria(near=TIMES_SQUARE, radius_miles=0))
+
+
+def test_names_written_in_a_bulk_load_are_searchable_after_it(store):
+    from store_records import load_nucc
+
+    load_nucc(store)
+    store.upsert_providers([individual(npi(901), "Oriana", "Blackwood")])
+    with store.bulk_load():
+        store.upsert_providers([individual(npi(902), "Thaddeus", "Marlowe")])
+        store.upsert_providers([individual(npi(901), "Oriana", "Whitcombe", last_update=date(2025, 1, 1))])
+    assert _npis(store.search(SearchCriteria(name="Thadeus Marlow"))) == [npi(902)]
+    assert _npis(store.search(SearchCriteria(name="Narlowe"))) == [npi(902)]  # trigrams only: N640 is not M640
+    assert _npis(store.search(SearchCriteria(name="Oriana Whitcombe"))) == [npi(901)]
+    assert _npis(store.search(SearchCriteria(name="Oriana Blackwood"))) == []  # the old name is gone
+    with pytest.raises(RuntimeError, match="cut off"):
+        with store.bulk_load():
+            store.upsert_providers([individual(npi(903), "Perpetua", "Lindqvist")])
+            raise RuntimeError("load cut off")
+    assert _npis(store.search(SearchCriteria(name="Perpetua Lindqvist"))) == [npi(903)]
+    assert _npis(store.search(SearchCriteria(name="Xindqvist"))) == [npi(903)]
+    store.upsert_providers([individual(npi(904), "Ignatius", "Farrow")])  # row by row again afterwards
+    assert _npis(store.search(SearchCriteria(name="Ignatius Farrow"))) == [npi(904)]

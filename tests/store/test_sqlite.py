@@ -166,3 +166,45 @@ def test_name_prefilter_values():
     assert query_keys("Smyth, Jonh") == ["J500 S530"]
     assert set(query_keys("Jonh Smyth")) <= name_keys(["John Smith"])
     assert query_keys("Smyth") == ["S530"]
+
+
+_BULK_WRITER = textwrap.dedent("""
+    import sys, time
+    from directory.store.sqlite import SQLiteStore
+    sys.path.insert(0, sys.argv[2])
+    from store_records import individual, npi
+
+    store = SQLiteStore(sys.argv[1])
+    store.init_schema()
+    with store.bulk_load():
+        store.upsert_providers([individual(npi(7), "Thaddeus", "Marlowe")])
+        print("written", flush=True)
+        time.sleep(60)
+""")
+
+
+def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
+    path = tmp_path / "provnet.db"
+    child = subprocess.Popen([sys.executable, "-c", _BULK_WRITER, str(path), str(Path(__file__).parent)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "written"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
+    raw = sqlite3.connect(path)
+    try:  # the state the kill left: names stored, trigram index behind, triggers gone
+        assert raw.execute("SELECT count(*) FROM provider_name").fetchone() == (1,)
+        assert raw.execute("SELECT name FROM deferred_index").fetchall() == [("provider_name_fts",)]
+        assert raw.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'provider_name'").fetchone() == (0,)
+    finally:
+        raw.close()
+    store = open_store(f"sqlite:///{path}")
+    try:
+        assert [h.npi for h in store.search(SearchCriteria(name="Narlowe")).hits] == [npi(7)]  # trigrams only
+        store.upsert_providers([individual(npi(8), "Perpetua", "Lindqvist")])
+        assert [h.npi for h in store.search(SearchCriteria(name="Xindqvist")).hits] == [npi(8)]
+    finally:
+        store.close()
