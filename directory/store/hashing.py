@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date
 from enum import Enum
-from operator import attrgetter
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _CONVERTERS: dict[type, Callable[[object], object]] = {}
@@ -39,26 +38,24 @@ def _converter_for(kind: type) -> Callable[[object], object]:
     if issubclass(kind, date):
         return lambda value: value.isoformat()
     if is_dataclass(kind):
-        names = tuple(f.name for f in fields(kind))
-        if not names:
-            return lambda value: {}
-        get = attrgetter(*names) if len(names) > 1 else (lambda value, _g=attrgetter(names[0]): (_g(value),))
-        plain = _PLAIN
-
-        def convert_dataclass(value):
-            values = get(value)
-            out = dict(zip(names, values))
-            for name, v in zip(names, values):
-                if type(v) not in plain:
-                    out[name] = jsonable(v)
-            return out
-
-        return convert_dataclass
+        return _dataclass_converter(kind)
     if issubclass(kind, dict):
         return lambda value: {k: jsonable(v) for k, v in value.items()}
     if issubclass(kind, (list, tuple)):
         return lambda value: [jsonable(v) for v in value]
     return lambda value: value
+
+
+def _dataclass_converter(kind: type) -> Callable[[object], object]:
+    """``{name: jsonable(value), ...}`` written out for the fields of ``kind``
+    (generated once, as dataclasses writes ``__init__``: a generic loop over the
+    fields cost three times as much, and the reading process of a national load
+    hashes a million records)."""
+    names = tuple(f.name for f in fields(kind))
+    items = ", ".join(f"{name!r}: (x if (x := value.{name}).__class__ in plain else convert(x))" for name in names)
+    namespace = {"plain": _PLAIN, "convert": jsonable, "__name__": __name__}
+    exec(f"def convert_dataclass(value):\n    return {{{items}}}\n", namespace)  # noqa: S102 - field names only
+    return namespace["convert_dataclass"]
 
 
 def content_hash(record) -> str:
