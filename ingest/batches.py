@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[IngestReport], None]
 
 
+#: The first provider batch; each next one doubles up to batch_size. In a
+#: parallel load the writer is the slower process and would otherwise sit idle
+#: until the reader has found a whole batch (about 8 s of a national load).
+FIRST_BATCH = 1000
+
+
 def _bump(counts: dict[str, int], key: str, by: int = 1) -> None:
     counts[key] = counts.get(key, 0) + by
 
@@ -50,6 +56,7 @@ class BatchWriter:
     ):
         self.store, self.report, self.evidence, self.policy = store, report, evidence, policy
         self.batch_size = max(1, batch_size)
+        self._batch_limit = min(self.batch_size, FIRST_BATCH)
         self.checkpoint_every = max(self.batch_size, checkpoint_every)
         self.progress, self.progress_every = progress, max(1, progress_every)
         self._started = time.perf_counter()
@@ -93,7 +100,7 @@ class BatchWriter:
             report.read += rows
             self._last_line = row.end_line
             self._since_checkpoint += rows
-            if len(self._records) >= self.batch_size or self._since_checkpoint >= self.checkpoint_every:
+            if len(self._records) >= self._batch_limit or self._since_checkpoint >= self.checkpoint_every:
                 self.flush()
             if report.read >= next_progress:
                 next_progress = (report.read // self.progress_every + 1) * self.progress_every
@@ -172,5 +179,6 @@ class BatchWriter:
         self.report.unchanged += stats.unchanged
         self._since_checkpoint = 0
         self.committed_counts = self.report.counts()
+        self._batch_limit = min(self.batch_size, 2 * self._batch_limit)
         if records:
             log.debug("committed %d records up to line %d", len(records), self._last_line)

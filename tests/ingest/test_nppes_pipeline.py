@@ -15,6 +15,7 @@ from directory.store.sqlite import SQLiteStore
 from ingest import IngestReport, Scope, ingest_nppes
 from ingest import parallel as parallel_stages
 from nppes_files import (
+    bulk_rows,
     FAMILY_MEDICINE,
     FILE_DATE,
     FILE_NAME,
@@ -219,3 +220,19 @@ def test_a_provider_whose_new_row_leaves_the_scope_is_updated_not_left_stale(ope
     second.check()
     assert [t.code for t in store.taxonomies_for([npi(1)])[npi(1)]] == [FAMILY_MEDICINE]
     assert sorted(store.providers([npi(1), npi(2)])) == [npi(1)]
+
+
+def test_batches_start_small_and_double_up_to_the_batch_size(open_sqlite, nppes_file):
+    sizes: list[int] = []
+
+    class Recording(SQLiteStore):
+        def _write_providers(self, records, checkpoint):
+            sizes.append(len(records))
+            super()._write_providers(records, checkpoint)
+
+    store = open_sqlite(cls=Recording)
+    report = ingest_nppes(store, nppes_file(list(bulk_rows(12_000, in_scope_share=1.0))), batch_size=3000,
+                          parallel=False)
+    report.check()
+    assert sizes[:3] == [1000, 2000, 3000] and max(sizes) == 3000
+    assert sum(sizes) == report.loaded == store.counts()["providers"]
