@@ -15,11 +15,11 @@ from directory.store.sqlite import SQLiteStore
 from ingest import IngestReport, Scope, ingest_nppes
 from ingest import parallel as parallel_stages
 from nppes_files import (
-    bulk_rows,
     FAMILY_MEDICINE,
     FILE_DATE,
     FILE_NAME,
     GROUP_PRACTICE,
+    bulk_rows,
     deactivated,
     individual,
     npi,
