@@ -374,7 +374,7 @@ class Neo4jStore(Store):
         resumed = self._run(True, txf.start_run, rows.run_params(run))
         if resumed is None:
             return run
-        log.info("resuming ingest run %s at line %d", resumed["run_id"], resumed.get("resume_line") or 0)
+        log.debug("reopened ingest run %s, committed up to line %d", resumed["run_id"], resumed.get("resume_line") or 0)
         return rows.run(resumed)
 
     def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
