@@ -331,6 +331,7 @@ class IngestRun:
     status: str  # running, completed, failed
     counts: dict[str, int]
     resume_line: int = 0  # rows before this line are committed
+    scope: str = ""  # what the run keeps (ingest.scope signature); resuming needs the same
 
 
 class MatchStatus(enum.Enum):

@@ -21,6 +21,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from directory import settings
+from directory.errors import InputError
 from directory.model import Evidence, IngestRun
 from directory.reference import nucc_taxonomies
 from directory.store.base import RunCheckpoint, Store
@@ -123,8 +124,15 @@ def ingest_nppes(
             finished_at=None,
             status="running",
             counts={},
+            scope=scope.signature,
         )
         run = _open_run(store, fresh)
+        if run.resume_line > 0 and run.scope and run.scope != fresh.scope:
+            raise InputError(
+                f"{main.name}: run {run.run_id} stopped after line {run.resume_line} while loading with scope "
+                f"{run.scope.split(':')[0]!r} ({run.scope}); finish it with that scope, not "
+                f"{scope.name!r} ({fresh.scope}), so that the store ends as one uninterrupted load would leave it"
+            )
         if scope.codes is not None and not scope.known:
             scope = scope.with_known(stored_npis(store))
         report = IngestReport(

@@ -13,6 +13,7 @@ was. The loader fills ``known`` from the store (empty on a first load).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from operator import itemgetter
@@ -61,6 +62,15 @@ class Scope:
                 return cls.everything()
             return cls.of(value.split(","))
         return cls.of(value)
+
+    @property
+    def signature(self) -> str:
+        """What the scope keeps, in a few characters (not the NPIs it knows):
+        an interrupted run is resumed only under the same signature."""
+        if self.codes is None:
+            return self.name
+        codes = ",".join(sorted(self.codes)) + "|" + ",".join(sorted(self.group_practices))
+        return f"{self.name}:{hashlib.blake2b(codes.encode(), digest_size=6).hexdigest()}"
 
     def with_known(self, npis: Iterable[str]) -> Scope:
         return replace(self, known=frozenset(npis))

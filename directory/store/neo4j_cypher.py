@@ -438,7 +438,8 @@ UNFINISHED_RUN = """
 MATCH (r:IngestRun {source: $source, file_sha256: $file_sha256})
 WHERE r.status IN ['running', 'failed']
 WITH r ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1
-SET r.status = 'running'
+SET r.status = 'running',
+    r.scope = CASE WHEN coalesce(r.resume_line, 0) = 0 THEN $scope ELSE r.scope END
 REMOVE r.finished_at
 RETURN properties(r) AS props"""
 

@@ -347,7 +347,7 @@ def run_params(r: IngestRun) -> dict:
     return {
         "run_id": r.run_id, "source": r.source, "file_name": r.file_name, "file_sha256": r.file_sha256,
         "started_at": r.started_at, "finished_at": r.finished_at, "status": r.status,
-        "counts": json.dumps(r.counts, sort_keys=True), "resume_line": int(r.resume_line),
+        "counts": json.dumps(r.counts, sort_keys=True), "resume_line": int(r.resume_line), "scope": r.scope,
     }
 
 
@@ -355,7 +355,7 @@ def run(p: dict) -> IngestRun:
     return IngestRun(
         run_id=p["run_id"], source=p["source"], file_name=p["file_name"], file_sha256=p["file_sha256"],
         started_at=p["started_at"], finished_at=p.get("finished_at"), status=p["status"],
-        counts=json.loads(p["counts"]), resume_line=int(p.get("resume_line") or 0),
+        counts=json.loads(p["counts"]), resume_line=int(p.get("resume_line") or 0), scope=p.get("scope") or "",
     )
 
 

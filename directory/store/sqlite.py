@@ -56,6 +56,7 @@ from .sqlite_schema import (
     DDL,
     DEFER_NAME_INDEX,
     DEFERRED_NAME_INDEX,
+    MIGRATIONS,
     REBUILD_NAME_INDEX,
     SCHEMA_VERSION,
     WIPE,
@@ -138,10 +139,15 @@ class SQLiteStore(Store):
             for statement in DDL:
                 conn.execute(statement)
             found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-            if found is None:
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            elif found > SCHEMA_VERSION:
+            if found is not None and found > SCHEMA_VERSION:
                 raise StoreError(f"store schema version {found} is newer than this provnet ({SCHEMA_VERSION})")
+            if found is not None:  # the tables existed: bring them up to date
+                for version in range(found + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[version]:
+                        conn.execute(statement)
+            if found != SCHEMA_VERSION:
+                conn.execute("DELETE FROM schema_version")
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
             self._catch_up_names(conn)  # a bulk load that was cut off
 
     def _wipe(self) -> None:
@@ -463,11 +469,12 @@ class SQLiteStore(Store):
         with self._tx() as conn:
             unfinished = conn.execute(q.UNFINISHED_RUN, (run.source, run.file_sha256)).fetchone()
             if unfinished is not None:
-                conn.execute(q.RESUME_RUN, (unfinished["run_id"],))
+                conn.execute(q.RESUME_RUN, (run.scope, unfinished["run_id"]))
                 log.debug("reopened ingest run %s, committed up to line %d", unfinished["run_id"], unfinished["resume_line"])
                 return rows.run(conn.execute(q.RUN_BY_ID, (unfinished["run_id"],)).fetchone())
             conn.execute(q.INSERT_RUN, (run.run_id, run.source, run.file_name, run.file_sha256, run.started_at,
-                                        run.finished_at, run.status, json.dumps(run.counts), run.resume_line))
+                                        run.finished_at, run.status, json.dumps(run.counts), run.resume_line,
+                                        run.scope))
             return run
 
     def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:

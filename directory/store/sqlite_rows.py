@@ -245,6 +245,7 @@ def run(row: sqlite3.Row) -> IngestRun:
         run_id=row["run_id"], source=row["source"], file_name=row["file_name"],
         file_sha256=row["file_sha256"], started_at=row["started_at"], finished_at=row["finished_at"],
         status=row["status"], counts=json.loads(row["counts"]), resume_line=row["resume_line"],
+        scope=row["scope"],
     )
 
 

@@ -10,7 +10,12 @@ locations are mirrored into an R*Tree by triggers for radius search.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Version -> statements that bring a store of the version before it there.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE ingest_run ADD COLUMN scope TEXT NOT NULL DEFAULT ''",),
+}
 
 #: Keep the trigram index in step with provider_name, row by row.
 NAME_TRIGGERS: tuple[str, ...] = (
@@ -178,7 +183,7 @@ DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS ingest_run (
         run_id TEXT PRIMARY KEY, source TEXT NOT NULL, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL,
         started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, counts TEXT NOT NULL,
-        resume_line INTEGER NOT NULL DEFAULT 0)""",
+        resume_line INTEGER NOT NULL DEFAULT 0, scope TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS ingest_run_file ON ingest_run (source, file_sha256, status)",
     """CREATE TABLE IF NOT EXISTS quarantine (
         run_id TEXT NOT NULL, line_number INTEGER NOT NULL, source TEXT NOT NULL,

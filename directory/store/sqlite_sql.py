@@ -249,11 +249,15 @@ MATCH_BY_ID = "SELECT * FROM match_decision WHERE match_id = ?"
 UNFINISHED_RUN = """
 SELECT * FROM ingest_run WHERE source = ? AND file_sha256 = ? AND status IN ('running', 'failed')
 ORDER BY started_at DESC, run_id DESC LIMIT 1"""
-RESUME_RUN = "UPDATE ingest_run SET status = 'running', finished_at = NULL WHERE run_id = ?"
+# a run reopened before its first checkpoint starts over, so it takes the new scope
+RESUME_RUN = """
+UPDATE ingest_run SET status = 'running', finished_at = NULL,
+    scope = CASE WHEN resume_line = 0 THEN ? ELSE scope END
+WHERE run_id = ?"""
 RUN_BY_ID = "SELECT * FROM ingest_run WHERE run_id = ?"
 INSERT_RUN = """
 INSERT INTO ingest_run (run_id, source, file_name, file_sha256, started_at, finished_at, status, counts,
-    resume_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    resume_line, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 FINISH_RUN = "UPDATE ingest_run SET status = ?, finished_at = ?, counts = ? WHERE run_id = ?"
 RUNS = "SELECT * FROM ingest_run WHERE :source IS NULL OR source = :source ORDER BY started_at, run_id"
 

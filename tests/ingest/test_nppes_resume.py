@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.errors import StoreError
+from directory.errors import InputError, StoreError
 from ingest import ingest_nppes
 from nppes_files import FAMILY_MEDICINE, FILE_DATE, CrashingStore, individual, npi, organization, snapshot
 
@@ -74,3 +74,27 @@ def test_crash_before_the_first_checkpoint_starts_over(tmp_path, nppes_file, ope
     clean_store = open_sqlite("clean.db")
     ingest_nppes(clean_store, path, batch_size=4, today=FILE_DATE)
     assert snapshot(store, NPIS) == snapshot(clean_store, NPIS)
+
+
+def test_a_resume_under_another_scope_is_refused_and_the_same_scope_finishes(tmp_path, nppes_file, open_sqlite):
+    path = nppes_file(rows())
+    crashing = CrashingStore(tmp_path / "crash.db", batches=2)
+    crashing.init_schema()
+    with pytest.raises(StoreError, match="simulated crash"):
+        ingest_nppes(crashing, path, batch_size=4, today=FILE_DATE)
+    crashing.close()
+
+    store = open_sqlite("crash.db")
+    (unfinished,) = store.runs("nppes")
+    assert unfinished.scope.startswith("default:") and unfinished.resume_line > 0
+    before = snapshot(store, NPIS)
+    with pytest.raises(InputError, match=r"stopped after line \d+ while loading with scope 'default'.*not 'all'"):
+        ingest_nppes(store, path, scope="all", batch_size=4, today=FILE_DATE)
+    assert snapshot(store, NPIS) == before  # refused before anything was written
+    resumed = ingest_nppes(store, path, batch_size=4, today=FILE_DATE)
+    assert resumed.resumed_from_line == unfinished.resume_line
+    resumed.check()
+    # a completed run loaded again starts over, so it may take another scope
+    again = ingest_nppes(store, path, scope="all", batch_size=4, today=FILE_DATE)
+    assert again.resumed_from_line == 0 and again.scope == "all"
+    assert store.runs("nppes")[0].scope == "all"

@@ -3,6 +3,7 @@ with checkpoints and quarantine, entity-resolution decisions."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -170,3 +171,14 @@ def test_matches_saved_filtered_and_decided(store):
     assert store.matches(ids=["m3"])[0].probability == 0.8
     with pytest.raises(NotFound):
         store.decide_match("no-such-match", MatchStatus.MERGED, "alice", "2024-06-02T09:00:00+00:00")
+
+
+def test_a_run_keeps_its_scope_past_its_first_checkpoint(store):
+    first = store.start_run(dataclasses.replace(_run("run-1"), scope="default:abc"))
+    assert first.scope == "default:abc"
+    again = store.start_run(dataclasses.replace(_run("run-2"), scope="all"))  # nothing committed yet: starts over
+    assert (again.run_id, again.scope) == ("run-1", "all")
+    store.upsert_providers([individual(npi(1))], RunCheckpoint("run-1", 500, {"accepted": 1}))
+    resumed = store.start_run(dataclasses.replace(_run("run-3"), scope="default:abc"))
+    assert (resumed.run_id, resumed.resume_line, resumed.scope) == ("run-1", 500, "all")
+    assert [r.scope for r in store.runs()] == ["all"]

@@ -208,3 +208,26 @@ def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
         assert [h.npi for h in store.search(SearchCriteria(name="Xindqvist")).hits] == [npi(8)]
     finally:
         store.close()
+
+
+def test_a_version_1_store_is_migrated_when_opened(tmp_path):
+    path = tmp_path / "provnet.db"
+    store = SQLiteStore(path)
+    store.init_schema()
+    store.start_run(_run())
+    store.close()
+    raw = sqlite3.connect(path)  # make it what version 1 wrote: no scope column
+    raw.execute("ALTER TABLE ingest_run DROP COLUMN scope")
+    raw.execute("UPDATE schema_version SET version = 1")
+    raw.commit()
+    raw.close()
+    store = open_store(f"sqlite:///{path}")
+    try:
+        (run,) = store.runs()
+        assert run.run_id == "run-1" and run.scope == ""
+        raw = sqlite3.connect(path)
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        raw.close()
+        store.init_schema()  # again: nothing left to migrate
+    finally:
+        store.close()
