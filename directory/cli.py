@@ -227,9 +227,7 @@ def _entity_records(store: Store, page_size: int = 5000):
     """Every provider in the store with the facts entity resolution compares."""
     from ingest.resolve import from_provider
 
-    after = None
-    while npis := store.provider_npis(after=after, limit=page_size):
-        after = npis[-1]
+    for npis in store.provider_npi_pages(page_size):
         records = store.providers(npis)
         locations, taxonomies = store.locations_for(npis), store.taxonomies_for(npis)
         other_names = store.other_names_for(npis)

@@ -71,14 +71,6 @@ def _open_run(store: Store, fresh: IngestRun) -> IngestRun:
     return store.start_run(fresh)
 
 
-def stored_npis(store: Store, page: int = 50_000) -> list[str]:
-    """Every NPI the store holds (a scope keeps them; empty on a first load)."""
-    npis: list[str] = []
-    while chunk := store.provider_npis(npis[-1] if npis else None, page):
-        npis.extend(chunk)
-    return npis
-
-
 def load_taxonomies(store: Store) -> int:
     """Write the bundled NUCC code set to the store; returns how many codes."""
     return store.upsert_taxonomies(nucc_taxonomies())
@@ -133,8 +125,8 @@ def ingest_nppes(
                 f"{run.scope.split(':')[0]!r} ({run.scope}); finish it with that scope, not "
                 f"{scope.name!r} ({fresh.scope}), so that the store ends as one uninterrupted load would leave it"
             )
-        if scope.codes is not None and not scope.known:
-            scope = scope.with_known(stored_npis(store))
+        if scope.codes is not None:  # keep what the store holds (empty on a first load)
+            scope = scope.with_known(npi for page in store.provider_npi_pages(50_000) for npi in page)
         report = IngestReport(
             run_id=run.run_id,
             source=SOURCE,

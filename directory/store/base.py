@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import abc
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -186,6 +186,13 @@ class Store(Books, abc.ABC):
         the last NPI of a page as ``after`` to get the next (keyset paging)."""
         self._trip()
         return self._provider_npis(after or "", max(1, limit))
+
+    def provider_npi_pages(self, limit: int = 10_000) -> Iterator[list[str]]:
+        """Every NPI in the store, page after page (``provider_npis`` keyset paging)."""
+        after = None
+        while npis := self.provider_npis(after, limit):
+            after = npis[-1]
+            yield npis
 
     def locations_for(self, npis: Iterable[str]) -> dict[str, list[ProviderLocation]]:
         self._trip()

@@ -470,7 +470,8 @@ class SQLiteStore(Store):
             unfinished = conn.execute(q.UNFINISHED_RUN, (run.source, run.file_sha256)).fetchone()
             if unfinished is not None:
                 conn.execute(q.RESUME_RUN, (run.scope, unfinished["run_id"]))
-                log.debug("reopened ingest run %s, committed up to line %d", unfinished["run_id"], unfinished["resume_line"])
+                log.debug("reopened ingest run %s, committed up to line %d",
+                          unfinished["run_id"], unfinished["resume_line"])
                 return rows.run(conn.execute(q.RUN_BY_ID, (unfinished["run_id"],)).fetchone())
             conn.execute(q.INSERT_RUN, (run.run_id, run.source, run.file_name, run.file_sha256, run.started_at,
                                         run.finished_at, run.status, json.dumps(run.counts), run.resume_line,

@@ -27,17 +27,22 @@ def rows():
 NPIS = [npi(i) for i in range(1, 41)]
 
 
+def crash_midway(tmp_path, path, *, batches: int, die: bool = False) -> None:
+    """Load ``path`` into crash.db until the provider write after ``batches`` fails."""
+    crashing = CrashingStore(tmp_path / "crash.db", batches=batches, die=die)
+    crashing.init_schema()
+    with pytest.raises(StoreError, match="simulated crash"):
+        ingest_nppes(crashing, path, batch_size=4, today=FILE_DATE)
+    crashing.close()
+
+
 @pytest.mark.parametrize("die", [False, True], ids=["failure-recorded", "process-killed"])
 def test_crash_then_rerun_equals_a_clean_run(tmp_path, nppes_file, open_sqlite, die):
     path = nppes_file(rows())
     clean_store = open_sqlite("clean.db")
     clean = ingest_nppes(clean_store, path, batch_size=4, today=FILE_DATE)
 
-    crashing = CrashingStore(tmp_path / "crash.db", batches=3, die=die)
-    crashing.init_schema()
-    with pytest.raises(StoreError, match="simulated crash"):
-        ingest_nppes(crashing, path, batch_size=4, today=FILE_DATE)
-    crashing.close()
+    crash_midway(tmp_path, path, batches=3, die=die)
 
     store = open_sqlite("crash.db")
     (unfinished,) = store.runs("nppes")
@@ -63,11 +68,7 @@ def test_crash_then_rerun_equals_a_clean_run(tmp_path, nppes_file, open_sqlite, 
 
 def test_crash_before_the_first_checkpoint_starts_over(tmp_path, nppes_file, open_sqlite):
     path = nppes_file(rows())
-    crashing = CrashingStore(tmp_path / "crash.db", batches=0)
-    crashing.init_schema()
-    with pytest.raises(StoreError):
-        ingest_nppes(crashing, path, batch_size=4, today=FILE_DATE)
-    crashing.close()
+    crash_midway(tmp_path, path, batches=0)
     store = open_sqlite("crash.db")
     report = ingest_nppes(store, path, batch_size=4, today=FILE_DATE)
     assert report.resumed_from_line == 0 and report.read == len(rows())
@@ -78,11 +79,7 @@ def test_crash_before_the_first_checkpoint_starts_over(tmp_path, nppes_file, ope
 
 def test_a_resume_under_another_scope_is_refused_and_the_same_scope_finishes(tmp_path, nppes_file, open_sqlite):
     path = nppes_file(rows())
-    crashing = CrashingStore(tmp_path / "crash.db", batches=2)
-    crashing.init_schema()
-    with pytest.raises(StoreError, match="simulated crash"):
-        ingest_nppes(crashing, path, batch_size=4, today=FILE_DATE)
-    crashing.close()
+    crash_midway(tmp_path, path, batches=2)
 
     store = open_sqlite("crash.db")
     (unfinished,) = store.runs("nppes")
