@@ -5,6 +5,7 @@ COPY directory ./directory
 COPY ingest ./ingest
 COPY scoring ./scoring
 COPY schema ./schema
+COPY cli ./cli
 COPY data/sample ./data/sample
 RUN pip install --no-cache-dir .
 ENV PROVNET_HOST=0.0.0.0 PROVNET_PORT=8000

@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 PROVNET_STORE ?= sqlite:///./data/provnet.db
 export PROVNET_STORE
 
-.PHONY: run test load serve schema bench-deps bench clean cypher-lint-deps
+.PHONY: run test lint load serve schema bench-deps bench clean cypher-lint-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("provnet needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -28,12 +28,17 @@ load: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/provnet serve
 
-## test: the whole suite (the Neo4j leg of the contract suite runs when NEO4J_URI is set;
-## the Cypher lint test runs when `make cypher-lint-deps` has installed Neo4j's Cypher analyser)
-test: $(STAMP)
+## test: ruff (lint and format) and mypy, then the whole suite (the Neo4j leg of the contract suite runs
+## when NEO4J_URI is set; the Cypher lint test runs when `make cypher-lint-deps` has installed Neo4j's Cypher analyser)
+test: lint
 	@if [ -d $(CYPHER_LINT)/node_modules/@neo4j-cypher/language-support ]; then \
 	  CYPHER_LINT_NODE_PATH=$(CURDIR)/$(CYPHER_LINT)/node_modules $(BIN)/python -m pytest -q; \
 	else $(BIN)/python -m pytest -q; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Neo4j's own Cypher parser and semantic analysis (npm), so the Neo4j adapter's
 # queries are checked even where no Neo4j server can run.

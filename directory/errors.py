@@ -70,9 +70,7 @@ class RegistryRequestError(RegistryError):
 
     def __init__(self, errors: list[dict]):
         self.errors = errors
-        text = "; ".join(
-            f"{e.get('field', '?')} ({e.get('number', '?')}): {e.get('description', '')}" for e in errors
-        )
+        text = "; ".join(f"{e.get('field', '?')} ({e.get('number', '?')}): {e.get('description', '')}" for e in errors)
         super().__init__(text or "NPI Registry API returned an error")
 
 

@@ -24,9 +24,11 @@ def fast_pickling(cls: type) -> type:
     exec(f"def __setstate__(self, state):\n{body}\n", namespace)  # noqa: S102 - built from field names only
 
     if len(names) == 1:
+
         def __getstate__(self):
             return (get(self),)
     else:
+
         def __getstate__(self):
             return get(self)
 

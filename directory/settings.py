@@ -24,16 +24,24 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "sqlite:///./data/provnet.db",
-            "Which store to use: sqlite:///PATH for the embedded store, neo4j://HOST:PORT (or bolt://, neo4j+s://) for Neo4j 5."),
+    Setting(
+        "store",
+        "sqlite:///./data/provnet.db",
+        "Which store to use: sqlite:///PATH for the embedded store, "
+        "neo4j://HOST:PORT (or bolt://, neo4j+s://) for Neo4j 5.",
+    ),
     Setting("neo4j_user", "neo4j", "Neo4j user name."),
     Setting("neo4j_password", None, "Neo4j password (environment only).", secret=True),
     Setting("neo4j_database", "neo4j", "Neo4j database name."),
     Setting("host", "127.0.0.1", "Address `provnet serve` binds to."),
     Setting("port", "8000", "Port `provnet serve` listens on."),
-    Setting("auth_tokens", None,
-            "API tokens, `token=role[:tenant]` separated by commas, e.g. `s3cret=employer:acme` (environment only). "
-            "Unset: every request is an anonymous navigator, which suits local use only.", secret=True),
+    Setting(
+        "auth_tokens",
+        None,
+        "API tokens, `token=role[:tenant]` separated by commas, e.g. `s3cret=employer:acme` (environment only). "
+        "Unset: every request is an anonymous navigator, which suits local use only.",
+        secret=True,
+    ),
     Setting("batch_size", "30000", "Rows written to the store per transaction during ingest."),
     Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),
     Setting("max_aliases", "30", "Most aliases accepted in one GraphQL query."),

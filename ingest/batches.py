@@ -3,8 +3,8 @@
 A provider batch and the run checkpoint (line reached, counts) commit in one
 transaction. Quarantined rows and deactivations are written before the
 checkpoint that covers them (and whenever batch_size of them are pending); both
-are idempotent, so replaying them after a crash changes nothing. The counts of a checkpoint count the batch it commits as
-``carried_over``: its inserted/updated split is only known after the commit,
+are idempotent, so replaying them after a crash changes nothing. The counts of
+a checkpoint count the batch it commits as ``carried_over``: its inserted/updated split is only known after the commit,
 and the next checkpoint replaces it with the real split.
 """
 
@@ -143,7 +143,9 @@ class BatchWriter:
     def snapshot(self) -> IngestReport:
         r = self.report
         r.elapsed_seconds = time.perf_counter() - self._started
-        return dataclasses.replace(r, filtered=dict(r.filtered), quarantined=dict(r.quarantined), warnings=dict(r.warnings))
+        return dataclasses.replace(
+            r, filtered=dict(r.filtered), quarantined=dict(r.quarantined), warnings=dict(r.warnings)
+        )
 
     def _write_quarantine(self) -> None:
         if self._quarantine:

@@ -34,8 +34,8 @@ from directory.errors import SourceFormatError
 from directory.store.base import Store
 
 from .linked_scope import linked_scope
-from .nppes import MainFile
 from .normalize import RowRejected
+from .nppes import MainFile
 from .pipeline import ingest_nppes
 from .quarantine import BadRowPolicy
 from .reference_files import ENDPOINT, FILE_CLASSES, OTHERNAME, PL, row_npi
@@ -97,7 +97,9 @@ def open_bundle(path: str | os.PathLike[str]) -> Bundle:
         raise SourceFormatError(f"NPPES bundle {path.name} holds more than one file of a kind: {names_}")
     spans = {found[k][0][1] for k in ORDER}
     if len(spans) > 1:
-        raise SourceFormatError(f"the files of NPPES bundle {path.name} name different periods: {', '.join(sorted(spans))}")
+        raise SourceFormatError(
+            f"the files of NPPES bundle {path.name} name different periods: {', '.join(sorted(spans))}"
+        )
     files = {k: found[k][0][0] for k in ORDER}
     period = period_of(files[MAIN].rsplit("/", 1)[-1])
     if period is None:
@@ -155,12 +157,22 @@ def apply_bundle(
     load_scope = linked_scope(scope, main_path, main_member)  # ingest_nppes adds the NPIs the store holds
     result = BundleReport(bundle.path.name, bundle.weekly, f"{bundle.period.start}..{bundle.period.end}")
     log.info("applying %s bundle %s", "weekly" if bundle.weekly else "monthly", bundle.path.name)
-    result.reports[MAIN] = ingest_nppes(store, main_path, member=main_member, scope=load_scope, policy=policy,
-                                        batch_size=batch_size, today=today, parallel=parallel, progress=progress)
+    result.reports[MAIN] = ingest_nppes(
+        store,
+        main_path,
+        member=main_member,
+        scope=load_scope,
+        policy=policy,
+        batch_size=batch_size,
+        today=today,
+        parallel=parallel,
+        progress=progress,
+    )
     for kind in (PL, OTHERNAME, ENDPOINT):
         where, member = bundle.locate(kind)
-        result.reports[kind] = load_reference_file(store, kind, where, member=member, policy=policy,
-                                                   batch_size=batch_size or 5000)
+        result.reports[kind] = load_reference_file(
+            store, kind, where, member=member, policy=policy, batch_size=batch_size or 5000
+        )
     for kind in (PL, OTHERNAME):  # what the files no longer list is gone
         where, member = bundle.locate(kind)
         if bundle.weekly:  # only for the NPIs the week updated
@@ -203,7 +215,7 @@ def _clear_unlisted(store: Store, kind: str, main_npis: list[str], path: Path, m
     read = store.locations_for if kind == PL else store.other_names_for
     cleared = 0
     for i in range(0, len(unlisted), _LOOKUP):
-        chunk = unlisted[i:i + _LOOKUP]
+        chunk = unlisted[i : i + _LOOKUP]
         stale = [npi for npi, facts in read(chunk).items() if any(f.evidence.source == source for f in facts)]
         if stale:
             write = store.replace_secondary_locations if kind == PL else store.replace_other_names

@@ -82,8 +82,9 @@ def parse_catalog(data: object, today: date | None = None) -> ParsedCatalog:
     return parsed
 
 
-def load_catalog(store: Store, path: str | Path, *, batch_size: int | None = None,
-                 today: date | None = None) -> CatalogReport:
+def load_catalog(
+    store: Store, path: str | Path, *, batch_size: int | None = None, today: date | None = None
+) -> CatalogReport:
     """Check the catalog at ``path`` against itself and the store, then write it."""
     path = Path(path)
     data = _read_json(path)
@@ -187,6 +188,8 @@ def _write(store: Store, c: ParsedCatalog, size: int, out: dict[str, dict[str, i
     each("affiliations", c.affiliations, store.upsert_affiliations)
     each("exclusions", c.exclusions, store.upsert_exclusions)
     new = sum(store.add_network_members(list(batch)) for batch in _chunks(c.network_members, size))
-    out["network_members"] = {"read": len(c.network_members), "new": new,
-                              "already_members": len(c.network_members) - new}
-
+    out["network_members"] = {
+        "read": len(c.network_members),
+        "new": new,
+        "already_members": len(c.network_members) - new,
+    }

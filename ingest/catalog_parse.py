@@ -28,8 +28,18 @@ from directory.npi import is_valid_npi
 
 FORMAT = "provnet-catalog"
 VERSIONS = (1,)
-SECTIONS = ("payers", "employers", "networks", "plans", "credentials", "treatments", "access",
-            "affiliations", "exclusions", "network_members")
+SECTIONS = (
+    "payers",
+    "employers",
+    "networks",
+    "plans",
+    "credentials",
+    "treatments",
+    "access",
+    "affiliations",
+    "exclusions",
+    "network_members",
+)
 LICENCE_STATUSES = frozenset({"active", "expired", "restricted", "revoked", "suspended", "inactive", "unknown"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISSING = object()
@@ -224,13 +234,20 @@ class CatalogParser:
             if status is not None and status.lower() not in LICENCE_STATUSES:
                 self.problem(f"{where}.status", f"expected one of {sorted(LICENCE_STATUSES)}, got {status!r}")
             expires = self.day(rec, "expires", where, required=False, future_ok=True)
-            cred = Credential(CredentialKind.STATE_LICENSE, ev, number=number, state=state,
-                              status=status.lower() if status else None, expires=expires)
+            cred = Credential(
+                CredentialKind.STATE_LICENSE,
+                ev,
+                number=number,
+                state=state,
+                status=status.lower() if status else None,
+                expires=expires,
+            )
         elif kind == CredentialKind.BOARD_CERTIFICATION.value:
             board, specialty = self.text(rec, "board", where), self.text(rec, "specialty", where)
             certified = self.day(rec, "certified_on", where, required=False)
-            cred = Credential(CredentialKind.BOARD_CERTIFICATION, ev, board=board, specialty=specialty,
-                              certified_on=certified)
+            cred = Credential(
+                CredentialKind.BOARD_CERTIFICATION, ev, board=board, specialty=specialty, certified_on=certified
+            )
         else:
             self.problem(f"{where}.kind", f"expected 'state_license' or 'board_certification', got {kind!r}")
             return None, None
@@ -242,8 +259,9 @@ class CatalogParser:
         try:
             treatment = Treatment(code)
         except ValueError:
-            self.problem(f"{where}.treatment", f"unknown treatment {code!r} (known: "
-                         f"{', '.join(t.value for t in Treatment)})")
+            self.problem(
+                f"{where}.treatment", f"unknown treatment {code!r} (known: {', '.join(t.value for t in Treatment)})"
+            )
             return None, None
         location_key = self.text(rec, "location_key", where, required=False)
         telehealth = self.flag(rec, "telehealth", where, False)
@@ -260,8 +278,14 @@ class CatalogParser:
         wait = rec.get("wait_days")
         if wait is not None and (isinstance(wait, bool) or not isinstance(wait, int) or wait < 0):
             self.problem(f"{where}.wait_days", f"expected a whole number of days or null, got {wait!r}")
-        facts = AccessFacts(npi, ev, self.flag(rec, "accepting_new_patients", where, None),
-                            self.flag(rec, "telehealth", where, None), tuple(languages), wait)
+        facts = AccessFacts(
+            npi,
+            ev,
+            self.flag(rec, "accepting_new_patients", where, None),
+            self.flag(rec, "telehealth", where, None),
+            tuple(languages),
+            wait,
+        )
         return facts, npi
 
     def _affiliations(self, rec, where):

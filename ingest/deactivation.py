@@ -108,7 +108,9 @@ def _rows(book_path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
             raise SourceFormatError(f"{name}: row 1 should be the title {TITLE!r} …, found {title[:1]}")
         header = tuple(t for t in (_text(v) for v in next(cells, ())) if t)
         if header != HEADER:
-            raise SourceFormatError(f"{name}: row 2 should be the header {' | '.join(HEADER)}, found {' | '.join(header)}")
+            raise SourceFormatError(
+                f"{name}: row 2 should be the header {' | '.join(HEADER)}, found {' | '.join(header)}"
+            )
         for number, values in enumerate(cells, start=3):
             yield number, [_text(v) for v in values]
     finally:
@@ -136,8 +138,14 @@ def apply_deactivation_report(
         first = next(rows, None)  # the title and header are checked before the run starts
         run = open_run(store, SOURCE, path.name, file_key(path))
         evidence = Evidence(SOURCE, report_date(path), "bulk_file", 1.0, path.name)
-        report = IngestReport(run_id=run.run_id, source=SOURCE, file=path.name,
-                              file_date=evidence.retrieved.isoformat(), scope="in_store", policy=policy.value)
+        report = IngestReport(
+            run_id=run.run_id,
+            source=SOURCE,
+            file=path.name,
+            file_date=evidence.retrieved.isoformat(),
+            scope="in_store",
+            policy=policy.value,
+        )
         pending: dict[str, date] = {}
         rows_of: dict[str, int] = {}
         pending_rows = 0
@@ -157,7 +165,8 @@ def apply_deactivation_report(
                 report.unchanged += pending_rows - changed - missing
                 if missing:
                     report.filtered[FilterReason.NPI_NOT_IN_STORE.value] = (
-                        report.filtered.get(FilterReason.NPI_NOT_IN_STORE.value, 0) + missing)
+                        report.filtered.get(FilterReason.NPI_NOT_IN_STORE.value, 0) + missing
+                    )
             store.upsert_providers([], checkpoint=RunCheckpoint(run.run_id, last_row, report.counts()))
             pending, rows_of, pending_rows = {}, {}, 0
 
@@ -176,8 +185,11 @@ def apply_deactivation_report(
                 else:
                     report.quarantined[problem.code.value] = report.quarantined.get(problem.code.value, 0) + 1
                     if policy is not BadRowPolicy.IGNORE:
-                        quarantined.append(QuarantinedRow(run.run_id, SOURCE, number, problem.code.value,
-                                                          problem.detail, ",".join(cells)))
+                        quarantined.append(
+                            QuarantinedRow(
+                                run.run_id, SOURCE, number, problem.code.value, problem.detail, ",".join(cells)
+                            )
+                        )
                     if policy is BadRowPolicy.FAIL_FAST:
                         flush()
                         raise SourceFormatError(f"{path.name} row {number}: {problem.code.value}: {problem.detail}")
@@ -195,9 +207,15 @@ def apply_deactivation_report(
     report.status = "completed"
     report.check()
     store.finish_run(run.run_id, "completed", report.counts())
-    log.info("deactivation report %s: %d read, %d deactivated, %d already so, %d not in store, %d quarantined",
-             path.name, report.read, report.updated, report.unchanged, report.filtered_total,
-             report.quarantined_total)
+    log.info(
+        "deactivation report %s: %d read, %d deactivated, %d already so, %d not in store, %d quarantined",
+        path.name,
+        report.read,
+        report.updated,
+        report.unchanged,
+        report.filtered_total,
+        report.quarantined_total,
+    )
     return report
 
 

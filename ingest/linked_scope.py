@@ -35,11 +35,15 @@ log = logging.getLogger(__name__)
 
 
 def address_hash(fields: list[str], c: Columns) -> int:
-    key = "|".join((
-        normalize_address_line(fields[c.practice_line1]), normalize_address_line(fields[c.practice_line2]),
-        normalize_address_line(fields[c.practice_city]), normalize_address_line(fields[c.practice_state]),
-        zip5_of(fields[c.practice_postal]),
-    ))
+    key = "|".join(
+        (
+            normalize_address_line(fields[c.practice_line1]),
+            normalize_address_line(fields[c.practice_line2]),
+            normalize_address_line(fields[c.practice_city]),
+            normalize_address_line(fields[c.practice_state]),
+            zip5_of(fields[c.practice_postal]),
+        )
+    )
     return hash(key)
 
 
@@ -96,7 +100,19 @@ def linked_scope(scope: Scope, path: str | os.PathLike[str], member: str | None 
                     parents.add(_lbn(fields[c.parent_organization_name]))
     lbns.discard("")
     parents.discard("")
-    log.info("linked scope: %d in-scope rows, %d practice addresses, %d organization names, %d parents",
-             in_scope_rows, len(addresses), len(lbns), len(parents))
-    return LinkedScope(f"{scope.name}+linked", scope.codes, group_practices=frozenset(), known=scope.known,
-                       addresses=frozenset(addresses), lbns=frozenset(lbns), parents=frozenset(parents))
+    log.info(
+        "linked scope: %d in-scope rows, %d practice addresses, %d organization names, %d parents",
+        in_scope_rows,
+        len(addresses),
+        len(lbns),
+        len(parents),
+    )
+    return LinkedScope(
+        f"{scope.name}+linked",
+        scope.codes,
+        group_practices=frozenset(),
+        known=scope.known,
+        addresses=frozenset(addresses),
+        lbns=frozenset(lbns),
+        parents=frozenset(parents),
+    )

@@ -79,7 +79,7 @@ def normalize_affix(text: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def normalize_credential(text: str) -> str | None:
-    """"M.D." -> "MD", "m.d" -> "MD", "MD, PhD" -> "MD, PHD" (order kept),
+    """ "M.D." -> "MD", "m.d" -> "MD", "MD, PhD" -> "MD, PHD" (order kept),
     "PMHNP-BC" unchanged."""
     parts = []
     for part in re.split(r"[,;]", text):
@@ -187,7 +187,9 @@ def _opt(text: str) -> str | None:
     return text or None
 
 
-def practice_location(fields: list[str], c: Columns, evidence: Evidence, geocode: ZipGeocoder) -> ProviderLocation | None:
+def practice_location(
+    fields: list[str], c: Columns, evidence: Evidence, geocode: ZipGeocoder
+) -> ProviderLocation | None:
     """The practice location (never the mailing address), geocoded to its ZIP centroid."""
     line1 = normalize_address_line(fields[c.practice_line1])
     city = normalize_address_line(fields[c.practice_city])
@@ -224,13 +226,17 @@ def taxonomies(fields: list[str], c: Columns, evidence: Evidence) -> tuple[list[
         if code not in known:
             if not code:
                 continue
-            warnings.append(Problem(ReasonCode.INVALID_TAXONOMY, f"taxonomy slot {number}: {code!r} is not a NUCC code"))
+            warnings.append(
+                Problem(ReasonCode.INVALID_TAXONOMY, f"taxonomy slot {number}: {code!r} is not a NUCC code")
+            )
             continue
         state = fields[slot.license_state].strip().upper() or None
         slots.append((code, _opt(fields[slot.license_number]), state, fields[slot.primary_switch].strip() == "Y"))
     primary_at = next((i for i, s in enumerate(slots) if s[3]), 0)
     result = [
-        ProviderTaxonomy(code=code, primary=i == primary_at, license_number=number, license_state=state, evidence=evidence)
+        ProviderTaxonomy(
+            code=code, primary=i == primary_at, license_number=number, license_state=state, evidence=evidence
+        )
         for i, (code, number, state, _) in enumerate(slots)
     ]
     return result, warnings

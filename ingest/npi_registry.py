@@ -34,7 +34,7 @@ import random
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import requests
@@ -53,16 +53,27 @@ MAX_LIMIT = 200
 MAX_SKIP = 1000
 MAX_BACKOFF = 60.0  # seconds; also caps a server's Retry-After
 
-SEARCH_FIELDS = frozenset({
-    "number", "enumeration_type", "taxonomy_description", "first_name", "last_name", "organization_name",
-    "city", "state", "postal_code", "country_code",
-})
+SEARCH_FIELDS = frozenset(
+    {
+        "number",
+        "enumeration_type",
+        "taxonomy_description",
+        "first_name",
+        "last_name",
+        "organization_name",
+        "city",
+        "state",
+        "postal_code",
+        "country_code",
+    }
+)
 MODIFIERS = frozenset({"use_first_name_alias", "name_purpose", "address_purpose", "limit", "skip"})
 #: Fields the API refuses as the only criteria ("requires additional search criteria").
 _WEAK_FIELDS = frozenset({"state", "enumeration_type", "country_code"})
 #: Fields taking a trailing ``*`` wildcard after at least two characters.
-_WILDCARD_FIELDS = frozenset({"first_name", "last_name", "organization_name", "city", "postal_code",
-                              "taxonomy_description"})
+_WILDCARD_FIELDS = frozenset(
+    {"first_name", "last_name", "organization_name", "city", "postal_code", "taxonomy_description"}
+)
 _CHOICES = {
     "enumeration_type": frozenset({"NPI-1", "NPI-2"}),
     "address_purpose": frozenset({"LOCATION", "MAILING", "PRIMARY", "SECONDARY"}),
@@ -135,8 +146,10 @@ def validate_params(params: Mapping[str, object]) -> dict[str, str]:
         raise InputError(f"no search criteria: give at least one of {sorted(SEARCH_FIELDS - _WEAK_FIELDS)}")
     foreign_only = criteria == {"country_code"} and clean["country_code"] != "US"
     if criteria <= _WEAK_FIELDS and not foreign_only:
-        raise InputError(f"{', '.join(sorted(criteria))} cannot be the only search criteria: add a name, number, "
-                         "city, postal code or taxonomy description")
+        raise InputError(
+            f"{', '.join(sorted(criteria))} cannot be the only search criteria: add a name, number, "
+            "city, postal code or taxonomy description"
+        )
     return clean
 
 
@@ -160,8 +173,8 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 _RETRYABLE = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -264,8 +277,9 @@ class NpiRegistryClient:
                 if status == 200:
                     return self._decode(response), response.url
                 if status != 429 and status < 500:
-                    raise RegistryError(f"NPI Registry API answered HTTP {status} to {response.url}: "
-                                        f"{response.text[:200]!r}")
+                    raise RegistryError(
+                        f"NPI Registry API answered HTTP {status} to {response.url}: {response.text[:200]!r}"
+                    )
                 failure, cause = f"HTTP {status}", None
                 if status in (429, 503):
                     retry_after = _retry_after(response.headers.get("Retry-After"))
@@ -322,8 +336,9 @@ class RegistrySearch:
     After iterating, :attr:`saturated` lists shards that hit the ceiling and
     could not be split (their results beyond 1,200 were not reachable)."""
 
-    def __init__(self, client: NpiRegistryClient, criteria: Mapping[str, object],
-                 taxonomy_shards: Sequence[str] | None = None):
+    def __init__(
+        self, client: NpiRegistryClient, criteria: Mapping[str, object], taxonomy_shards: Sequence[str] | None = None
+    ):
         if "limit" in criteria or "skip" in criteria:
             raise InputError("search pages by itself: pass no limit or skip (use get_page for one page)")
         self.client = client
@@ -347,8 +362,11 @@ class RegistrySearch:
                 log.info("NPI Registry query %s saturated; splitting into %d shards", query, len(shards))
                 pending.extend(reversed(shards))  # depth first, in order
             else:
-                log.warning("NPI Registry query %s saturated and cannot be split: results beyond %d are missing",
-                            query, MAX_LIMIT + MAX_SKIP)
+                log.warning(
+                    "NPI Registry query %s saturated and cannot be split: results beyond %d are missing",
+                    query,
+                    MAX_LIMIT + MAX_SKIP,
+                )
                 self.saturated.append(query)
 
     def _pages(self, query: dict[str, str], seen: set[str]) -> Generator[dict, None, bool]:

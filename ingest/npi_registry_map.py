@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from directory.errors import InputError, RegistryError
 from directory.model import (
@@ -71,7 +71,7 @@ def _date(basic: Mapping, key: str, npi: str) -> date | None:
 
 
 def phone_digits(text: str) -> str | None:
-    """"212-241-6756" -> "2122416756": the digits-only form NPPES files carry."""
+    """ "212-241-6756" -> "2122416756": the digits-only form NPPES files carry."""
     digits = "".join(ch for ch in text if ch.isdigit())
     return digits or None
 
@@ -123,10 +123,14 @@ def _taxonomies(result: Mapping, evidence: Evidence, npi: str) -> list[ProviderT
         if code not in known:
             log.warning("NPI %s: taxonomy %r is not a NUCC code; dropped", npi, code)
             continue
-        slots.append((code, _opt(item.get("license")), _s(item.get("state")).upper() or None, item.get("primary") is True))
+        slots.append(
+            (code, _opt(item.get("license")), _s(item.get("state")).upper() or None, item.get("primary") is True)
+        )
     primary_at = next((i for i, s in enumerate(slots) if s[3]), 0)
     return [
-        ProviderTaxonomy(code=code, primary=i == primary_at, license_number=number, license_state=state, evidence=evidence)
+        ProviderTaxonomy(
+            code=code, primary=i == primary_at, license_number=number, license_state=state, evidence=evidence
+        )
         for i, (code, number, state, _) in enumerate(slots)
     ]
 
@@ -195,7 +199,8 @@ def to_provider_record(
         record.organization_name = normalize_organization_name(_s(basic.get("organization_name")))
         record.is_subpart = _YES_NO.get(_s(basic.get("organizational_subpart")).upper())
         record.parent_organization_name = normalize_organization_name(
-            _s(basic.get("parent_organization_legal_business_name")))
+            _s(basic.get("parent_organization_legal_business_name"))
+        )
     return record
 
 
@@ -209,10 +214,12 @@ def _checked_npis(npis: Iterable[str]) -> list[str]:
 
 
 def _utc_today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
-def fetch_npis(client: NpiRegistryClient, npis: Iterable[str], retrieved: date | None = None) -> Iterator[ProviderRecord]:
+def fetch_npis(
+    client: NpiRegistryClient, npis: Iterable[str], retrieved: date | None = None
+) -> Iterator[ProviderRecord]:
     """Records for the NPIs the Registry has, in order (absent ones are skipped
     and logged). Evidence references the request URL."""
     retrieved = retrieved or _utc_today()
@@ -234,7 +241,12 @@ class RegistrySyncReport:
 
 
 def sync_with_registry(
-    store: Store, client: NpiRegistryClient, npis: Iterable[str], *, retrieved: date | None = None, batch_size: int = 100
+    store: Store,
+    client: NpiRegistryClient,
+    npis: Iterable[str],
+    *,
+    retrieved: date | None = None,
+    batch_size: int = 100,
 ) -> RegistrySyncReport:
     """Fetch each NPI and write it with ``store.upsert_providers`` in batches.
     If the Registry becomes unavailable midway, what was fetched is written
@@ -268,6 +280,11 @@ def sync_with_registry(
         flush()  # keep what was fetched before the Registry failed
         raise
     flush()
-    log.info("NPI Registry sync: %d fetched, %d missing, %d rejected, %s", report.fetched, len(report.missing),
-             len(report.rejected), report.stats)
+    log.info(
+        "NPI Registry sync: %d fetched, %d missing, %d rejected, %s",
+        report.fetched,
+        len(report.missing),
+        len(report.rejected),
+        report.stats,
+    )
     return report

@@ -369,8 +369,9 @@ class MainFile:
 def _oversized(fields: list[str]) -> Problem | None:
     for i, value in enumerate(fields):
         if len(value) > MAX_FIELD_LENGTH:
-            return Problem(ReasonCode.OVERSIZED_FIELD,
-                           f"column {i + 1} holds {len(value)} characters (limit {MAX_FIELD_LENGTH})")
+            return Problem(
+                ReasonCode.OVERSIZED_FIELD, f"column {i + 1} holds {len(value)} characters (limit {MAX_FIELD_LENGTH})"
+            )
     return None
 
 

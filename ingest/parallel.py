@@ -22,8 +22,8 @@ from queue import Full, Queue
 
 from directory.model import Evidence
 
-from .nppes import MainFile, RawRow
 from .normalize import ZipGeocoder
+from .nppes import MainFile, RawRow
 from .prescreen import out_of_scope_test
 from .scope import Scope
 from .stages import Kind, Outcome, screen, validate
@@ -59,15 +59,17 @@ def _slim(kind: int, row: RawRow, payload: object) -> RawRow:
     return RawRow(row.line, row.end_line, [], row.raw if keep_raw else "", row.problem)
 
 
-def _child(conn, path: Path, scope: Scope, evidence: Evidence, today: date, resume_line: int,
-           member: str | None = None) -> None:
+def _child(
+    conn, path: Path, scope: Scope, evidence: Evidence, today: date, resume_line: int, member: str | None = None
+) -> None:
     try:
         with MainFile(path, member) as main:
             rows = main.rows(skip=out_of_scope_test(main.columns, scope))
             screened = screen(rows, main.columns, scope.matcher(main.columns), resume_line=resume_line)
             chunk: list[Outcome] = []
-            for kind, row, payload in validate(screened, main.columns, evidence, today,
-                                               resume_line=resume_line, geocode=ZipGeocoder()):
+            for kind, row, payload in validate(
+                screened, main.columns, evidence, today, resume_line=resume_line, geocode=ZipGeocoder()
+            ):
                 chunk.append((kind, _slim(kind, row, payload), payload))
                 if len(chunk) >= CHUNK:
                     conn.send(chunk)

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from directory import settings
@@ -28,8 +28,8 @@ from directory.store.base import RunCheckpoint, Store
 
 from . import parallel as parallel_stages
 from .batches import BatchWriter, ProgressCallback
-from .nppes import MainFile
 from .normalize import ZipGeocoder
+from .nppes import MainFile
 from .prescreen import out_of_scope_test
 from .quarantine import BadRowPolicy
 from .report import IngestReport
@@ -112,7 +112,7 @@ def ingest_nppes(
             source=SOURCE,
             file_name=main.name,
             file_sha256=file_key,
-            started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             finished_at=None,
             status="running",
             counts={},
@@ -142,15 +142,22 @@ def ingest_nppes(
             report.resumed_from_line = resume_line
             log.info("resuming run %s after line %d", run.run_id, resume_line)
         writer = BatchWriter(
-            store, report, evidence,
-            policy=policy, batch_size=batch_size, resume_line=resume_line,
-            checkpoint_every=checkpoint_every, progress=progress, progress_every=progress_every,
+            store,
+            report,
+            evidence,
+            policy=policy,
+            batch_size=batch_size,
+            resume_line=resume_line,
+            checkpoint_every=checkpoint_every,
+            progress=progress,
+            progress_every=progress_every,
         )
         if parallel is None:
             parallel = parallel_stages.worth_it(main.path)
         if parallel and parallel_stages.available():
-            outcomes = parallel_stages.outcomes_from_child(main.path, scope, evidence, today, resume_line=resume_line,
-                                                           member=member)
+            outcomes = parallel_stages.outcomes_from_child(
+                main.path, scope, evidence, today, resume_line=resume_line, member=member
+            )
         else:
             rows = main.rows(skip=out_of_scope_test(main.columns, scope))
             screened = screen(rows, main.columns, scope.matcher(main.columns), resume_line=resume_line)
@@ -171,6 +178,12 @@ def ingest_nppes(
     report.status = "completed"
     report.check()
     store.finish_run(run.run_id, "completed", report.counts())
-    log.info("ingested %s: %d read, %d loaded, %d filtered, %d quarantined",
-             report.file, report.read, report.loaded, report.filtered_total, report.quarantined_total)
+    log.info(
+        "ingested %s: %d read, %d loaded, %d filtered, %d quarantined",
+        report.file,
+        report.read,
+        report.loaded,
+        report.filtered_total,
+        report.quarantined_total,
+    )
     return report

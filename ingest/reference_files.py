@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from directory.errors import SourceFormatError
@@ -36,7 +36,7 @@ HEADER_FILES = {
 ORGANIZATION_NAME_TYPES = frozenset({"3", "4", "5"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_header(kind: str) -> tuple[str, ...]:
     """The exact header of a reference file, from the copy in ``ingest/data``."""
     text = resources.files("ingest").joinpath("data", HEADER_FILES[kind]).read_text(encoding="utf-8")
@@ -67,8 +67,8 @@ def check_header(kind: str, header: list[str]) -> ReferenceColumns:
     if not missing and not unknown and len(given) == len(expected):
         at = next(i for i, (a, b) in enumerate(zip(given, expected, strict=True)) if a != b)
         raise SourceFormatError(
-            f"{label} header has its columns out of order: column {at + 1} is {given[at]!r}, "
-            f"expected {expected[at]!r}")
+            f"{label} header has its columns out of order: column {at + 1} is {given[at]!r}, expected {expected[at]!r}"
+        )
     parts = []
     if missing:
         parts.append(f"missing {', '.join(repr(c) for c in missing[:4])}")
@@ -126,9 +126,15 @@ def secondary_location(fields: list[str], evidence: Evidence, geocode: ZipGeocod
     point, county = (found[0], found[1]) if found else (None, None)
     phone = fields[7].strip() or None
     location = Location(
-        line1=line1, line2=normalize_address_line(fields[2]), city=city, state=normalize_address_line(fields[4]),
-        zip5=zip5, county=county, latitude=point.latitude if point else None,
-        longitude=point.longitude if point else None, phone=phone,
+        line1=line1,
+        line2=normalize_address_line(fields[2]),
+        city=city,
+        state=normalize_address_line(fields[4]),
+        zip5=zip5,
+        county=county,
+        latitude=point.latitude if point else None,
+        longitude=point.longitude if point else None,
+        phone=phone,
     )
     return ProviderLocation(location=location, primary=False, evidence=evidence)
 
@@ -140,6 +146,7 @@ def other_organization_name(fields: list[str], evidence: Evidence, geocode: ZipG
         raise RowRejected(Problem(ReasonCode.MISSING_VALUE, "the other organization name is empty"))
     code = fields[2].strip()
     if code not in ORGANIZATION_NAME_TYPES:
-        raise RowRejected(Problem(ReasonCode.INVALID_NAME_TYPE,
-                                  f"other organization name type code {code!r} is not 3, 4 or 5"))
+        raise RowRejected(
+            Problem(ReasonCode.INVALID_NAME_TYPE, f"other organization name type code {code!r} is not 3, 4 or 5")
+        )
     return OtherName(name=name, type_code=code, evidence=evidence)

@@ -89,7 +89,7 @@ class IngestReport:
             (WARNING_PREFIX, self.warnings),
         ):
             target.clear()
-            target.update({k[len(prefix):]: v for k, v in counts.items() if k.startswith(prefix)})
+            target.update({k[len(prefix) :]: v for k, v in counts.items() if k.startswith(prefix)})
 
     def to_dict(self) -> dict:
         data = asdict(self)

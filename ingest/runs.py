@@ -6,7 +6,7 @@ file is loaded again (so loading twice leaves the books as loading once)."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from directory.model import IngestRun
@@ -29,7 +29,7 @@ def open_run(store: Store, source: str, file_name: str, key: str) -> IngestRun:
         source=source,
         file_name=file_name,
         file_sha256=key,
-        started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         finished_at=None,
         status="running",
         counts={},

@@ -74,8 +74,16 @@ def _signature(kind: str, facts: list) -> tuple:
 class _Writer:
     """Counts every row once and writes NPI groups with the checkpoint."""
 
-    def __init__(self, store: Store, kind: SecondaryKind, report: IngestReport, *, policy: BadRowPolicy,
-                 batch_size: int, resume_line: int):
+    def __init__(
+        self,
+        store: Store,
+        kind: SecondaryKind,
+        report: IngestReport,
+        *,
+        policy: BadRowPolicy,
+        batch_size: int,
+        resume_line: int,
+    ):
         self.store, self.kind, self.report, self.policy = store, kind, report, policy
         self.batch_size = max(1, batch_size)
         self._pending: dict[str, list] = {}
@@ -108,14 +116,18 @@ class _Writer:
         report = self.report
         report.quarantined[problem.code.value] = report.quarantined.get(problem.code.value, 0) + 1
         if self.policy is not BadRowPolicy.IGNORE:
-            self._quarantine.append(QuarantinedRow(report.run_id, report.source, row.line, problem.code.value,
-                                                   problem.detail, row.raw.rstrip("\r\n")))
+            self._quarantine.append(
+                QuarantinedRow(
+                    report.run_id, report.source, row.line, problem.code.value, problem.detail, row.raw.rstrip("\r\n")
+                )
+            )
         self._count(row)
         if self.policy is BadRowPolicy.FAIL_FAST:
             self.flush()
             raise SourceFormatError(
                 f"{report.file} line {row.line}: {problem.code.value}: {problem.detail} "
-                f"(policy fail_fast; the row is kept in quarantine of run {report.run_id})")
+                f"(policy fail_fast; the row is kept in quarantine of run {report.run_id})"
+            )
 
     def _count(self, row: RawRow) -> None:
         self.report.read += 1
@@ -186,8 +198,14 @@ def load_reference_file(
     with FILE_CLASSES[kind](path, member) as ref:
         evidence = Evidence(spec.source, ref.date, METHOD, 1.0, ref.name)
         run = open_run(store, spec.source, ref.name, file_key(path, member))
-        report = IngestReport(run_id=run.run_id, source=spec.source, file=ref.name, file_date=ref.date.isoformat(),
-                              scope="in_store", policy=policy.value)
+        report = IngestReport(
+            run_id=run.run_id,
+            source=spec.source,
+            file=ref.name,
+            file_date=ref.date.isoformat(),
+            scope="in_store",
+            policy=policy.value,
+        )
         resume_line = run.resume_line
         if resume_line > 0:
             report.restore(run.counts)
@@ -229,8 +247,14 @@ def load_reference_file(
     report.status = "completed"
     report.check()
     store.finish_run(run.run_id, "completed", report.counts())
-    log.info("loaded %s: %d read, %d loaded, %d filtered, %d quarantined",
-             report.file, report.read, report.loaded, report.filtered_total, report.quarantined_total)
+    log.info(
+        "loaded %s: %d read, %d loaded, %d filtered, %d quarantined",
+        report.file,
+        report.read,
+        report.loaded,
+        report.filtered_total,
+        report.quarantined_total,
+    )
     return report
 
 

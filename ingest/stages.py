@@ -17,8 +17,8 @@ from directory.model import Evidence
 from directory.npi import is_valid_npi
 from directory.store.hashing import content_hash
 
-from .nppes import Columns, RawRow
 from .normalize import RowRejected, ZipGeocoder, parse_date, to_record
+from .nppes import Columns, RawRow
 from .quarantine import FilterReason, Problem, ReasonCode
 
 
@@ -146,7 +146,9 @@ def validate(
             if kind == SPARSE:
                 when = parse_date(fields[deactivated_at].strip(), "deactivation_date", today)
                 if when is None:
-                    raise RowRejected(Problem(ReasonCode.BAD_ENTITY_TYPE, "entity type is empty and the row is not a deactivation"))
+                    raise RowRejected(
+                        Problem(ReasonCode.BAD_ENTITY_TYPE, "entity type is empty and the row is not a deactivation")
+                    )
                 yield Kind.DEACTIVATE, row, (npi, when)
             else:
                 fields[npi_at] = npi

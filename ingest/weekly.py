@@ -86,20 +86,21 @@ def check_order(store: Store, file_name: str) -> Period:
     later = [p for p in done if p.end > period.end]
     if later:  # its secondary facts (pl, other names) would roll back what a later file said
         newest = max(later, key=lambda p: p.end)
-        raise OutOfOrderError(
-            f"cannot apply {period.label}: the later {newest.label} has already been applied")
+        raise OutOfOrderError(f"cannot apply {period.label}: the later {newest.label} has already been applied")
     if any(p.file_name == file_name and p == period for p in done):
         return period  # the same file again: allowed, it changes nothing
     for other in unfinished:
         if other.file_name != file_name and other.end < period.end:
             raise OutOfOrderError(
-                f"cannot apply {period.label}: the earlier {other.label} did not finish; run it again first")
+                f"cannot apply {period.label}: the earlier {other.label} did not finish; run it again first"
+            )
     monthlies = [p for p in done if not p.weekly]
     if not period.weekly:
         return period
     if not monthlies:
         raise OutOfOrderError(
-            f"cannot apply {period.label}: no monthly NPPES file has been loaded; load the monthly bundle first")
+            f"cannot apply {period.label}: no monthly NPPES file has been loaded; load the monthly bundle first"
+        )
     base = monthlies[-1]
     if period.end <= base.end:
         raise OutOfOrderError(f"cannot apply {period.label}: it predates the {base.label} it would apply on")
@@ -108,10 +109,16 @@ def check_order(store: Store, file_name: str) -> Period:
     if period.start <= last.end:
         raise OutOfOrderError(
             f"cannot apply {period.label}: it starts on or before {last.end.isoformat()}, "
-            f"the end of the {last.label} already applied (apply weekly files in date order)")
+            f"the end of the {last.label} already applied (apply weekly files in date order)"
+        )
     if period.start > last.end + timedelta(days=1):
-        log.warning("%s starts %s, but the last applied file (%s) ended %s: a week may be missing",
-                    file_name, period.start, last.file_name, last.end)
+        log.warning(
+            "%s starts %s, but the last applied file (%s) ended %s: a week may be missing",
+            file_name,
+            period.start,
+            last.file_name,
+            last.end,
+        )
     return period
 
 

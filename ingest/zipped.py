@@ -85,8 +85,10 @@ class _MemberStream:
             raise self._broken(exc) from exc
 
     def _broken(self, exc: BaseException) -> SourceFormatError:
-        return SourceFormatError(f"zip member {self._stream.name} of {self._archive.filename} is damaged or "
-                                 f"truncated ({exc or type(exc).__name__})")
+        return SourceFormatError(
+            f"zip member {self._stream.name} of {self._archive.filename} is damaged or "
+            f"truncated ({exc or type(exc).__name__})"
+        )
 
     def readable(self) -> bool:
         return True

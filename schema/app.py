@@ -37,8 +37,11 @@ class _GraphQL(GraphQL):
 
 def _wants_ide(request: Request) -> bool:
     """A browser opening GraphiQL: the page itself carries no data."""
-    return (request.method == "GET" and "text/html" in request.headers.get("accept", "")
-            and "query" not in request.query_params)
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and "query" not in request.query_params
+    )
 
 
 class _Authenticate:
@@ -58,7 +61,9 @@ class _Authenticate:
             if not _wants_ide(request):
                 response = JSONResponse(
                     {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
-                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
                 await response(scope, receive, send)
                 return
             principal = ANONYMOUS  # the page itself carries no data
@@ -80,8 +85,14 @@ def create_app(store: Store | None = None) -> Starlette:
         except ProvnetError as exc:
             log.warning("health check failed: %s", exc)
             return JSONResponse({"status": "unavailable", "backend": the_store.backend}, status_code=503)
-        return JSONResponse({"status": "ok", "backend": the_store.backend, "counts": counts,
-                             "auth": "tokens" if authenticator.enabled else "anonymous"})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "backend": the_store.backend,
+                "counts": counts,
+                "auth": "tokens" if authenticator.enabled else "anonymous",
+            }
+        )
 
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")

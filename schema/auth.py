@@ -74,7 +74,8 @@ def parse_tokens(text: str | None) -> dict[str, Principal]:
         tenant = tenant.strip() or None
         if role in _TENANT_ROLES and tenant is None:
             raise ConfigurationError(
-                f"PROVNET_AUTH_TOKENS: role {role.value} needs a tenant: token={role.value}:<tenant id>")
+                f"PROVNET_AUTH_TOKENS: role {role.value} needs a tenant: token={role.value}:<tenant id>"
+            )
         tokens[token.strip()] = Principal(role, tenant if role in _TENANT_ROLES else None)
     return tokens
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -101,7 +101,7 @@ class Context:
 
     @classmethod
     def build(cls, store: Store, principal: Principal) -> Context:
-        return cls(store, principal, Loaders(store), datetime.now(timezone.utc).date())
+        return cls(store, principal, Loaders(store), datetime.now(UTC).date())
 
     def readable(self, networks: list[Network]) -> list[Network]:
         return [n for n in networks if can_read_network(self.principal, n)]

@@ -62,14 +62,21 @@ def _size(node: FieldNode, variables: Mapping[str, Any]) -> int | None:
 
 
 class _Estimator:
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
-                 variables: Mapping[str, Any]):
+    def __init__(
+        self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: Mapping[str, Any]
+    ):
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
 
-    def cost(self, parent: Any, selections: SelectionSetNode | None, multiplier: int,
-             pending: int | None, seen: frozenset[str] = frozenset()) -> int:
+    def cost(
+        self,
+        parent: Any,
+        selections: SelectionSetNode | None,
+        multiplier: int,
+        pending: int | None,
+        seen: frozenset[str] = frozenset(),
+    ) -> int:
         if selections is None or parent is None:
             return 0
         total = 0
@@ -88,8 +95,7 @@ class _Estimator:
                 total += self.cost(target, fragment.selection_set, multiplier, pending, seen | {name})
         return total
 
-    def _field(self, parent: Any, node: FieldNode, multiplier: int, pending: int | None,
-               seen: frozenset[str]) -> int:
+    def _field(self, parent: Any, node: FieldNode, multiplier: int, pending: int | None, seen: frozenset[str]) -> int:
         fields = getattr(parent, "fields", None) or {}
         definition = fields.get(node.name.value)
         if definition is None:  # __typename, introspection or an unknown field
@@ -107,8 +113,9 @@ class _Estimator:
         return count + self.cost(named, node.selection_set, count, child_pending, seen)
 
 
-def estimate_cost(schema: GraphQLSchema, document: Any, operation: OperationDefinitionNode,
-                  variables: Mapping[str, Any] | None = None) -> int:
+def estimate_cost(
+    schema: GraphQLSchema, document: Any, operation: OperationDefinitionNode, variables: Mapping[str, Any] | None = None
+) -> int:
     """Estimated cost of one operation of a parsed document."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     values = dict(variables or {})
@@ -129,12 +136,14 @@ def _cost_rule(max_cost: int, variables: Mapping[str, Any]) -> type[ValidationRu
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
             cost = estimate_cost(self.context.schema, self.context.document, node, variables)
             if cost > max_cost:
-                self.report_error(GraphQLError(
-                    f"query cost {cost} exceeds the maximum of {max_cost}: ask for fewer items "
-                    f"(first/limit) or fewer nested lists",
-                    node,
-                    extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
-                ))
+                self.report_error(
+                    GraphQLError(
+                        f"query cost {cost} exceeds the maximum of {max_cost}: ask for fewer items "
+                        f"(first/limit) or fewer nested lists",
+                        node,
+                        extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
+                    )
+                )
 
     return QueryCostRule
 

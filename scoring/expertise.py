@@ -70,8 +70,11 @@ def trd_expertise(
             best_by_treatment[offering.treatment] = (conf, offering)
     for treatment, (conf, offering) in sorted(best_by_treatment.items(), key=lambda kv: kv[0].value):
         pts = TREATMENT_POINTS.get(treatment, 0.0) * conf
-        reasons.append(Reason(round(pts, 2), f"offers {treatment.value} (source {offering.evidence.source}, "
-                                             f"confidence {conf:.2f})"))
+        reasons.append(
+            Reason(
+                round(pts, 2), f"offers {treatment.value} (source {offering.evidence.source}, confidence {conf:.2f})"
+            )
+        )
     best_tax = max((TAXONOMY_POINTS.get(t.code, 0.0), t.code) for t in taxonomies) if taxonomies else None
     if best_tax and best_tax[0] > 0:
         reasons.append(Reason(best_tax[0], f"taxonomy {best_tax[1]}"))

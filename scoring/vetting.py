@@ -59,8 +59,11 @@ def vet(
 ) -> Vetting:
     credentials = list(credentials)
     checks = [
-        Check("active_npi", CheckStatus.PASS if provider.is_active else CheckStatus.FAIL,
-              "NPI active in NPPES" if provider.is_active else f"NPI deactivated on {provider.deactivation_date}"),
+        Check(
+            "active_npi",
+            CheckStatus.PASS if provider.is_active else CheckStatus.FAIL,
+            "NPI active in NPPES" if provider.is_active else f"NPI deactivated on {provider.deactivation_date}",
+        ),
         _taxonomy_check(list(taxonomies)),
         _license_check(provider, list(locations), credentials, today),
         _exclusion_check(list(exclusions), today),
@@ -86,11 +89,18 @@ def _license_check(provider, locations, credentials, today) -> Check:
     licences = [c for c in credentials if c.kind is CredentialKind.STATE_LICENSE]
     if not licences:
         return Check("state_license", CheckStatus.UNKNOWN, "no verified state licence on record")
-    bad = [c for c in licences if (c.status or "").lower() in {"revoked", "suspended", "restricted", "expired"}
-           or (c.expires is not None and c.expires < today)]
+    bad = [
+        c
+        for c in licences
+        if (c.status or "").lower() in {"revoked", "suspended", "restricted", "expired"}
+        or (c.expires is not None and c.expires < today)
+    ]
     if bad:
-        return Check("state_license", CheckStatus.FAIL,
-                     "licence " + ", ".join(f"{c.state} {c.number} {c.status or 'expired'}" for c in bad))
+        return Check(
+            "state_license",
+            CheckStatus.FAIL,
+            "licence " + ", ".join(f"{c.state} {c.number} {c.status or 'expired'}" for c in bad),
+        )
     active_states = {c.state for c in licences if (c.status or "").lower() == "active"}
     missing = [s for s in states if s not in active_states]
     if missing:
@@ -102,7 +112,9 @@ def _exclusion_check(exclusions: list[Exclusion], today: date) -> Check:
     current = [e for e in exclusions if e.reinstated_on is None or e.reinstated_on > today]
     if current:
         e = current[0]
-        return Check("not_excluded", CheckStatus.FAIL, f"excluded by {e.source} ({e.exclusion_type}) on {e.excluded_on}")
+        return Check(
+            "not_excluded", CheckStatus.FAIL, f"excluded by {e.source} ({e.exclusion_type}) on {e.excluded_on}"
+        )
     # Absence from the exclusion lists is the check: it passes once lists have been loaded.
     return Check("not_excluded", CheckStatus.PASS, "not on the exclusion lists loaded")
 
@@ -113,7 +125,9 @@ def _board_check(provider, credentials) -> Check:
     boards = [c for c in credentials if c.kind is CredentialKind.BOARD_CERTIFICATION]
     if boards:
         b = boards[0]
-        return Check("board_certification", CheckStatus.PASS, f"{b.board} {b.specialty or ''} {b.certified_on or ''}".strip())
+        return Check(
+            "board_certification", CheckStatus.PASS, f"{b.board} {b.specialty or ''} {b.certified_on or ''}".strip()
+        )
     return Check("board_certification", CheckStatus.UNKNOWN, "no board certification on record")
 
 

@@ -9,9 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from directory.cli import main
+from cli import main
 from directory.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from directory import settings
-from directory.geo import haversine_miles, point_for_zip, zip_centroid
 from directory.errors import InputError
+from directory.geo import haversine_miles, point_for_zip, zip_centroid
 from directory.model import GeoPoint
 from directory.npi import is_valid_npi, make_npi
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("directory", "ingest", "scoring", "schema")
+PACKAGES = ("cli", "directory", "ingest", "scoring", "schema")
 
 
 @pytest.mark.parametrize("name", PACKAGES)

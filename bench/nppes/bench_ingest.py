@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(message)s"
+    )
 
     if not args.file.exists():
         print(f"{args.file} not found: run bench/nppes/gen_national.py first", file=sys.stderr)
@@ -75,15 +77,19 @@ def main(argv: list[str] | None = None) -> int:
         Path(str(args.db) + suffix).unlink(missing_ok=True)
 
     def progress(snapshot) -> None:
-        print(f"  {snapshot.read:>10,} rows read  {snapshot.elapsed_seconds:7.1f} s  "
-              f"loaded {snapshot.loaded:>9,}  cpu {time.process_time() - cpu_started:6.1f} s  "
-              f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+        print(
+            f"  {snapshot.read:>10,} rows read  {snapshot.elapsed_seconds:7.1f} s  "
+            f"loaded {snapshot.loaded:>9,}  cpu {time.process_time() - cpu_started:6.1f} s  "
+            f"load average {os.getloadavg()[0]:.1f}",
+            file=sys.stderr,
+        )
 
     started, cpu_started = time.perf_counter(), time.process_time()
     store = open_store(f"sqlite:///{args.db}")
     try:
-        report = ingest_nppes(store, path, scope=args.scope, batch_size=args.batch_size,
-                              progress=progress, progress_every=1_000_000)
+        report = ingest_nppes(
+            store, path, scope=args.scope, batch_size=args.batch_size, progress=progress, progress_every=1_000_000
+        )
     finally:
         store.close()
     wall = time.perf_counter() - started
@@ -114,9 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
-    print(f"wall {wall:.1f} s (cpu {cpu:.1f} s, child cpu {child_cpu:.1f} s), {figures['rows_per_second']:,} rows/s, peak RSS {figures['peak_rss_mb']:,} MB "
-          f"(children {figures['peak_rss_children_mb']:,} MB), store {figures['db_mb']:,} MB; "
-          f"read == loaded + filtered + quarantined: {figures['adds_up']}")
+    print(
+        f"wall {wall:.1f} s (cpu {cpu:.1f} s, child cpu {child_cpu:.1f} s), {figures['rows_per_second']:,} rows/s, "
+        f"peak RSS {figures['peak_rss_mb']:,} MB "
+        f"(children {figures['peak_rss_children_mb']:,} MB), store {figures['db_mb']:,} MB; "
+        f"read == loaded + filtered + quarantined: {figures['adds_up']}"
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
     full = report.read >= 9_000_000

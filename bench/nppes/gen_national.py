@@ -54,55 +54,140 @@ CERTIFICATION = 329
 
 # (code, weight): weights are rough thousands of rows in the real file.
 INDIVIDUAL_IN_SCOPE = [
-    ("1041C0700X", 220), ("101YM0800X", 150), ("101YP2500X", 100), ("103T00000X", 60),
-    ("103TC0700X", 40), ("2084P0800X", 50), ("363LP0808X", 40), ("106H00000X", 55),
-    ("101YA0400X", 30), ("2084P0804X", 10), ("175T00000X", 20), ("207L00000X", 55),
-    ("207P00000X", 60), ("207LP2900X", 8), ("208VP0000X", 5), ("2084P0802X", 3),
-    ("2084P0805X", 2), ("2084P0015X", 1), ("2084B0040X", 1), ("2084F0202X", 1),
-    ("364SP0808X", 3), ("1835P1300X", 1),
+    ("1041C0700X", 220),
+    ("101YM0800X", 150),
+    ("101YP2500X", 100),
+    ("103T00000X", 60),
+    ("103TC0700X", 40),
+    ("2084P0800X", 50),
+    ("363LP0808X", 40),
+    ("106H00000X", 55),
+    ("101YA0400X", 30),
+    ("2084P0804X", 10),
+    ("175T00000X", 20),
+    ("207L00000X", 55),
+    ("207P00000X", 60),
+    ("207LP2900X", 8),
+    ("208VP0000X", 5),
+    ("2084P0802X", 3),
+    ("2084P0805X", 2),
+    ("2084P0015X", 1),
+    ("2084B0040X", 1),
+    ("2084F0202X", 1),
+    ("364SP0808X", 3),
+    ("1835P1300X", 1),
 ]
 INDIVIDUAL_OTHER = [
-    ("163W00000X", 450), ("390200000X", 250), ("363LF0000X", 250), ("207Q00000X", 120),
-    ("207R00000X", 150), ("122300000X", 150), ("1223G0001X", 120), ("225100000X", 250),
-    ("183500000X", 250), ("363A00000X", 100), ("363AM0700X", 80), ("367500000X", 60),
-    ("111N00000X", 70), ("152W00000X", 45), ("235Z00000X", 150), ("225X00000X", 120),
-    ("174400000X", 50), ("171M00000X", 40), ("3747P1801X", 300), ("376J00000X", 30),
-    ("372600000X", 50), ("374U00000X", 150), ("146N00000X", 80), ("207X00000X", 30),
-    ("207V00000X", 45), ("208000000X", 60), ("2085R0202X", 35), ("208600000X", 30),
-    ("207RC0000X", 25), ("133V00000X", 70), ("213E00000X", 18), ("1223S0112X", 10),
-    ("207K00000X", 5), ("363LA2200X", 20), ("363LP2300X", 15), ("364S00000X", 10),
-    ("207RG0100X", 8), ("207Y00000X", 12), ("207N00000X", 14), ("207W00000X", 20),
-    ("208D00000X", 20), ("167G00000X", 10), ("385H00000X", 20), ("3747A0650X", 40),
+    ("163W00000X", 450),
+    ("390200000X", 250),
+    ("363LF0000X", 250),
+    ("207Q00000X", 120),
+    ("207R00000X", 150),
+    ("122300000X", 150),
+    ("1223G0001X", 120),
+    ("225100000X", 250),
+    ("183500000X", 250),
+    ("363A00000X", 100),
+    ("363AM0700X", 80),
+    ("367500000X", 60),
+    ("111N00000X", 70),
+    ("152W00000X", 45),
+    ("235Z00000X", 150),
+    ("225X00000X", 120),
+    ("174400000X", 50),
+    ("171M00000X", 40),
+    ("3747P1801X", 300),
+    ("376J00000X", 30),
+    ("372600000X", 50),
+    ("374U00000X", 150),
+    ("146N00000X", 80),
+    ("207X00000X", 30),
+    ("207V00000X", 45),
+    ("208000000X", 60),
+    ("2085R0202X", 35),
+    ("208600000X", 30),
+    ("207RC0000X", 25),
+    ("133V00000X", 70),
+    ("213E00000X", 18),
+    ("1223S0112X", 10),
+    ("207K00000X", 5),
+    ("363LA2200X", 20),
+    ("363LP2300X", 15),
+    ("364S00000X", 10),
+    ("207RG0100X", 8),
+    ("207Y00000X", 12),
+    ("207N00000X", 14),
+    ("207W00000X", 20),
+    ("208D00000X", 20),
+    ("167G00000X", 10),
+    ("385H00000X", 20),
+    ("3747A0650X", 40),
 ]
 ORGANIZATION_IN_SCOPE = [
-    ("251S00000X", 30), ("261QM0801X", 20), ("261QM0850X", 3), ("261QM0855X", 2),
-    ("283Q00000X", 2), ("261QP3300X", 3), ("261QI0500X", 3),
+    ("251S00000X", 30),
+    ("261QM0801X", 20),
+    ("261QM0850X", 3),
+    ("261QM0855X", 2),
+    ("283Q00000X", 2),
+    ("261QP3300X", 3),
+    ("261QI0500X", 3),
 ]
 ORGANIZATION_OTHER = [
-    ("332B00000X", 80), ("3336C0003X", 60), ("193200000X", 25), ("193400000X", 45),
-    ("261QP2300X", 40), ("261Q00000X", 50), ("251E00000X", 25), ("225100000X", 30),
-    ("122300000X", 60), ("207Q00000X", 40), ("363LF0000X", 10), ("3416A0800X", 15),
-    ("251G00000X", 8), ("282N00000X", 8), ("314000000X", 15), ("291U00000X", 20),
-    ("335E00000X", 10), ("347C00000X", 10), ("343900000X", 15), ("261QR1300X", 10),
-    ("261QF0400X", 3), ("311Z00000X", 8), ("310400000X", 10),
+    ("332B00000X", 80),
+    ("3336C0003X", 60),
+    ("193200000X", 25),
+    ("193400000X", 45),
+    ("261QP2300X", 40),
+    ("261Q00000X", 50),
+    ("251E00000X", 25),
+    ("225100000X", 30),
+    ("122300000X", 60),
+    ("207Q00000X", 40),
+    ("363LF0000X", 10),
+    ("3416A0800X", 15),
+    ("251G00000X", 8),
+    ("282N00000X", 8),
+    ("314000000X", 15),
+    ("291U00000X", 20),
+    ("335E00000X", 10),
+    ("347C00000X", 10),
+    ("343900000X", 15),
+    ("261QR1300X", 10),
+    ("261QF0400X", 3),
+    ("311Z00000X", 8),
+    ("310400000X", 10),
 ]
 PRIMARY_IN_SCOPE_SHARE = {"individual": 0.105, "organization": 0.03}
 SECONDARY_IN_SCOPE_SHARE = 0.01  # an out-of-scope primary with an in-scope extra code
 TAIL_SHARE = 0.08  # primaries drawn uniformly from the rest of the NUCC code set
 
 CREDENTIALS = {
-    "1041C0700X": ["LCSW", "LICSW", "L.C.S.W.", "LCSW-C"], "101YM0800X": ["LMHC", "LPC", "M.A., LMHC"],
-    "101YP2500X": ["LPC", "LPCC", "M.S., LPC"], "103T00000X": ["PHD", "PSYD", "Ph.D."],
-    "103TC0700X": ["PHD", "PSY.D.", "PhD"], "2084P0800X": ["MD", "M.D.", "DO", "D.O."],
-    "363LP0808X": ["PMHNP-BC", "APRN", "NP", "PMHNP"], "106H00000X": ["LMFT", "MFT", "LMFT, MA"],
-    "101YA0400X": ["LADC", "CADC", "LCADC"], "175T00000X": ["CPS", "CPRS", ""],
-    "207L00000X": ["MD", "M.D.", "DO"], "207P00000X": ["MD", "DO", "M.D."],
-    "163W00000X": ["RN", "R.N.", "BSN, RN"], "363LF0000X": ["FNP-C", "APRN", "NP", "FNP-BC"],
-    "363A00000X": ["PA-C", "PA"], "363AM0700X": ["PA-C"], "367500000X": ["CRNA"],
-    "183500000X": ["PHARMD", "RPH", "PharmD"], "225100000X": ["PT", "DPT", "PT, DPT"],
-    "122300000X": ["DDS", "DMD"], "1223G0001X": ["DDS", "D.D.S.", "DMD"],
-    "111N00000X": ["DC", "D.C."], "152W00000X": ["OD", "O.D."], "235Z00000X": ["CCC-SLP", "SLP"],
-    "225X00000X": ["OTR/L", "OT"], "133V00000X": ["RD", "RDN", "LDN"],
+    "1041C0700X": ["LCSW", "LICSW", "L.C.S.W.", "LCSW-C"],
+    "101YM0800X": ["LMHC", "LPC", "M.A., LMHC"],
+    "101YP2500X": ["LPC", "LPCC", "M.S., LPC"],
+    "103T00000X": ["PHD", "PSYD", "Ph.D."],
+    "103TC0700X": ["PHD", "PSY.D.", "PhD"],
+    "2084P0800X": ["MD", "M.D.", "DO", "D.O."],
+    "363LP0808X": ["PMHNP-BC", "APRN", "NP", "PMHNP"],
+    "106H00000X": ["LMFT", "MFT", "LMFT, MA"],
+    "101YA0400X": ["LADC", "CADC", "LCADC"],
+    "175T00000X": ["CPS", "CPRS", ""],
+    "207L00000X": ["MD", "M.D.", "DO"],
+    "207P00000X": ["MD", "DO", "M.D."],
+    "163W00000X": ["RN", "R.N.", "BSN, RN"],
+    "363LF0000X": ["FNP-C", "APRN", "NP", "FNP-BC"],
+    "363A00000X": ["PA-C", "PA"],
+    "363AM0700X": ["PA-C"],
+    "367500000X": ["CRNA"],
+    "183500000X": ["PHARMD", "RPH", "PharmD"],
+    "225100000X": ["PT", "DPT", "PT, DPT"],
+    "122300000X": ["DDS", "DMD"],
+    "1223G0001X": ["DDS", "D.D.S.", "DMD"],
+    "111N00000X": ["DC", "D.C."],
+    "152W00000X": ["OD", "O.D."],
+    "235Z00000X": ["CCC-SLP", "SLP"],
+    "225X00000X": ["OTR/L", "OT"],
+    "133V00000X": ["RD", "RDN", "LDN"],
 }
 DEFAULT_CREDENTIALS = ["MD", "M.D.", "DO", "", "", "", "NP", "RN", "PA-C"]
 SURNAMES = (
@@ -150,12 +235,22 @@ ORG_WORDS = (
     "VALLEY|LAKESHORE|SUMMIT|HARBOR|PIONEER|HERITAGE|BRIGHT PATH|NEW HORIZONS|CORNERSTONE|BLUE RIDGE"
 ).split("|")
 ORG_KINDS = {
-    "251S00000X": "BEHAVIORAL HEALTH SERVICES", "261QM0801X": "MENTAL HEALTH CENTER",
-    "261QM0850X": "ADULT MENTAL HEALTH CLINIC", "261QM0855X": "CHILD AND FAMILY COUNSELING CENTER",
-    "283Q00000X": "PSYCHIATRIC HOSPITAL", "261QP3300X": "PAIN MANAGEMENT", "261QI0500X": "INFUSION CENTER",
-    "332B00000X": "MEDICAL SUPPLY", "3336C0003X": "PHARMACY", "193200000X": "MEDICAL GROUP",
-    "193400000X": "PSYCHIATRIC ASSOCIATES", "261QP2300X": "PRIMARY CARE", "122300000X": "DENTAL CARE",
-    "225100000X": "PHYSICAL THERAPY", "251E00000X": "HOME HEALTH", "314000000X": "NURSING AND REHABILITATION",
+    "251S00000X": "BEHAVIORAL HEALTH SERVICES",
+    "261QM0801X": "MENTAL HEALTH CENTER",
+    "261QM0850X": "ADULT MENTAL HEALTH CLINIC",
+    "261QM0855X": "CHILD AND FAMILY COUNSELING CENTER",
+    "283Q00000X": "PSYCHIATRIC HOSPITAL",
+    "261QP3300X": "PAIN MANAGEMENT",
+    "261QI0500X": "INFUSION CENTER",
+    "332B00000X": "MEDICAL SUPPLY",
+    "3336C0003X": "PHARMACY",
+    "193200000X": "MEDICAL GROUP",
+    "193400000X": "PSYCHIATRIC ASSOCIATES",
+    "261QP2300X": "PRIMARY CARE",
+    "122300000X": "DENTAL CARE",
+    "225100000X": "PHYSICAL THERAPY",
+    "251E00000X": "HOME HEALTH",
+    "314000000X": "NURSING AND REHABILITATION",
 }
 ORG_FORMS = ["LLC", "PLLC", "INC", "PC", "P.A.", "LLP", "PSC", "INC."]
 AO_TITLES = ["OWNER", "CEO", "PRESIDENT", "ADMINISTRATOR", "MANAGING MEMBER", "CFO", "DIRECTOR", "PRACTICE MANAGER"]
@@ -193,8 +288,16 @@ class Tables:
         for code, _ in INDIVIDUAL_OTHER + ORGANIZATION_OTHER:
             assert code not in DEFAULT_SCOPE, code
         excluded = DEFAULT_SCOPE | GROUP_PRACTICES
-        self.tail_individual = [t.code for t in taxonomies if t.code not in excluded and t.code[:2] not in ("19", "26", "25", "27", "28", "31", "32", "33", "34")]
-        self.tail_organization = [t.code for t in taxonomies if t.code not in excluded and t.code[:2] in ("26", "25", "27", "28", "31", "32", "33", "34")]
+        self.tail_individual = [
+            t.code
+            for t in taxonomies
+            if t.code not in excluded and t.code[:2] not in ("19", "26", "25", "27", "28", "31", "32", "33", "34")
+        ]
+        self.tail_organization = [
+            t.code
+            for t in taxonomies
+            if t.code not in excluded and t.code[:2] in ("26", "25", "27", "28", "31", "32", "33", "34")
+        ]
         self.ind_in = _weighted(INDIVIDUAL_IN_SCOPE)
         self.ind_out = _weighted(INDIVIDUAL_OTHER)
         self.org_in = _weighted(ORGANIZATION_IN_SCOPE)
@@ -214,12 +317,18 @@ def _check_header() -> str:
     line = HEADER_FILE.read_text(encoding="utf-8").splitlines()[0]
     names = next(csv.reader([line]))
     expected = {
-        NPI: "NPI", ORG_NAME: "Provider Organization Name (Legal Business Name)", CREDENTIAL: "Provider Credential Text",
+        NPI: "NPI",
+        ORG_NAME: "Provider Organization Name (Legal Business Name)",
+        CREDENTIAL: "Provider Credential Text",
         MAIL: "Provider First Line Business Mailing Address",
-        PRACTICE: "Provider First Line Business Practice Location Address", SEX: "Provider Sex Code",
-        DEACT_DATE: "NPI Deactivation Date", TAXONOMY: "Healthcare Provider Taxonomy Code_1",
-        OTHER_ID: "Other Provider Identifier_1", SOLE_PROPRIETOR: "Is Sole Proprietor",
-        TAXONOMY_GROUP: "Healthcare Provider Taxonomy Group_1", CERTIFICATION: "Certification Date",
+        PRACTICE: "Provider First Line Business Practice Location Address",
+        SEX: "Provider Sex Code",
+        DEACT_DATE: "NPI Deactivation Date",
+        TAXONOMY: "Healthcare Provider Taxonomy Code_1",
+        OTHER_ID: "Other Provider Identifier_1",
+        SOLE_PROPRIETOR: "Is Sole Proprietor",
+        TAXONOMY_GROUP: "Healthcare Provider Taxonomy Group_1",
+        CERTIFICATION: "Certification Date",
     }
     if len(names) != N_COLUMNS or any(names[i] != n for i, n in expected.items()):
         raise SystemExit(f"{HEADER_FILE} is not the V2 layout this generator writes")
@@ -355,12 +464,12 @@ def build_chunk(args: tuple[int, int, int]) -> bytes:
         line2 = SECOND_LINES[r[31] % 8] if r[31] % 10 < 3 else ""
         postal = f"{zip5}{r[32] % 9000 + 1000}" if r[32] % 10 < 6 else zip5
         fax = f"{area}{r[33] % 9000000 + 1000000}" if r[33] % 10 < 4 else ""
-        f[PRACTICE:PRACTICE + 8] = [line1, line2, city, state, postal, "US", phone, fax]
+        f[PRACTICE : PRACTICE + 8] = [line1, line2, city, state, postal, "US", phone, fax]
         if r[34] % 10 < 6:
-            f[MAIL:MAIL + 8] = [line1, line2, city, state, postal, "US", phone, fax]
+            f[MAIL : MAIL + 8] = [line1, line2, city, state, postal, "US", phone, fax]
         else:
             mzip, mcity, mstate, marea = places[(r[4] + r[34] % 50) % n_places]
-            f[MAIL:MAIL + 8] = [f"PO BOX {r[35] % 9000 + 100}", "", mcity, mstate, mzip, "US", phone, ""]
+            f[MAIL : MAIL + 8] = [f"PO BOX {r[35] % 9000 + 100}", "", mcity, mstate, mzip, "US", phone, ""]
         # Other identifiers (mostly Medicaid numbers) on a minority of rows.
         n_ids = (1, 1, 2)[r[36] % 3] if r[36] % 100 < 18 else 0
         for k in range(n_ids):
@@ -406,8 +515,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     size = generate(args.rows, args.out, args.seed, args.workers)
     seconds = time.perf_counter() - started
-    print(f"wrote {args.rows:,} rows, {size / 1e9:.2f} GB ({size / max(args.rows, 1):.0f} B/row) "
-          f"to {args.out} in {seconds:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {args.rows:,} rows, {size / 1e9:.2f} GB ({size / max(args.rows, 1):.0f} B/row) "
+        f"to {args.out} in {seconds:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

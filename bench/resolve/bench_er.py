@@ -50,8 +50,11 @@ def main() -> None:
     ap.add_argument("data", type=Path)
     ap.add_argument("--limit", type=int, default=None, help="first N records only")
     ap.add_argument("--merge-threshold", type=float, default=None)
-    ap.add_argument("--via-records", action="store_true",
-                    help="build EntityRecords first (not timed) and time raw_frame + entity_frame + resolve")
+    ap.add_argument(
+        "--via-records",
+        action="store_true",
+        help="build EntityRecords first (not timed) and time raw_frame + entity_frame + resolve",
+    )
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     if args.verbose:
@@ -82,10 +85,14 @@ def main() -> None:
     recall = tp / len(truth) if len(truth) else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     review = int((result.status == 2).sum())
-    print(f"records {len(raw)}  candidate pairs {result.n_pairs}  true pairs {len(truth)}  predicted pairs {len(found)}")
+    print(
+        f"records {len(raw)}  candidate pairs {result.n_pairs}  true pairs {len(truth)}  predicted pairs {len(found)}"
+    )
     print(f"precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  review queue {review}")
-    print(f"seconds: read {read_s:.1f} (not counted)  normalize {normalize_s:.1f}  resolve {resolve_s:.1f}  "
-          f"total {total_s:.1f}  (CPU seconds, all threads: {cpu_s:.1f})  stages {result.timings}")
+    print(
+        f"seconds: read {read_s:.1f} (not counted)  normalize {normalize_s:.1f}  resolve {resolve_s:.1f}  "
+        f"total {total_s:.1f}  (CPU seconds, all threads: {cpu_s:.1f})  stages {result.timings}"
+    )
 
 
 if __name__ == "__main__":

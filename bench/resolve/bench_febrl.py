@@ -16,9 +16,9 @@ import argparse
 import logging
 import time
 
+import febrl_data
 import pandas as pd
 
-import febrl_data
 from ingest.resolve import cluster_pairs, pair_scores, resolve_frame
 
 THRESHOLD = 0.9
@@ -56,8 +56,12 @@ def splink_settings(link_type: str):
             cl.ExactMatch("state"),
         ],
         blocking_rules_to_generate_predictions=[
-            block_on("given_name"), block_on("surname"), block_on("date_of_birth"), block_on("soc_sec_id"),
-            block_on("postcode", "street_number"), block_on("address_1"),
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("postcode", "street_number"),
+            block_on("address_1"),
         ],
     )
 
@@ -70,13 +74,16 @@ def run_splink(name: str):
     start = time.perf_counter()
     db_api = DuckDBAPI()
     if name == "febrl4":
-        tables = [db_api.register(frame[frame["source_dataset"] == s].drop(columns="source_dataset"),
-                                  dataset_display_name=s) for s in ("a", "b")]
+        tables = [
+            db_api.register(frame[frame["source_dataset"] == s].drop(columns="source_dataset"), dataset_display_name=s)
+            for s in ("a", "b")
+        ]
         linker = Linker(tables, splink_settings("link_only"), log_level=logging.WARNING)
     else:
         linker = Linker(db_api.register(frame), splink_settings("dedupe_only"), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id", "date_of_birth")], recall=0.7)
+        [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id", "date_of_birth")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=42)
     for rule in (block_on("given_name"), block_on("surname"), block_on("date_of_birth")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
@@ -99,9 +106,19 @@ def main() -> None:
             if args.only and matcher != args.only:
                 continue
             scores, seconds = run(name)
-            rows.append({"data": name, "matcher": matcher, "precision": round(scores.precision, 4),
-                         "recall": round(scores.recall, 4), "f1": round(scores.f1, 4), "seconds": round(seconds, 2),
-                         "tp": scores.true_positives, "fp": scores.false_positives, "fn": scores.false_negatives})
+            rows.append(
+                {
+                    "data": name,
+                    "matcher": matcher,
+                    "precision": round(scores.precision, 4),
+                    "recall": round(scores.recall, 4),
+                    "f1": round(scores.f1, 4),
+                    "seconds": round(seconds, 2),
+                    "tp": scores.true_positives,
+                    "fp": scores.false_positives,
+                    "fn": scores.false_negatives,
+                }
+            )
             print(rows[-1], flush=True)
     print(pd.DataFrame(rows).to_markdown(index=False) if _has_tabulate() else pd.DataFrame(rows).to_string())
 

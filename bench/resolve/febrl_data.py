@@ -10,8 +10,18 @@ import pandas as pd
 from ingest.resolve import ResolveSettings
 
 SETTINGS_FILE = Path(__file__).with_name("febrl_settings.json")
-COLUMNS = ["given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode",
-           "state", "date_of_birth", "soc_sec_id"]
+COLUMNS = [
+    "given_name",
+    "surname",
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
+    "soc_sec_id",
+]
 NAMES = ("febrl1", "febrl2", "febrl3", "febrl4")
 
 

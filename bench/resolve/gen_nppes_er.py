@@ -60,15 +60,36 @@ NA NE NI NO OR PA PE RA RE RI RO SA SE SI SO TA TE TI TO VA VE WA WI ZA ZE""".sp
 STREETS = """MAIN OAK PINE MAPLE CEDAR ELM WASHINGTON LAKE HILL PARK WALNUT SPRING RIDGE CHURCH MILL RIVER
 FOREST HIGHLAND MEADOW SUNSET LINCOLN JEFFERSON MADISON FRANKLIN UNION CENTER MARKET BROAD WATER HARBOR
 COLLEGE ACADEMY UNIVERSITY MEDICAL PROFESSIONAL COMMERCE TECHNOLOGY CORPORATE EXECUTIVE""".split()
-STREET_TYPES = [("STREET", "ST"), ("AVENUE", "AVE"), ("ROAD", "RD"), ("BOULEVARD", "BLVD"), ("DRIVE", "DR"),
-                ("LANE", "LN"), ("COURT", "CT"), ("PARKWAY", "PKWY"), ("PLACE", "PL"), ("WAY", "WAY")]
+STREET_TYPES = [
+    ("STREET", "ST"),
+    ("AVENUE", "AVE"),
+    ("ROAD", "RD"),
+    ("BOULEVARD", "BLVD"),
+    ("DRIVE", "DR"),
+    ("LANE", "LN"),
+    ("COURT", "CT"),
+    ("PARKWAY", "PKWY"),
+    ("PLACE", "PL"),
+    ("WAY", "WAY"),
+]
 DIRS = [("", ""), ("", ""), ("", ""), ("NORTH", "N"), ("SOUTH", "S"), ("EAST", "E"), ("WEST", "W")]
 ORG_A = """BRIGHT CLEAR NEW TRUE BLUE GREEN HOPE SUMMIT HARBOR LAKESIDE RIVERSIDE MOUNTAIN VALLEY COASTAL
 PACIFIC ATLANTIC CENTRAL NORTHERN SOUTHERN MIDWEST PIONEER BEACON COMPASS ANCHOR LIBERTY HERITAGE EVERGREEN
 MINDFUL SERENITY RENEWAL PATHWAYS BALANCE HORIZON""".split()
 ORG_B = """MIND PATH WAY LIFE SPRING BRIDGE LIGHT POINT STONE OAK CREST VIEW HAVEN""".split()
-ORG_C = ["BEHAVIORAL HEALTH", "PSYCHIATRY", "TMS CENTER", "KETAMINE CLINIC", "MENTAL HEALTH", "WELLNESS",
-         "PSYCHIATRIC ASSOCIATES", "COUNSELING CENTER", "NEUROMODULATION", "BRAIN HEALTH", "HEALTH PARTNERS"]
+ORG_C = [
+    "BEHAVIORAL HEALTH",
+    "PSYCHIATRY",
+    "TMS CENTER",
+    "KETAMINE CLINIC",
+    "MENTAL HEALTH",
+    "WELLNESS",
+    "PSYCHIATRIC ASSOCIATES",
+    "COUNSELING CENTER",
+    "NEUROMODULATION",
+    "BRAIN HEALTH",
+    "HEALTH PARTNERS",
+]
 LEGAL = ["LLC", "PLLC", "INC", "P.C.", "PA", "CORP", "L.L.C.", "INC.", ""]
 CREDS = ["MD", "DO", "PMHNP-BC", "APRN", "PHD", "PSYD", "LCSW", "LPC", "NP", "M.D.", "D.O."]
 IND_TAX = ["2084P0800X", "363LP0808X", "103T00000X", "1041C0700X", "101YP2500X", "2084P0805X", "364SP0808X"]
@@ -101,9 +122,17 @@ class Generator:
         d = self.r.choice(DIRS)
         st = self.r.choice(STREET_TYPES)
         suite = self.r.choice(["", "", str(self.r.randint(100, 950)), str(self.r.randint(1, 30))])
-        return {"number": str(self.r.randint(1, 9999)), "dir": d, "street": self.r.choice(STREETS), "type": st,
-                "suite": suite, "city": city, "state": state, "zip": zip5,
-                "phone": f"{self.r.randint(201, 989)}{self.r.randint(200, 999)}{self.r.randint(0, 9999):04d}"}
+        return {
+            "number": str(self.r.randint(1, 9999)),
+            "dir": d,
+            "street": self.r.choice(STREETS),
+            "type": st,
+            "suite": suite,
+            "city": city,
+            "state": state,
+            "zip": zip5,
+            "phone": f"{self.r.randint(201, 989)}{self.r.randint(200, 999)}{self.r.randint(0, 9999):04d}",
+        }
 
     def line1(self, p: dict, spelled: bool) -> str:
         i = 0 if spelled else 1
@@ -117,7 +146,8 @@ class Generator:
 
     def phone_text(self, digits: str) -> str:
         return self.r.choice(["{}{}{}", "({}) {}-{}", "{}-{}-{}", "{}.{}.{}", "1-{}-{}-{}"]).format(
-            digits[:3], digits[3:6], digits[6:])
+            digits[:3], digits[3:6], digits[6:]
+        )
 
     def typo(self, text: str) -> str:
         if len(text) < 4:
@@ -125,10 +155,10 @@ class Generator:
         i = self.r.randrange(1, len(text) - 1)
         op = self.r.random()
         if op < 0.33:
-            return text[:i] + text[i + 1:]
+            return text[:i] + text[i + 1 :]
         if op < 0.66:
-            return text[:i] + text[i + 1] + text[i] + text[i + 2:]
-        return text[:i] + self.r.choice("AEIOURSTLN") + text[i + 1:]
+            return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+        return text[:i] + self.r.choice("AEIOURSTLN") + text[i + 1 :]
 
     def case(self, text: str) -> str:
         return text.title() if self.r.random() < 0.5 else text
@@ -149,9 +179,14 @@ class Generator:
         r = self.r
         first = r.choices(FIRST, cum_weights=self.first_cum)[0]
         person = {
-            "eid": eid, "npi": self.npi(1), "first": first, "middle": r.choice("ABCDEFGHJKLMNPRSTW") if r.random() < 0.7 else "",
-            "last": last or r.choices(self.last_names, cum_weights=self.last_cum)[0], "cred": r.choice(CREDS),
-            "place": shared_place or self.place(), "tax": r.choice(IND_TAX),
+            "eid": eid,
+            "npi": self.npi(1),
+            "first": first,
+            "middle": r.choice("ABCDEFGHJKLMNPRSTW") if r.random() < 0.7 else "",
+            "last": last or r.choices(self.last_names, cum_weights=self.last_cum)[0],
+            "cred": r.choice(CREDS),
+            "place": shared_place or self.place(),
+            "tax": r.choice(IND_TAX),
             "former": r.choices(self.last_names, cum_weights=self.last_cum)[0] if r.random() < 0.04 else "",
             "deactivated": r.random() < 0.03,
         }
@@ -160,21 +195,46 @@ class Generator:
         if person["deactivated"]:
             self.add(eid, ref=f"nppes:{person['npi']}", npi=person["npi"])
         else:
-            self.add(eid, ref=f"nppes:{person['npi']}", entity_type="1", npi=person["npi"], first_name=first,
-                     middle_name=person["middle"], last_name=person["last"], other_last_names=person["former"],
-                     address_line1=self.line1(p, r.random() < 0.3), address_line2=self.line2(p), city=p["city"],
-                     state=p["state"], zip=p["zip"] + r.choice(["", "", str(r.randint(1000, 9999))]),
-                     phones=p["phone"], licences=person["licence"], taxonomy_codes=person["tax"])
+            self.add(
+                eid,
+                ref=f"nppes:{person['npi']}",
+                entity_type="1",
+                npi=person["npi"],
+                first_name=first,
+                middle_name=person["middle"],
+                last_name=person["last"],
+                other_last_names=person["former"],
+                address_line1=self.line1(p, r.random() < 0.3),
+                address_line2=self.line2(p),
+                city=p["city"],
+                state=p["state"],
+                zip=p["zip"] + r.choice(["", "", str(r.randint(1000, 9999))]),
+                phones=p["phone"],
+                licences=person["licence"],
+                taxonomy_codes=person["tax"],
+            )
         return person
 
     def api_of_individual(self, person: dict) -> None:
         r = self.r
         p = self.place() if r.random() < 0.2 else person["place"]  # a move the API already shows
-        self.add(person["eid"], ref=f"api:{person['npi']}", entity_type="1", npi=person["npi"],
-                 first_name=self.case(person["first"]), middle_name=person["middle"],
-                 last_name=self.case(person["last"]), address_line1=self.case(self.line1(p, r.random() < 0.6)),
-                 address_line2=self.line2(p), city=p["city"], state=p["state"], zip=p["zip"],
-                 phones=self.phone_text(p["phone"]), licences=person["licence"], taxonomy_codes=person["tax"])
+        self.add(
+            person["eid"],
+            ref=f"api:{person['npi']}",
+            entity_type="1",
+            npi=person["npi"],
+            first_name=self.case(person["first"]),
+            middle_name=person["middle"],
+            last_name=self.case(person["last"]),
+            address_line1=self.case(self.line1(p, r.random() < 0.6)),
+            address_line2=self.line2(p),
+            city=p["city"],
+            state=p["state"],
+            zip=p["zip"],
+            phones=self.phone_text(p["phone"]),
+            licences=person["licence"],
+            taxonomy_codes=person["tax"],
+        )
 
     def roster_of_individual(self, person: dict, roster: str, row: int, group_npi: str | None) -> None:
         r = self.r
@@ -187,8 +247,14 @@ class Generator:
         elif r.random() < 0.05:
             first = self.typo(first)
         mid = f" {person['middle']}." if person["middle"] and r.random() < 0.5 else ""
-        full = r.choice([f"{last}, {first}{mid}, {person['cred']}", f"{first}{mid} {last} {person['cred']}",
-                         f"Dr. {first} {last}", f"{last}, {first}"])
+        full = r.choice(
+            [
+                f"{last}, {first}{mid}, {person['cred']}",
+                f"{first}{mid} {last} {person['cred']}",
+                f"Dr. {first} {last}",
+                f"{last}, {first}",
+            ]
+        )
         moved = r.random() < 0.15
         p = self.place() if moved else person["place"]
         npi = ""
@@ -197,35 +263,75 @@ class Generator:
             npi = person["npi"]
         elif roll < 0.72 and group_npi:
             npi = group_npi  # the group's NPI on a person's row
-        self.add(person["eid"], ref=f"roster:{roster}:{row}", entity_type="1", npi=npi, full_name=self.case(full),
-                 address_line1=self.case(self.line1(p, r.random() < 0.5)), address_line2=self.line2(p),
-                 city=p["city"], state=p["state"], zip=p["zip"], phones=self.phone_text(p["phone"]),
-                 licences=self.licence_text(person["licence"]) if r.random() < 0.6 else "")
+        self.add(
+            person["eid"],
+            ref=f"roster:{roster}:{row}",
+            entity_type="1",
+            npi=npi,
+            full_name=self.case(full),
+            address_line1=self.case(self.line1(p, r.random() < 0.5)),
+            address_line2=self.line2(p),
+            city=p["city"],
+            state=p["state"],
+            zip=p["zip"],
+            phones=self.phone_text(p["phone"]),
+            licences=self.licence_text(person["licence"]) if r.random() < 0.6 else "",
+        )
 
     def organization(self, eid: int, name: str | None = None, parent: dict | None = None) -> dict:
         r = self.r
-        base = name or f"{r.choice(ORG_A)} {r.choice(ORG_B) if r.random() < 0.4 else ''} {r.choice(ORG_C)}".replace("  ", " ")
-        org = {"eid": eid, "npi": self.npi(2), "name": base, "legal": r.choice(LEGAL), "place": self.place(),
-               "dba": "" if r.random() > 0.3 else f"{r.choice(ORG_A)} {r.choice(ORG_C)}", "tax": r.choice(ORG_TAX),
-               "deactivated": r.random() < 0.03}
+        base = name or f"{r.choice(ORG_A)} {r.choice(ORG_B) if r.random() < 0.4 else ''} {r.choice(ORG_C)}".replace(
+            "  ", " "
+        )
+        org = {
+            "eid": eid,
+            "npi": self.npi(2),
+            "name": base,
+            "legal": r.choice(LEGAL),
+            "place": self.place(),
+            "dba": "" if r.random() > 0.3 else f"{r.choice(ORG_A)} {r.choice(ORG_C)}",
+            "tax": r.choice(ORG_TAX),
+            "deactivated": r.random() < 0.03,
+        }
         p = org["place"]
         if org["deactivated"]:
             self.add(eid, ref=f"nppes:{org['npi']}", npi=org["npi"])
             return org
-        self.add(eid, ref=f"nppes:{org['npi']}", entity_type="2", npi=org["npi"],
-                 organization_name=f"{base} {org['legal']}".strip(), other_organization_names=org["dba"],
-                 address_line1=self.line1(p, r.random() < 0.3), address_line2=self.line2(p), city=p["city"],
-                 state=p["state"], zip=p["zip"], phones=p["phone"], taxonomy_codes=org["tax"])
+        self.add(
+            eid,
+            ref=f"nppes:{org['npi']}",
+            entity_type="2",
+            npi=org["npi"],
+            organization_name=f"{base} {org['legal']}".strip(),
+            other_organization_names=org["dba"],
+            address_line1=self.line1(p, r.random() < 0.3),
+            address_line2=self.line2(p),
+            city=p["city"],
+            state=p["state"],
+            zip=p["zip"],
+            phones=p["phone"],
+            taxonomy_codes=org["tax"],
+        )
         return org
 
     def api_of_org(self, org: dict) -> None:
         r = self.r
         p = self.place() if r.random() < 0.1 else org["place"]
-        self.add(org["eid"], ref=f"api:{org['npi']}", entity_type="2", npi=org["npi"],
-                 organization_name=self.case(f"{org['name']}, {org['legal']}".strip(", ")),
-                 other_organization_names=org["dba"], address_line1=self.case(self.line1(p, True)),
-                 address_line2=self.line2(p), city=p["city"], state=p["state"], zip=p["zip"],
-                 phones=self.phone_text(p["phone"]), taxonomy_codes=org["tax"])
+        self.add(
+            org["eid"],
+            ref=f"api:{org['npi']}",
+            entity_type="2",
+            npi=org["npi"],
+            organization_name=self.case(f"{org['name']}, {org['legal']}".strip(", ")),
+            other_organization_names=org["dba"],
+            address_line1=self.case(self.line1(p, True)),
+            address_line2=self.line2(p),
+            city=p["city"],
+            state=p["state"],
+            zip=p["zip"],
+            phones=self.phone_text(p["phone"]),
+            taxonomy_codes=org["tax"],
+        )
 
     def evidence_of_org(self, org: dict, list_name: str, row: int) -> None:
         r = self.r
@@ -233,11 +339,19 @@ class Generator:
         if r.random() < 0.1:
             name = self.typo(name)
         p = org["place"]
-        self.add(org["eid"], ref=f"evidence:{list_name}:{row}", entity_type="2",
-                 npi=org["npi"] if r.random() < 0.2 else "", organization_name=self.case(name),
-                 address_line1=self.case(self.line1(p, r.random() < 0.5)), address_line2=self.line2(p),
-                 city=p["city"], state=p["state"], zip=p["zip"],
-                 phones=self.phone_text(p["phone"]) if r.random() < 0.7 else "")
+        self.add(
+            org["eid"],
+            ref=f"evidence:{list_name}:{row}",
+            entity_type="2",
+            npi=org["npi"] if r.random() < 0.2 else "",
+            organization_name=self.case(name),
+            address_line1=self.case(self.line1(p, r.random() < 0.5)),
+            address_line2=self.line2(p),
+            city=p["city"],
+            state=p["state"],
+            zip=p["zip"],
+            phones=self.phone_text(p["phone"]) if r.random() < 0.7 else "",
+        )
 
     # -------------------------------------------------------------- the lot
     def generate(self, target_records: int) -> pd.DataFrame:
@@ -290,9 +404,11 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(args.out, index=False)
     sizes = frame.groupby("entity_id").size()
-    print(f"{len(frame)} records, {frame['entity_id'].nunique()} entities, "
-          f"{int((sizes * (sizes - 1) // 2).sum())} true pairs, by source "
-          f"{frame['ref'].str.partition(':')[0].value_counts().to_dict()} in {time.perf_counter() - t:.1f}s -> {args.out}")
+    print(
+        f"{len(frame)} records, {frame['entity_id'].nunique()} entities, "
+        f"{int((sizes * (sizes - 1) // 2).sum())} true pairs, by source "
+        f"{frame['ref'].str.partition(':')[0].value_counts().to_dict()} in {time.perf_counter() - t:.1f}s -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

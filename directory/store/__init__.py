@@ -25,7 +25,7 @@ def open_store(url: str | None = None, *, init: bool = True) -> Store:
     if url.startswith("sqlite://"):
         from .sqlite import SQLiteStore
 
-        path = url[len("sqlite://"):]
+        path = url[len("sqlite://") :]
         if path.startswith("/"):  # sqlite:///rel/path and sqlite:////abs/path
             path = path[1:]
         store: Store = SQLiteStore(path or ":memory:")

@@ -65,6 +65,7 @@ from .ranking import (
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True, slots=True)
 class StoredVersion:
     content_hash: str
@@ -414,9 +415,7 @@ class Store(Books, abc.ABC):
     @abc.abstractmethod
     def _stored_versions(self, npis: list[str]) -> dict[str, StoredVersion]: ...
     @abc.abstractmethod
-    def _write_providers(
-        self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None
-    ) -> None: ...
+    def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None: ...
     @abc.abstractmethod
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int: ...
     @abc.abstractmethod
@@ -510,4 +509,3 @@ class Store(Books, abc.ABC):
 
     @abc.abstractmethod
     def _counts(self) -> dict[str, int]: ...
-

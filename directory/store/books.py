@@ -54,8 +54,11 @@ class Books(abc.ABC):
         if not matches:
             return 0
         existing = {m.match_id: m for m in self.matches(ids=[m.match_id for m in matches], limit=None)}
-        keep = [m for m in matches if m.match_id not in existing or existing[m.match_id].decided_by == "model"
-                or m.decided_by != "model"]
+        keep = [
+            m
+            for m in matches
+            if m.match_id not in existing or existing[m.match_id].decided_by == "model" or m.decided_by != "model"
+        ]
         if not keep:
             return 0
         self._trip()

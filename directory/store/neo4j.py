@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -95,8 +95,23 @@ MAX_RETRY_SECONDS = 30.0
 WIPE_BATCH = 10_000
 #: Every label the store writes; ``wipe`` deletes nodes carrying any of them.
 DATA_LABELS = (
-    "Access", "Credential", "Employer", "Exclusion", "IngestRun", "Location", "MatchDecision", "Network",
-    "Npi", "Organization", "OtherName", "Payer", "Plan", "Provider", "Quarantine", "Taxonomy", "Treatment",
+    "Access",
+    "Credential",
+    "Employer",
+    "Exclusion",
+    "IngestRun",
+    "Location",
+    "MatchDecision",
+    "Network",
+    "Npi",
+    "Organization",
+    "OtherName",
+    "Payer",
+    "Plan",
+    "Provider",
+    "Quarantine",
+    "Taxonomy",
+    "Treatment",
 )
 BOLT_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 _NO_LIMIT = 2**62
@@ -104,7 +119,9 @@ _NO_LIMIT = 2**62
 
 def _translate(exc: Exception) -> StoreError:
     unavailable = (
-        neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.AuthError,
+        neo4j_errors.ServiceUnavailable,
+        neo4j_errors.SessionExpired,
+        neo4j_errors.AuthError,
         neo4j_errors.DatabaseUnavailable,
     )
     if isinstance(exc, unavailable):
@@ -127,7 +144,8 @@ class Neo4jStore(Store):
             raise ConfigurationError(f"not a Neo4j Bolt URI: {uri!r} (use neo4j:// or bolt://)")
         try:
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=(user, password), max_transaction_retry_time=MAX_RETRY_SECONDS)
+                uri, auth=(user, password), max_transaction_retry_time=MAX_RETRY_SECONDS
+            )
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise ConfigurationError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
 
@@ -274,45 +292,53 @@ class Neo4jStore(Store):
         if not payers:
             return 0
         ids = sorted({p.id for p in payers})
-        self._write_all([
-            (q.UPSERT_PAYERS, {"rows": [{"id": p.id, "name": p.name} for p in payers]}),
-            (q.LINK_PAYER_NETWORKS, {"ids": ids}),
-            (q.LINK_PAYER_PLANS, {"ids": ids}),
-        ])
+        self._write_all(
+            [
+                (q.UPSERT_PAYERS, {"rows": [{"id": p.id, "name": p.name} for p in payers]}),
+                (q.LINK_PAYER_NETWORKS, {"ids": ids}),
+                (q.LINK_PAYER_PLANS, {"ids": ids}),
+            ]
+        )
         return len(payers)
 
     def _upsert_employers(self, employers: list[Employer]) -> int:
         if not employers:
             return 0
-        self._write_all([
-            (q.UPSERT_EMPLOYERS, {"rows": [{"id": e.id, "name": e.name} for e in employers]}),
-            (q.LINK_EMPLOYERS, {"ids": sorted({e.id for e in employers})}),
-        ])
+        self._write_all(
+            [
+                (q.UPSERT_EMPLOYERS, {"rows": [{"id": e.id, "name": e.name} for e in employers]}),
+                (q.LINK_EMPLOYERS, {"ids": sorted({e.id for e in employers})}),
+            ]
+        )
         return len(employers)
 
     def _upsert_networks(self, networks: list[Network]) -> int:
         if not networks:
             return 0
         ids = sorted({n.id for n in networks})
-        self._write_all([
-            (q.UPSERT_NETWORKS, {"rows": [rows.network_params(n) for n in networks]}),
-            (q.UNLINK_NETWORK_OWNERS, {"ids": ids}),
-            (q.LINK_NETWORK_OWNERS, {"ids": ids}),
-            (q.LINK_NETWORK_PLANS, {"ids": ids}),
-        ])
+        self._write_all(
+            [
+                (q.UPSERT_NETWORKS, {"rows": [rows.network_params(n) for n in networks]}),
+                (q.UNLINK_NETWORK_OWNERS, {"ids": ids}),
+                (q.LINK_NETWORK_OWNERS, {"ids": ids}),
+                (q.LINK_NETWORK_PLANS, {"ids": ids}),
+            ]
+        )
         return len(networks)
 
     def _upsert_plans(self, plans: list[Plan]) -> int:
         if not plans:
             return 0
         ids = sorted({p.id for p in plans})
-        self._write_all([
-            (q.UPSERT_PLANS, {"rows": [rows.plan_params(p) for p in plans]}),
-            (q.UNLINK_PLAN_NETWORKS, {"ids": ids}),
-            (q.UNLINK_PLAN_PAYERS, {"ids": ids}),
-            (q.LINK_PLANS, {"ids": ids}),
-            (q.LINK_PLANS_TO_PAYERS, {"ids": ids}),
-        ])
+        self._write_all(
+            [
+                (q.UPSERT_PLANS, {"rows": [rows.plan_params(p) for p in plans]}),
+                (q.UNLINK_PLAN_NETWORKS, {"ids": ids}),
+                (q.UNLINK_PLAN_PAYERS, {"ids": ids}),
+                (q.LINK_PLANS, {"ids": ids}),
+                (q.LINK_PLANS_TO_PAYERS, {"ids": ids}),
+            ]
+        )
         return len(plans)
 
     def _payers(self) -> list[Payer]:
@@ -345,8 +371,11 @@ class Neo4jStore(Store):
             return []
         return [
             Candidate(
-                npi=r["npi"], display_name=r["display_name"] or "", entity_type_code=int(r["entity_type"]),
-                distance_miles=r["distance"], nearest_location_key=r["location_key"],
+                npi=r["npi"],
+                display_name=r["display_name"] or "",
+                entity_type_code=int(r["entity_type"]),
+                distance_miles=r["distance"],
+                nearest_location_key=r["location_key"],
                 names=tuple(r["names"] or ()),
             )
             for r in self._read(query, params)
@@ -356,10 +385,15 @@ class Neo4jStore(Store):
     def _save_matches(self, matches: list[MatchRecord]) -> int:
         return self._write_rows(q.UPSERT_MATCHES, [rows.match_params(m) for m in matches])
 
-    def _matches(self, status: MatchStatus | None, ids: list[str] | None, record: str | None,
-                 limit: int | None) -> list[MatchRecord]:
-        params = {"status": None if status is None else status.value, "ids": ids, "record": record,
-                  "limit": _NO_LIMIT if limit is None else max(0, int(limit))}
+    def _matches(
+        self, status: MatchStatus | None, ids: list[str] | None, record: str | None, limit: int | None
+    ) -> list[MatchRecord]:
+        params = {
+            "status": None if status is None else status.value,
+            "ids": ids,
+            "record": record,
+            "limit": _NO_LIMIT if limit is None else max(0, int(limit)),
+        }
         return [rows.match(r["props"]) for r in self._read(q.MATCHES, params)]
 
     def _decide_match(self, match_id: str, status: MatchStatus, decided_by: str, decided_at: str) -> MatchRecord:
@@ -378,8 +412,12 @@ class Neo4jStore(Store):
         return rows.run(resumed)
 
     def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
-        params = {"run_id": run_id, "status": status, "counts": json.dumps(counts),
-                  "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        params = {
+            "run_id": run_id,
+            "status": status,
+            "counts": json.dumps(counts),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         found = self._run(True, txf.one, q.FINISH_RUN, params)
         if not found or not found["found"]:
             raise NotFound(f"no ingest run {run_id!r}")

@@ -473,8 +473,11 @@ COUNTS: tuple[tuple[str, str], ...] = (
     ("providers", "MATCH (n:Npi) RETURN count(n) AS n"),
     ("individuals", "MATCH (n:Provider) RETURN count(n) AS n"),
     ("organizations", "MATCH (n:Organization) RETURN count(n) AS n"),
-    ("deactivated", """MATCH (n:Npi) WHERE n.deactivation_date IS NOT NULL
-        AND (n.reactivation_date IS NULL OR n.reactivation_date < n.deactivation_date) RETURN count(n) AS n"""),
+    (
+        "deactivated",
+        """MATCH (n:Npi) WHERE n.deactivation_date IS NOT NULL
+        AND (n.reactivation_date IS NULL OR n.reactivation_date < n.deactivation_date) RETURN count(n) AS n""",
+    ),
     ("locations", "MATCH (l:Location) RETURN count(l) AS n"),
     ("provider_locations", "MATCH ()-[r:PRACTICES_AT]->() RETURN count(r) AS n"),
     ("taxonomies", "MATCH (t:Taxonomy) WHERE t.display_name IS NOT NULL RETURN count(t) AS n"),

@@ -36,7 +36,8 @@ _HAVERSINE = """2 * $earth_radius * asin(sqrt(
               + cos(radians($lat)) * cos(radians(l.latitude))
                 * sin((radians(l.longitude) - radians($lon)) / 2) ^ 2))"""
 
-_TAIL = """
+_TAIL = (
+    """
 WITH n, max(score) AS score
 WHERE ($include_deactivated OR n.deactivation_date IS NULL OR n.reactivation_date >= n.deactivation_date)
   AND ($entity_type IS NULL OR n.entity_type = $entity_type)
@@ -48,8 +49,12 @@ WHERE ($include_deactivated OR n.deactivation_date IS NULL OR n.reactivation_dat
   AND ($accepting IS NULL
        OR EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = $accepting })
 WITH n, score,
-     [(n)-[:PRACTICES_AT]->(l:Location) WHERE $near AND """ + _BBOX + """
-        | {distance: """ + _HAVERSINE + """, key: l.key}] AS nearby
+     [(n)-[:PRACTICES_AT]->(l:Location) WHERE $near AND """
+    + _BBOX
+    + """
+        | {distance: """
+    + _HAVERSINE
+    + """, key: l.key}] AS nearby
 WITH n, score, [d IN nearby WHERE d.distance <= $radius] AS inside
 WITH n, score,
      CASE WHEN size(inside) = 0 THEN null
@@ -69,16 +74,23 @@ RETURN n.npi AS npi, n.display_name AS display_name, n.entity_type AS entity_typ
             ELSE [] END AS names
 ORDER BY score DESC, distance, npi
 LIMIT $limit"""
+)
 
 # An OtherName hit stands for the NPI that has that name.
-SEARCH_BY_NAME = """
+SEARCH_BY_NAME = (
+    """
 CALL db.index.fulltext.queryNodes('provider_names', $lucene) YIELD node, score
 WITH CASE WHEN node:Npi THEN node ELSE head([(node)<-[:ALSO_KNOWN_AS]-(p:Npi) | p]) END AS n, score
-WHERE n IS NOT NULL""" + _TAIL
+WHERE n IS NOT NULL"""
+    + _TAIL
+)
 
 # Providers with a location in the box, plus (with telehealth) those offering it.
-SEARCH_NEAR = """
-OPTIONAL MATCH (l:Location) WHERE """ + _BBOX + """
+SEARCH_NEAR = (
+    """
+OPTIONAL MATCH (l:Location) WHERE """
+    + _BBOX
+    + """
 OPTIONAL MATCH (placed:Npi)-[:PRACTICES_AT]->(l)
 WITH collect(DISTINCT placed) AS placed
 OPTIONAL MATCH (offering:Npi)-[o:OFFERS]->(t:Treatment)
@@ -88,35 +100,61 @@ OPTIONAL MATCH (virtual:Npi)-[:HAS_ACCESS]->(a:Access)
 WHERE $tele AND $treatments IS NULL AND a.telehealth = true
 WITH placed, offering, collect(DISTINCT virtual) AS virtual
 UNWIND placed + offering + virtual AS n
-WITH n, 0.0 AS score""" + _TAIL
+WITH n, 0.0 AS score"""
+    + _TAIL
+)
 
-SEARCH_IN_NETWORK = """
+SEARCH_IN_NETWORK = (
+    """
 MATCH (:Network {id: $network})<-[:IN_NETWORK]-(n:Npi)
-WITH n, 0.0 AS score""" + _TAIL
+WITH n, 0.0 AS score"""
+    + _TAIL
+)
 
-SEARCH_IN_PLAN = """
+SEARCH_IN_PLAN = (
+    """
 MATCH (:Plan {id: $plan})-[:USES]->(:Network)<-[:IN_NETWORK]-(n:Npi)
-WITH n, 0.0 AS score""" + _TAIL
+WITH n, 0.0 AS score"""
+    + _TAIL
+)
 
-SEARCH_BY_TREATMENT = """
+SEARCH_BY_TREATMENT = (
+    """
 MATCH (t:Treatment)<-[:OFFERS]-(n:Npi) WHERE t.code IN $treatments
-WITH n, 0.0 AS score""" + _TAIL
+WITH n, 0.0 AS score"""
+    + _TAIL
+)
 
-SEARCH_BY_TAXONOMY = """
+SEARCH_BY_TAXONOMY = (
+    """
 MATCH (x:Taxonomy)<-[:HAS_TAXONOMY]-(n:Npi) WHERE x.code IN $codes
-WITH n, 0.0 AS score""" + _TAIL
+WITH n, 0.0 AS score"""
+    + _TAIL
+)
 
-SEARCH_IN_STATE = """
+SEARCH_IN_STATE = (
+    """
 MATCH (s:Location {state: $state})<-[:PRACTICES_AT]-(n:Npi)
-WITH n, 0.0 AS score""" + _TAIL
+WITH n, 0.0 AS score"""
+    + _TAIL
+)
 
-SEARCH_ALL = """
+SEARCH_ALL = (
+    """
 MATCH (n:Npi)
-WITH n, 0.0 AS score""" + _TAIL
+WITH n, 0.0 AS score"""
+    + _TAIL
+)
 
 SEARCHES: tuple[str, ...] = (
-    SEARCH_BY_NAME, SEARCH_NEAR, SEARCH_IN_NETWORK, SEARCH_IN_PLAN, SEARCH_BY_TREATMENT,
-    SEARCH_BY_TAXONOMY, SEARCH_IN_STATE, SEARCH_ALL,
+    SEARCH_BY_NAME,
+    SEARCH_NEAR,
+    SEARCH_IN_NETWORK,
+    SEARCH_IN_PLAN,
+    SEARCH_BY_TREATMENT,
+    SEARCH_BY_TAXONOMY,
+    SEARCH_IN_STATE,
+    SEARCH_ALL,
 )
 
 
@@ -154,8 +192,15 @@ def search_params(c: SearchCriteria, limit: int) -> dict:
     params = {
         "lucene": lucene_query(query) if query else None,
         "has_name": bool(query),
-        "near": False, "tele": False, "lat": 0.0, "lon": 0.0, "radius": 0.0,
-        "min_lat": 0.0, "max_lat": 0.0, "min_lon": 0.0, "max_lon": 0.0,
+        "near": False,
+        "tele": False,
+        "lat": 0.0,
+        "lon": 0.0,
+        "radius": 0.0,
+        "min_lat": 0.0,
+        "max_lat": 0.0,
+        "min_lon": 0.0,
+        "max_lon": 0.0,
         "earth_radius": EARTH_RADIUS_MILES,
         "treatments": sorted({t.value for t in c.treatments}) or None,
         "codes": sorted(set(c.taxonomy_codes)) or None,
@@ -171,10 +216,15 @@ def search_params(c: SearchCriteria, limit: int) -> dict:
         # the same 1% wider box as the embedded store
         min_lat, max_lat, min_lon, max_lon = bounding_box(c.near, c.radius_miles * 1.01)
         params.update(
-            near=True, tele=bool(c.include_telehealth),
-            lat=float(c.near.latitude), lon=float(c.near.longitude), radius=float(c.radius_miles),
-            min_lat=max(-90.0, min_lat), max_lat=min(90.0, max_lat),
-            min_lon=_wrap_longitude(min_lon), max_lon=_wrap_longitude(max_lon),
+            near=True,
+            tele=bool(c.include_telehealth),
+            lat=float(c.near.latitude),
+            lon=float(c.near.longitude),
+            radius=float(c.radius_miles),
+            min_lat=max(-90.0, min_lat),
+            max_lat=min(90.0, max_lat),
+            min_lon=_wrap_longitude(min_lon),
+            max_lon=_wrap_longitude(max_lon),
         )
     return params
 

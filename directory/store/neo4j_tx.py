@@ -128,8 +128,9 @@ def members(tx, network_id: str) -> list[dict]:
 
 def start_run(tx, props: dict) -> dict | None:
     """The unfinished run of the same file, reopened; else None after creating ``props``."""
-    found = one(tx, q.UNFINISHED_RUN,
-                {"source": props["source"], "file_sha256": props["file_sha256"], "scope": props["scope"]})
+    found = one(
+        tx, q.UNFINISHED_RUN, {"source": props["source"], "file_sha256": props["file_sha256"], "scope": props["scope"]}
+    )
     if found is not None:
         return found["props"]
     execute(tx, q.CREATE_RUN, {"props": props})

@@ -105,4 +105,3 @@ def rank(criteria: SearchCriteria, candidates: Sequence[Candidate]) -> list[Sear
         )
     )
     return hits
-

@@ -20,7 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..errors import ConstraintViolation, NotFound, StoreError, StoreUnavailable
@@ -188,8 +188,9 @@ class SQLiteStore(Store):
         with self._tx(write=False) as conn:
             cur = conn.execute(q.TAXONOMIES, {"codes": None if codes is None else _ids(codes)})
             return {
-                r["code"]: Taxonomy(r["code"], r["display_name"], r["grouping"], r["classification"],
-                                    r["specialization"])
+                r["code"]: Taxonomy(
+                    r["code"], r["display_name"], r["grouping"], r["classification"], r["specialization"]
+                )
                 for r in cur
             }
 
@@ -242,8 +243,7 @@ class SQLiteStore(Store):
             conn.execute(q.DELETE_NAMES, (stored,))
             conn.execute(q.DELETE_NAME_KEYS, (stored,))
         conn.executemany(q.INSERT_NAME, [(npi, n) for npi, ns in names.items() for n in ns.values()])
-        conn.executemany(q.INSERT_NAME_KEY,
-                         [(key, npi) for npi, ns in names.items() for key in name_keys(ns.values())])
+        conn.executemany(q.INSERT_NAME_KEY, [(key, npi) for npi, ns in names.items() for key in name_keys(ns.values())])
 
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
         note = json.dumps(rows.evidence_params(evidence))
@@ -318,8 +318,9 @@ class SQLiteStore(Store):
             found = [rows.provider(r) for r in conn.execute(q.PROVIDERS, (_ids(names),))]
             known = sorted(r.npi for r in found)
             conn.executemany(q.DELETE_OWNED_OTHER_NAMES, [(npi, source) for npi in known])
-            conn.executemany(q.INSERT_OTHER_NAME,
-                             [row for npi in known for row in rows.other_name_rows(npi, source, names[npi])])
+            conn.executemany(
+                q.INSERT_OTHER_NAME, [row for npi in known for row in rows.other_name_rows(npi, source, names[npi])]
+            )
             self._refresh_names(conn, [(r, "") for r in found], set(known))
             self._save_checkpoint(conn, checkpoint)
         return len(known)
@@ -357,9 +358,18 @@ class SQLiteStore(Store):
         return self._write_many(q.UPSERT_ACCESS, [rows.access_params(a) for a in facts])
 
     def _upsert_affiliations(self, affiliations: list[Affiliation]) -> int:
-        return self._write_many(q.UPSERT_AFFILIATION, [
-            {"individual_npi": a.individual_npi, "organization_npi": a.organization_npi, "role": a.role,
-             **rows.evidence_params(a.evidence)} for a in affiliations])
+        return self._write_many(
+            q.UPSERT_AFFILIATION,
+            [
+                {
+                    "individual_npi": a.individual_npi,
+                    "organization_npi": a.organization_npi,
+                    "role": a.role,
+                    **rows.evidence_params(a.evidence),
+                }
+                for a in affiliations
+            ],
+        )
 
     def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int:
         return self._write_many(q.UPSERT_EXCLUSION, [rows.exclusion_params(x) for x in exclusions])
@@ -378,9 +388,10 @@ class SQLiteStore(Store):
         with self._tx() as conn:
             conn.executemany(q.UPSERT_PLAN, [(p.id, p.payer_id, p.name, p.product_type) for p in plans])
             conn.execute(q.DELETE_PLAN_NETWORKS, (_ids(p.id for p in plans),))
-            conn.executemany(q.INSERT_PLAN_NETWORK, [
-                (p.id, network_id, seq) for p in plans for seq, network_id in enumerate(dict.fromkeys(p.network_ids))
-            ])
+            conn.executemany(
+                q.INSERT_PLAN_NETWORK,
+                [(p.id, network_id, seq) for p in plans for seq, network_id in enumerate(dict.fromkeys(p.network_ids))],
+            )
         return len(plans)
 
     def _payers(self) -> list[Payer]:
@@ -398,8 +409,10 @@ class SQLiteStore(Store):
     def _plans(self, ids: list[str] | None) -> list[Plan]:
         with self._tx(write=False) as conn:
             cur = conn.execute(q.PLANS, {"ids": None if ids is None else _ids(ids)})
-            return [Plan(r["id"], r["payer_id"], r["name"], r["product_type"], tuple(json.loads(r["network_ids"])))
-                    for r in cur]
+            return [
+                Plan(r["id"], r["payer_id"], r["name"], r["product_type"], tuple(json.loads(r["network_ids"])))
+                for r in cur
+            ]
 
     @staticmethod
     def _require_network(conn: sqlite3.Connection, network_ids: list[str]) -> None:
@@ -418,9 +431,18 @@ class SQLiteStore(Store):
             if missing:
                 raise NotFound(f"no provider with NPI {', '.join(missing[:10])}")
             before = conn.execute(q.COUNT_MEMBERS, (_ids(network_ids),)).fetchone()[0]
-            conn.executemany(q.UPSERT_MEMBER, [
-                {"network_id": m.network_id, "npi": m.npi, "added_on": rows.iso(m.added_on),
-                 **rows.evidence_params(m.evidence)} for m in members])
+            conn.executemany(
+                q.UPSERT_MEMBER,
+                [
+                    {
+                        "network_id": m.network_id,
+                        "npi": m.npi,
+                        "added_on": rows.iso(m.added_on),
+                        **rows.evidence_params(m.evidence),
+                    }
+                    for m in members
+                ],
+            )
             return conn.execute(q.COUNT_MEMBERS, (_ids(network_ids),)).fetchone()[0] - before
 
     def _remove_network_members(self, network_id: str, npis: list[str]) -> int:
@@ -440,8 +462,11 @@ class SQLiteStore(Store):
             found = conn.execute(SEARCH_ALL if params["drive"] == "all" else SEARCH, params).fetchall()
         return [
             Candidate(
-                npi=r["npi"], display_name=r["display_name"], entity_type_code=r["entity_type"],
-                distance_miles=r["distance"], nearest_location_key=r["location_key"],
+                npi=r["npi"],
+                display_name=r["display_name"],
+                entity_type_code=r["entity_type"],
+                distance_miles=r["distance"],
+                nearest_location_key=r["location_key"],
                 names=tuple(json.loads(r["names"])) if r["names"] else (),
             )
             for r in found
@@ -451,10 +476,15 @@ class SQLiteStore(Store):
     def _save_matches(self, matches: list[MatchRecord]) -> int:
         return self._write_many(q.UPSERT_MATCH, [rows.match_params(m) for m in matches])
 
-    def _matches(self, status: MatchStatus | None, ids: list[str] | None, record: str | None,
-                 limit: int | None) -> list[MatchRecord]:
-        params = {"status": None if status is None else status.value, "ids": None if ids is None else _ids(ids),
-                  "record": record, "limit": -1 if limit is None else limit}
+    def _matches(
+        self, status: MatchStatus | None, ids: list[str] | None, record: str | None, limit: int | None
+    ) -> list[MatchRecord]:
+        params = {
+            "status": None if status is None else status.value,
+            "ids": None if ids is None else _ids(ids),
+            "record": record,
+            "limit": -1 if limit is None else limit,
+        }
         with self._tx(write=False) as conn:
             return [rows.match(r) for r in conn.execute(q.MATCHES, params)]
 
@@ -470,16 +500,29 @@ class SQLiteStore(Store):
             unfinished = conn.execute(q.UNFINISHED_RUN, (run.source, run.file_sha256)).fetchone()
             if unfinished is not None:
                 conn.execute(q.RESUME_RUN, (run.scope, unfinished["run_id"]))
-                log.debug("reopened ingest run %s, committed up to line %d",
-                          unfinished["run_id"], unfinished["resume_line"])
+                log.debug(
+                    "reopened ingest run %s, committed up to line %d", unfinished["run_id"], unfinished["resume_line"]
+                )
                 return rows.run(conn.execute(q.RUN_BY_ID, (unfinished["run_id"],)).fetchone())
-            conn.execute(q.INSERT_RUN, (run.run_id, run.source, run.file_name, run.file_sha256, run.started_at,
-                                        run.finished_at, run.status, json.dumps(run.counts), run.resume_line,
-                                        run.scope))
+            conn.execute(
+                q.INSERT_RUN,
+                (
+                    run.run_id,
+                    run.source,
+                    run.file_name,
+                    run.file_sha256,
+                    run.started_at,
+                    run.finished_at,
+                    run.status,
+                    json.dumps(run.counts),
+                    run.resume_line,
+                    run.scope,
+                ),
+            )
             return run
 
     def _finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
-        finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        finished = datetime.now(UTC).isoformat(timespec="seconds")
         with self._tx() as conn:
             if conn.execute(q.FINISH_RUN, (status, finished, json.dumps(counts), run_id)).rowcount == 0:
                 raise NotFound(f"no ingest run {run_id!r}")
@@ -489,8 +532,9 @@ class SQLiteStore(Store):
             return [rows.run(r) for r in conn.execute(q.RUNS, {"source": source})]
 
     def _quarantine(self, quarantined: list[QuarantinedRow]) -> int:
-        return self._write_many(q.QUARANTINE, [
-            (r.run_id, r.line_number, r.source, r.reason, r.detail, r.raw) for r in quarantined])
+        return self._write_many(
+            q.QUARANTINE, [(r.run_id, r.line_number, r.source, r.reason, r.detail, r.raw) for r in quarantined]
+        )
 
     def _quarantined(self, run_id: str | None, limit: int) -> list[QuarantinedRow]:
         with self._tx(write=False) as conn:

@@ -50,14 +50,18 @@ def truth(value: int | None) -> bool | None:
 
 def evidence_params(e: Evidence) -> dict:
     return {
-        "source": e.source, "retrieved": e.retrieved.isoformat(), "method": e.method,
-        "confidence": float(e.confidence), "reference": e.reference,
+        "source": e.source,
+        "retrieved": e.retrieved.isoformat(),
+        "method": e.method,
+        "confidence": float(e.confidence),
+        "reference": e.reference,
     }
 
 
 def evidence(row: sqlite3.Row) -> Evidence:
-    return Evidence(row["source"], date.fromisoformat(row["retrieved"]), row["method"],
-                    row["confidence"], row["reference"])
+    return Evidence(
+        row["source"], date.fromisoformat(row["retrieved"]), row["method"], row["confidence"], row["reference"]
+    )
 
 
 def legal_name(r: ProviderRecord) -> str:
@@ -70,37 +74,67 @@ def legal_name(r: ProviderRecord) -> str:
 
 def provider_params(r: ProviderRecord, digest: str) -> dict:
     return {
-        "npi": r.npi, "entity_type": r.entity_type.value,
-        "last_name": r.last_name, "first_name": r.first_name, "middle_name": r.middle_name,
-        "prefix": r.prefix, "suffix": r.suffix, "credential_text": r.credential_text, "sex": r.sex,
-        "sole_proprietor": flag(r.sole_proprietor), "organization_name": r.organization_name,
-        "is_subpart": flag(r.is_subpart), "parent_organization_name": r.parent_organization_name,
-        "enumeration_date": iso(r.enumeration_date), "last_update": iso(r.last_update),
-        "deactivation_date": iso(r.deactivation_date), "deactivation_reason": r.deactivation_reason,
-        "reactivation_date": iso(r.reactivation_date), "replacement_npi": r.replacement_npi,
-        "display_name": r.display_name, "content_hash": digest,
+        "npi": r.npi,
+        "entity_type": r.entity_type.value,
+        "last_name": r.last_name,
+        "first_name": r.first_name,
+        "middle_name": r.middle_name,
+        "prefix": r.prefix,
+        "suffix": r.suffix,
+        "credential_text": r.credential_text,
+        "sex": r.sex,
+        "sole_proprietor": flag(r.sole_proprietor),
+        "organization_name": r.organization_name,
+        "is_subpart": flag(r.is_subpart),
+        "parent_organization_name": r.parent_organization_name,
+        "enumeration_date": iso(r.enumeration_date),
+        "last_update": iso(r.last_update),
+        "deactivation_date": iso(r.deactivation_date),
+        "deactivation_reason": r.deactivation_reason,
+        "reactivation_date": iso(r.reactivation_date),
+        "replacement_npi": r.replacement_npi,
+        "display_name": r.display_name,
+        "content_hash": digest,
         **evidence_params(r.evidence),
     }
 
 
 def provider(row: sqlite3.Row) -> ProviderRecord:
     return ProviderRecord(
-        npi=row["npi"], entity_type=EntityType(row["entity_type"]), evidence=evidence(row),
-        last_name=row["last_name"], first_name=row["first_name"], middle_name=row["middle_name"],
-        prefix=row["prefix"], suffix=row["suffix"], credential_text=row["credential_text"],
-        sex=row["sex"], sole_proprietor=truth(row["sole_proprietor"]),
-        organization_name=row["organization_name"], is_subpart=truth(row["is_subpart"]),
+        npi=row["npi"],
+        entity_type=EntityType(row["entity_type"]),
+        evidence=evidence(row),
+        last_name=row["last_name"],
+        first_name=row["first_name"],
+        middle_name=row["middle_name"],
+        prefix=row["prefix"],
+        suffix=row["suffix"],
+        credential_text=row["credential_text"],
+        sex=row["sex"],
+        sole_proprietor=truth(row["sole_proprietor"]),
+        organization_name=row["organization_name"],
+        is_subpart=truth(row["is_subpart"]),
         parent_organization_name=row["parent_organization_name"],
-        enumeration_date=day(row["enumeration_date"]), last_update=day(row["last_update"]),
-        deactivation_date=day(row["deactivation_date"]), deactivation_reason=row["deactivation_reason"],
-        reactivation_date=day(row["reactivation_date"]), replacement_npi=row["replacement_npi"],
+        enumeration_date=day(row["enumeration_date"]),
+        last_update=day(row["last_update"]),
+        deactivation_date=day(row["deactivation_date"]),
+        deactivation_reason=row["deactivation_reason"],
+        reactivation_date=day(row["reactivation_date"]),
+        replacement_npi=row["replacement_npi"],
     )
 
 
 def location_params(loc: Location) -> dict:
     return {
-        "key": loc.key, "line1": loc.line1, "line2": loc.line2, "city": loc.city, "state": loc.state,
-        "zip5": loc.zip5, "county": loc.county, "latitude": loc.latitude, "longitude": loc.longitude,
+        "key": loc.key,
+        "line1": loc.line1,
+        "line2": loc.line2,
+        "city": loc.city,
+        "state": loc.state,
+        "zip5": loc.zip5,
+        "county": loc.county,
+        "latitude": loc.latitude,
+        "longitude": loc.longitude,
         "phone": loc.phone,
     }
 
@@ -115,34 +149,70 @@ def placements(npi: str, owner: str, located: list[ProviderLocation], places: di
         if key in seen:
             seen[key]["is_primary"] |= int(pl.primary)
             continue
-        seen[key] = {"npi": npi, "owner": owner, "key": key, "is_primary": int(pl.primary), "seq": seq,
-                     **evidence_params(pl.evidence)}
+        seen[key] = {
+            "npi": npi,
+            "owner": owner,
+            "key": key,
+            "is_primary": int(pl.primary),
+            "seq": seq,
+            **evidence_params(pl.evidence),
+        }
     return list(seen.values())
 
 
 def taxonomy_rows(npi: str, owner: str, taxonomies: list[ProviderTaxonomy]) -> list[dict]:
-    return [{"npi": npi, "owner": owner, "seq": seq, "code": t.code, "is_primary": int(t.primary),
-             "license_number": t.license_number, "license_state": t.license_state, **evidence_params(t.evidence)}
-            for seq, t in enumerate(taxonomies)]
+    return [
+        {
+            "npi": npi,
+            "owner": owner,
+            "seq": seq,
+            "code": t.code,
+            "is_primary": int(t.primary),
+            "license_number": t.license_number,
+            "license_state": t.license_state,
+            **evidence_params(t.evidence),
+        }
+        for seq, t in enumerate(taxonomies)
+    ]
 
 
 def other_name_rows(npi: str, owner: str, names: list[OtherName]) -> list[dict]:
-    return [{"npi": npi, "owner": owner, "seq": seq, "name": o.name, "type_code": o.type_code,
-             **evidence_params(o.evidence)} for seq, o in enumerate(names)]
+    return [
+        {
+            "npi": npi,
+            "owner": owner,
+            "seq": seq,
+            "name": o.name,
+            "type_code": o.type_code,
+            **evidence_params(o.evidence),
+        }
+        for seq, o in enumerate(names)
+    ]
 
 
 def provider_location(row: sqlite3.Row) -> ProviderLocation:
     loc = Location(
-        line1=row["line1"], city=row["city"], state=row["state"], zip5=row["zip5"], line2=row["line2"],
-        county=row["county"], latitude=row["latitude"], longitude=row["longitude"], phone=row["phone"],
+        line1=row["line1"],
+        city=row["city"],
+        state=row["state"],
+        zip5=row["zip5"],
+        line2=row["line2"],
+        county=row["county"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        phone=row["phone"],
     )
     return ProviderLocation(location=loc, primary=bool(row["is_primary"]), evidence=evidence(row))
 
 
 def provider_taxonomy(row: sqlite3.Row) -> ProviderTaxonomy:
     return ProviderTaxonomy(
-        code=row["code"], primary=bool(row["is_primary"]), license_number=row["license_number"],
-        license_state=row["license_state"], evidence=evidence(row), display_name=row["display_name"],
+        code=row["code"],
+        primary=bool(row["is_primary"]),
+        license_number=row["license_number"],
+        license_state=row["license_state"],
+        evidence=evidence(row),
+        display_name=row["display_name"],
     )
 
 
@@ -152,45 +222,74 @@ def other_name(row: sqlite3.Row) -> OtherName:
 
 def credential_params(npi: str, c: Credential) -> dict:
     return {
-        "npi": npi, "key": c.key, "kind": c.kind.value, "number": c.number, "state": c.state,
-        "status": c.status, "expires": iso(c.expires), "board": c.board, "specialty": c.specialty,
-        "certified_on": iso(c.certified_on), **evidence_params(c.evidence),
+        "npi": npi,
+        "key": c.key,
+        "kind": c.kind.value,
+        "number": c.number,
+        "state": c.state,
+        "status": c.status,
+        "expires": iso(c.expires),
+        "board": c.board,
+        "specialty": c.specialty,
+        "certified_on": iso(c.certified_on),
+        **evidence_params(c.evidence),
     }
 
 
 def credential(row: sqlite3.Row) -> Credential:
     return Credential(
-        kind=CredentialKind(row["kind"]), evidence=evidence(row), number=row["number"], state=row["state"],
-        status=row["status"], expires=day(row["expires"]), board=row["board"], specialty=row["specialty"],
+        kind=CredentialKind(row["kind"]),
+        evidence=evidence(row),
+        number=row["number"],
+        state=row["state"],
+        status=row["status"],
+        expires=day(row["expires"]),
+        board=row["board"],
+        specialty=row["specialty"],
         certified_on=day(row["certified_on"]),
     )
 
 
 def treatment_params(t: TreatmentOffering) -> dict:
     return {
-        "npi": t.npi, "treatment": t.treatment.value, "location_key": t.location_key or "",
-        "telehealth": int(bool(t.telehealth)), "detail": t.detail, **evidence_params(t.evidence),
+        "npi": t.npi,
+        "treatment": t.treatment.value,
+        "location_key": t.location_key or "",
+        "telehealth": int(bool(t.telehealth)),
+        "detail": t.detail,
+        **evidence_params(t.evidence),
     }
 
 
 def treatment(row: sqlite3.Row) -> TreatmentOffering:
     return TreatmentOffering(
-        npi=row["npi"], treatment=Treatment(row["treatment"]), evidence=evidence(row),
-        location_key=row["location_key"] or None, telehealth=bool(row["telehealth"]), detail=row["detail"],
+        npi=row["npi"],
+        treatment=Treatment(row["treatment"]),
+        evidence=evidence(row),
+        location_key=row["location_key"] or None,
+        telehealth=bool(row["telehealth"]),
+        detail=row["detail"],
     )
 
 
 def access_params(a: AccessFacts) -> dict:
     return {
-        "npi": a.npi, "accepting": flag(a.accepting_new_patients), "telehealth": flag(a.telehealth),
-        "languages": json.dumps(list(a.languages)), "wait_days": a.wait_days, **evidence_params(a.evidence),
+        "npi": a.npi,
+        "accepting": flag(a.accepting_new_patients),
+        "telehealth": flag(a.telehealth),
+        "languages": json.dumps(list(a.languages)),
+        "wait_days": a.wait_days,
+        **evidence_params(a.evidence),
     }
 
 
 def access(row: sqlite3.Row) -> AccessFacts:
     return AccessFacts(
-        npi=row["npi"], evidence=evidence(row), accepting_new_patients=truth(row["accepting_new_patients"]),
-        telehealth=truth(row["telehealth"]), languages=tuple(json.loads(row["languages"])),
+        npi=row["npi"],
+        evidence=evidence(row),
+        accepting_new_patients=truth(row["accepting_new_patients"]),
+        telehealth=truth(row["telehealth"]),
+        languages=tuple(json.loads(row["languages"])),
         wait_days=row["wait_days"],
     )
 
@@ -201,16 +300,22 @@ def affiliation(row: sqlite3.Row) -> Affiliation:
 
 def exclusion_params(x: Exclusion) -> dict:
     return {
-        "npi": x.npi, "list_name": x.source, "exclusion_type": x.exclusion_type,
-        "excluded_on": iso(x.excluded_on), "reinstated_on": iso(x.reinstated_on),
+        "npi": x.npi,
+        "list_name": x.source,
+        "exclusion_type": x.exclusion_type,
+        "excluded_on": iso(x.excluded_on),
+        "reinstated_on": iso(x.reinstated_on),
         **evidence_params(x.evidence),
     }
 
 
 def exclusion(row: sqlite3.Row) -> Exclusion:
     return Exclusion(
-        npi=row["npi"], source=row["list_name"], exclusion_type=row["exclusion_type"],
-        excluded_on=date.fromisoformat(row["excluded_on"]), evidence=evidence(row),
+        npi=row["npi"],
+        source=row["list_name"],
+        exclusion_type=row["exclusion_type"],
+        excluded_on=date.fromisoformat(row["excluded_on"]),
+        evidence=evidence(row),
         reinstated_on=day(row["reinstated_on"]),
     )
 
@@ -225,30 +330,48 @@ def network_member(row: sqlite3.Row) -> NetworkMember:
 
 def match_params(m: MatchRecord) -> dict:
     return {
-        "match_id": m.match_id, "left_ref": m.left, "right_ref": m.right, "probability": m.probability,
-        "match_weight": m.match_weight, "agreement": json.dumps(m.agreement, sort_keys=True),
-        "status": m.status.value, "decided_by": m.decided_by, "decided_at": m.decided_at, "npi": m.npi,
+        "match_id": m.match_id,
+        "left_ref": m.left,
+        "right_ref": m.right,
+        "probability": m.probability,
+        "match_weight": m.match_weight,
+        "agreement": json.dumps(m.agreement, sort_keys=True),
+        "status": m.status.value,
+        "decided_by": m.decided_by,
+        "decided_at": m.decided_at,
+        "npi": m.npi,
     }
 
 
 def match(row: sqlite3.Row) -> MatchRecord:
     return MatchRecord(
-        match_id=row["match_id"], left=row["left_ref"], right=row["right_ref"],
-        probability=row["probability"], match_weight=row["match_weight"],
-        agreement=json.loads(row["agreement"]), status=MatchStatus(row["status"]),
-        decided_by=row["decided_by"], decided_at=row["decided_at"], npi=row["npi"],
+        match_id=row["match_id"],
+        left=row["left_ref"],
+        right=row["right_ref"],
+        probability=row["probability"],
+        match_weight=row["match_weight"],
+        agreement=json.loads(row["agreement"]),
+        status=MatchStatus(row["status"]),
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+        npi=row["npi"],
     )
 
 
 def run(row: sqlite3.Row) -> IngestRun:
     return IngestRun(
-        run_id=row["run_id"], source=row["source"], file_name=row["file_name"],
-        file_sha256=row["file_sha256"], started_at=row["started_at"], finished_at=row["finished_at"],
-        status=row["status"], counts=json.loads(row["counts"]), resume_line=row["resume_line"],
+        run_id=row["run_id"],
+        source=row["source"],
+        file_name=row["file_name"],
+        file_sha256=row["file_sha256"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        status=row["status"],
+        counts=json.loads(row["counts"]),
+        resume_line=row["resume_line"],
         scope=row["scope"],
     )
 
 
 def quarantined(row: sqlite3.Row) -> QuarantinedRow:
-    return QuarantinedRow(row["run_id"], row["source"], row["line_number"], row["reason"], row["detail"],
-                          row["raw"])
+    return QuarantinedRow(row["run_id"], row["source"], row["line_number"], row["reason"], row["detail"], row["raw"])

@@ -104,7 +104,7 @@ DDL: tuple[str, ...] = (
         confidence REAL NOT NULL, reference TEXT,
         PRIMARY KEY (npi, owner_source, seq)) WITHOUT ROWID""",
     # every name of a provider, the content of the trigram full-text index (detail=none:
-# queries are single trigrams, so positions are not kept)
+    # queries are single trigrams, so positions are not kept)
     """CREATE TABLE IF NOT EXISTS provider_name (
         id INTEGER PRIMARY KEY, npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         name TEXT NOT NULL)""",

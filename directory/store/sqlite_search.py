@@ -157,8 +157,17 @@ LIMIT :limit
 # Soundex digit of each letter; vowels and Y separate equal digits ("0"),
 # H and W do not (deleted before repeats are collapsed).
 _SOUNDEX = str.maketrans(
-    {**dict.fromkeys("AEIOUY", "0"), **dict.fromkeys("BFPV", "1"), **dict.fromkeys("CGJKQSXZ", "2"),
-     **dict.fromkeys("DT", "3"), "L": "4", **dict.fromkeys("MN", "5"), "R": "6", "H": None, "W": None}
+    {
+        **dict.fromkeys("AEIOUY", "0"),
+        **dict.fromkeys("BFPV", "1"),
+        **dict.fromkeys("CGJKQSXZ", "2"),
+        **dict.fromkeys("DT", "3"),
+        "L": "4",
+        **dict.fromkeys("MN", "5"),
+        "R": "6",
+        "H": None,
+        "W": None,
+    }
 )
 _NOT_LETTER = re.compile("[^A-Z]+")
 _REPEATS = re.compile(r"(\d)\1+")
@@ -244,8 +253,13 @@ def search_params(c: SearchCriteria, limit: int) -> dict:
     has_name = bool(query)
     keys = query_keys(query) if has_name else []
     params = {
-        "lat": None, "lon": None, "radius": None,
-        "min_lat": None, "max_lat": None, "min_lon": None, "max_lon": None,
+        "lat": None,
+        "lon": None,
+        "radius": None,
+        "min_lat": None,
+        "max_lat": None,
+        "min_lon": None,
+        "max_lon": None,
         "tele": 0,
         "treatments": json.dumps(sorted({t.value for t in c.treatments})) if c.treatments else None,
         "codes": json.dumps(sorted(set(c.taxonomy_codes))) if c.taxonomy_codes else None,
@@ -265,8 +279,13 @@ def search_params(c: SearchCriteria, limit: int) -> dict:
         # a 1% wider box: the R*Tree stores float32 and the box is approximate
         min_lat, max_lat, min_lon, max_lon = bounding_box(c.near, c.radius_miles * 1.01)
         params.update(
-            lat=c.near.latitude, lon=c.near.longitude, radius=c.radius_miles,
-            min_lat=min_lat, max_lat=max_lat, min_lon=min_lon, max_lon=max_lon,
+            lat=c.near.latitude,
+            lon=c.near.longitude,
+            radius=c.radius_miles,
+            min_lat=min_lat,
+            max_lat=max_lat,
+            min_lon=min_lon,
+            max_lon=max_lon,
             tele=int(c.include_telehealth),
         )
     return params

@@ -21,7 +21,8 @@ WHERE :codes IS NULL OR code IN (SELECT value FROM json_each(:codes)) ORDER BY c
 STORED_VERSIONS = """
 SELECT npi, content_hash, last_update FROM provider WHERE npi IN (SELECT value FROM json_each(?))"""
 
-UPSERT_PROVIDER = """
+UPSERT_PROVIDER = (
+    """
 INSERT INTO provider (npi, entity_type, last_name, first_name, middle_name, prefix, suffix, credential_text,
     sex, sole_proprietor, organization_name, is_subpart, parent_organization_name, enumeration_date,
     last_update, deactivation_date, deactivation_reason, reactivation_date, replacement_npi, display_name,
@@ -39,7 +40,9 @@ ON CONFLICT (npi) DO UPDATE SET entity_type = excluded.entity_type, last_name = 
     deactivation_date = excluded.deactivation_date, deactivation_reason = excluded.deactivation_reason,
     reactivation_date = excluded.reactivation_date, replacement_npi = excluded.replacement_npi,
     display_name = excluded.display_name, content_hash = excluded.content_hash,
-    deactivation_evidence = NULL, """ + _EV_SET
+    deactivation_evidence = NULL, """
+    + _EV_SET
+)
 
 # A location is shared by providers: keep what is known when a writer knows less.
 UPSERT_LOCATION = """
@@ -56,19 +59,31 @@ DELETE_OWNED_LOCATIONS = "DELETE FROM provider_location WHERE npi = ? AND owner_
 DELETE_OWNED_TAXONOMIES = "DELETE FROM provider_taxonomy WHERE npi = ? AND owner_source = ?"
 DELETE_OWNED_OTHER_NAMES = "DELETE FROM other_name WHERE npi = ? AND owner_source = ?"
 
-INSERT_PROVIDER_LOCATION = """
-INSERT INTO provider_location (npi, location_id, owner_source, is_primary, seq, """ + _EV + """)
+INSERT_PROVIDER_LOCATION = (
+    """
+INSERT INTO provider_location (npi, location_id, owner_source, is_primary, seq, """
+    + _EV
+    + """)
 SELECT :npi, id, :owner, :is_primary, :seq, :source, :retrieved, :method, :confidence, :reference
 FROM location WHERE key = :key"""
+)
 
-INSERT_PROVIDER_TAXONOMY = """
-INSERT INTO provider_taxonomy (npi, owner_source, seq, code, is_primary, license_number, license_state, """ + _EV + """)
+INSERT_PROVIDER_TAXONOMY = (
+    """
+INSERT INTO provider_taxonomy (npi, owner_source, seq, code, is_primary, license_number, license_state, """
+    + _EV
+    + """)
 VALUES (:npi, :owner, :seq, :code, :is_primary, :license_number, :license_state,
     :source, :retrieved, :method, :confidence, :reference)"""
+)
 
-INSERT_OTHER_NAME = """
-INSERT INTO other_name (npi, owner_source, seq, name, type_code, """ + _EV + """)
+INSERT_OTHER_NAME = (
+    """
+INSERT INTO other_name (npi, owner_source, seq, name, type_code, """
+    + _EV
+    + """)
 VALUES (:npi, :owner, :seq, :name, :type_code, :source, :retrieved, :method, :confidence, :reference)"""
+)
 
 OTHER_NAMES_OF = """
 SELECT npi, name FROM other_name WHERE npi IN (SELECT value FROM json_each(?)) ORDER BY npi, owner_source, seq"""
@@ -150,8 +165,11 @@ ORDER BY s.npi, o.npi"""
 
 # ------------------------------------------------ facts from other sources
 # Written only for known NPIs: the WHERE EXISTS drops the others.
-UPSERT_CREDENTIAL = """
-INSERT INTO credential (npi, key, kind, number, state, status, expires, board, specialty, certified_on, """ + _EV + """)
+UPSERT_CREDENTIAL = (
+    """
+INSERT INTO credential (npi, key, kind, number, state, status, expires, board, specialty, certified_on, """
+    + _EV
+    + """)
 SELECT :npi, :key, :kind, :number, :state, :status, :expires, :board, :specialty, :certified_on,
     :source, :retrieved, :method, :confidence, :reference
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
@@ -159,37 +177,56 @@ ON CONFLICT (npi, key, source) DO UPDATE SET kind = excluded.kind, number = excl
     state = excluded.state, status = excluded.status, expires = excluded.expires, board = excluded.board,
     specialty = excluded.specialty, certified_on = excluded.certified_on, retrieved = excluded.retrieved,
     method = excluded.method, confidence = excluded.confidence, reference = excluded.reference"""
+)
 
-UPSERT_TREATMENT = """
-INSERT INTO treatment_offering (npi, treatment, location_key, telehealth, detail, """ + _EV + """)
+UPSERT_TREATMENT = (
+    """
+INSERT INTO treatment_offering (npi, treatment, location_key, telehealth, detail, """
+    + _EV
+    + """)
 SELECT :npi, :treatment, :location_key, :telehealth, :detail, :source, :retrieved, :method, :confidence, :reference
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
 ON CONFLICT (npi, treatment, location_key, source) DO UPDATE SET telehealth = excluded.telehealth,
     detail = excluded.detail, retrieved = excluded.retrieved, method = excluded.method,
     confidence = excluded.confidence, reference = excluded.reference"""
+)
 
-UPSERT_ACCESS = """
-INSERT INTO access_facts (npi, accepting_new_patients, telehealth, languages, wait_days, """ + _EV + """)
+UPSERT_ACCESS = (
+    """
+INSERT INTO access_facts (npi, accepting_new_patients, telehealth, languages, wait_days, """
+    + _EV
+    + """)
 SELECT :npi, :accepting, :telehealth, :languages, :wait_days, :source, :retrieved, :method, :confidence, :reference
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
 ON CONFLICT (npi) DO UPDATE SET accepting_new_patients = excluded.accepting_new_patients,
-    telehealth = excluded.telehealth, languages = excluded.languages, wait_days = excluded.wait_days, """ + _EV_SET
+    telehealth = excluded.telehealth, languages = excluded.languages, wait_days = excluded.wait_days, """
+    + _EV_SET
+)
 
-UPSERT_AFFILIATION = """
-INSERT INTO affiliation (individual_npi, organization_npi, role, """ + _EV + """)
+UPSERT_AFFILIATION = (
+    """
+INSERT INTO affiliation (individual_npi, organization_npi, role, """
+    + _EV
+    + """)
 SELECT :individual_npi, :organization_npi, :role, :source, :retrieved, :method, :confidence, :reference
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :individual_npi)
     AND EXISTS (SELECT 1 FROM provider WHERE npi = :organization_npi)
 ON CONFLICT (individual_npi, organization_npi, source) DO UPDATE SET role = excluded.role,
     retrieved = excluded.retrieved, method = excluded.method, confidence = excluded.confidence,
     reference = excluded.reference"""
+)
 
-UPSERT_EXCLUSION = """
-INSERT INTO exclusion (npi, list_name, exclusion_type, excluded_on, reinstated_on, """ + _EV + """)
+UPSERT_EXCLUSION = (
+    """
+INSERT INTO exclusion (npi, list_name, exclusion_type, excluded_on, reinstated_on, """
+    + _EV
+    + """)
 SELECT :npi, :list_name, :exclusion_type, :excluded_on, :reinstated_on,
     :source, :retrieved, :method, :confidence, :reference
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
-ON CONFLICT (npi, list_name, exclusion_type, excluded_on) DO UPDATE SET reinstated_on = excluded.reinstated_on, """ + _EV_SET
+ON CONFLICT (npi, list_name, exclusion_type, excluded_on) DO UPDATE SET reinstated_on = excluded.reinstated_on, """
+    + _EV_SET
+)
 
 # ------------------------------------------------ payers, plans, networks
 UPSERT_PAYER = "INSERT INTO payer (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name"
@@ -215,10 +252,15 @@ FROM plan p WHERE :ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)) OR
 
 NETWORK_IDS = "SELECT id FROM network WHERE id IN (SELECT value FROM json_each(?))"
 COUNT_MEMBERS = "SELECT count(*) FROM network_member WHERE network_id IN (SELECT value FROM json_each(?))"
-UPSERT_MEMBER = """
-INSERT INTO network_member (network_id, npi, added_on, """ + _EV + """)
+UPSERT_MEMBER = (
+    """
+INSERT INTO network_member (network_id, npi, added_on, """
+    + _EV
+    + """)
 VALUES (:network_id, :npi, :added_on, :source, :retrieved, :method, :confidence, :reference)
-ON CONFLICT (network_id, npi) DO UPDATE SET added_on = excluded.added_on, """ + _EV_SET
+ON CONFLICT (network_id, npi) DO UPDATE SET added_on = excluded.added_on, """
+    + _EV_SET
+)
 DELETE_MEMBERS = """
 DELETE FROM network_member WHERE network_id = ? AND npi IN (SELECT value FROM json_each(?))"""
 MEMBERS = "SELECT * FROM network_member WHERE network_id = ? ORDER BY npi"

@@ -47,8 +47,9 @@ def key_codes(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np.n
     return positions[keep], combined[keep]
 
 
-def pairs_in_blocks(positions: np.ndarray, codes: np.ndarray, max_block_size: int,
-                    rule_name: str = "") -> tuple[np.ndarray, np.ndarray]:
+def pairs_in_blocks(
+    positions: np.ndarray, codes: np.ndarray, max_block_size: int, rule_name: str = ""
+) -> tuple[np.ndarray, np.ndarray]:
     """All pairs (left < right) of positions sharing a code, blocks above
     ``max_block_size`` skipped (logged), duplicates removed."""
     if len(codes) == 0:
@@ -59,8 +60,13 @@ def pairs_in_blocks(positions: np.ndarray, codes: np.ndarray, max_block_size: in
     sizes = np.diff(np.r_[starts, len(codes)])
     too_big = sizes > max_block_size
     if too_big.any():
-        log.info("blocking rule %s: skipped %d block(s) larger than %d (largest %d)",
-                 rule_name, int(too_big.sum()), max_block_size, int(sizes.max()))
+        log.info(
+            "blocking rule %s: skipped %d block(s) larger than %d (largest %d)",
+            rule_name,
+            int(too_big.sum()),
+            max_block_size,
+            int(sizes.max()),
+        )
     usable = (sizes >= 2) & ~too_big
     starts, sizes = starts[usable], sizes[usable]
     if len(starts) == 0:
@@ -102,8 +108,9 @@ def _canonical(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndar
     return code >> 32, code & 0xFFFFFFFF
 
 
-def block(frame: pd.DataFrame, rules: list[BlockingRule], link_type: str,
-          dataset: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def block(
+    frame: pd.DataFrame, rules: list[BlockingRule], link_type: str, dataset: np.ndarray | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Pairs per rule (before the union), filtered by link type."""
     out = {}
     for rule in rules:

@@ -11,8 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def cluster(n_records: int, left: np.ndarray, right: np.ndarray, strength: np.ndarray,
-            npi_codes: np.ndarray | None = None, forced: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def cluster(
+    n_records: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    strength: np.ndarray,
+    npi_codes: np.ndarray | None = None,
+    forced: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(cluster id per record, refused mask per pair). Cluster ids are 0..k-1 in
     order of each cluster's first record. ``forced`` pairs (a person merged them)
     are joined first and never refused."""

@@ -97,7 +97,7 @@ class ColumnCache:
 
 
 def _split(values: pd.Series) -> pd.Series:
-    """"|"-separated values, one row each (index kept); single values are not split."""
+    """ "|"-separated values, one row each (index kept); single values are not split."""
     multi = values.str.contains("|", regex=False)
     if not multi.any():
         return values
@@ -155,8 +155,9 @@ def similarity(a: np.ndarray, b: np.ndarray, scorer: str) -> np.ndarray:
     return process.cpdist(a, b, scorer=fn, workers=-1) / scale
 
 
-def _best_with_alternates(cache: ColumnCache, comparison: Comparison, left: np.ndarray,
-                          right: np.ndarray, scores: np.ndarray) -> np.ndarray:
+def _best_with_alternates(
+    cache: ColumnCache, comparison: Comparison, left: np.ndarray, right: np.ndarray, scores: np.ndarray
+) -> np.ndarray:
     """Best score over every name of each side; only pairs where a side has alternates."""
     alts = cache.values(comparison.alternates)
     primary = cache.values(comparison.column)
@@ -188,8 +189,13 @@ def _any_equal(matrix: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.nd
     return gamma
 
 
-def gamma_matrix(cache: ColumnCache, comparisons: list[Comparison], left: np.ndarray,
-                 right: np.ndarray, cross_type: np.ndarray | None = None) -> np.ndarray:
+def gamma_matrix(
+    cache: ColumnCache,
+    comparisons: list[Comparison],
+    left: np.ndarray,
+    right: np.ndarray,
+    cross_type: np.ndarray | None = None,
+) -> np.ndarray:
     """Gamma of every comparison; NPI levels are null across entity types."""
     out = np.empty((len(left), len(comparisons)), dtype=np.int8)
     for j, c in enumerate(comparisons):

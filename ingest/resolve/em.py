@@ -53,9 +53,18 @@ def initial_m(n_levels: list[int]) -> list[np.ndarray]:
     return [np.power(4.0, np.arange(n)) / np.power(4.0, np.arange(n)).sum() for n in n_levels]
 
 
-def run_em(pats: np.ndarray, counts: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], prior: float,
-           active: list[bool], estimate_m: bool, max_iterations: int, tolerance: float,
-           fixed: list[bool] | None = None) -> tuple[list[np.ndarray], float, int]:
+def run_em(
+    pats: np.ndarray,
+    counts: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    prior: float,
+    active: list[bool],
+    estimate_m: bool,
+    max_iterations: int,
+    tolerance: float,
+    fixed: list[bool] | None = None,
+) -> tuple[list[np.ndarray], float, int]:
     """EM over gamma patterns; returns (m, prior, iterations). Inactive
     comparisons neither contribute nor change; fixed ones contribute but keep their m."""
     fixed = fixed or [False] * len(m)
@@ -63,7 +72,7 @@ def run_em(pats: np.ndarray, counts: np.ndarray, m: list[np.ndarray], u: list[np
     n_comp = pats.shape[1]
     total = counts.sum()
     iteration = 0
-    for iteration in range(1, max_iterations + 1):
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 - returned after the loop
         log_ratio = np.full(len(pats), np.log(prior / (1 - prior)))
         for j in range(n_comp):
             if not active[j]:
@@ -94,9 +103,14 @@ def run_em(pats: np.ndarray, counts: np.ndarray, m: list[np.ndarray], u: list[np
     return m, prior, iteration
 
 
-def train_m(sessions: list[tuple[str, np.ndarray, list[bool]]], n_levels: list[int], u: list[np.ndarray],
-            max_iterations: int, tolerance: float, given_m: list[np.ndarray | None] | None = None
-            ) -> list[np.ndarray]:
+def train_m(
+    sessions: list[tuple[str, np.ndarray, list[bool]]],
+    n_levels: list[int],
+    u: list[np.ndarray],
+    max_iterations: int,
+    tolerance: float,
+    given_m: list[np.ndarray | None] | None = None,
+) -> list[np.ndarray]:
     """m per comparison: the mean of its estimates over the sessions where it was active.
     ``sessions`` holds (rule name, gamma of that rule's pairs, active flags);
     ``given_m`` holds the fixed m of comparisons that are not estimated (else None)."""
@@ -109,10 +123,15 @@ def train_m(sessions: list[tuple[str, np.ndarray, list[bool]]], n_levels: list[i
         if len(gamma) == 0:
             continue
         pats, counts, _ = patterns(gamma, n_levels)
-        m, prior, iterations = run_em(pats, counts, start, u, 0.3, active, True, max_iterations, tolerance,
-                                      fixed)
-        log.info("EM session %s: %d pairs, %d patterns, prior %.4f after %d iterations",
-                 name, len(gamma), len(pats), prior, iterations)
+        m, prior, iterations = run_em(pats, counts, start, u, 0.3, active, True, max_iterations, tolerance, fixed)
+        log.info(
+            "EM session %s: %d pairs, %d patterns, prior %.4f after %d iterations",
+            name,
+            len(gamma),
+            len(pats),
+            prior,
+            iterations,
+        )
         for j, on in enumerate(active):
             if on:
                 sums[j] += m[j]
@@ -130,11 +149,16 @@ def train_m(sessions: list[tuple[str, np.ndarray, list[bool]]], n_levels: list[i
     return out
 
 
-def train_prior(gamma: np.ndarray, n_levels: list[int], m: list[np.ndarray], u: list[np.ndarray],
-                max_iterations: int, tolerance: float) -> float:
+def train_prior(
+    gamma: np.ndarray,
+    n_levels: list[int],
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    max_iterations: int,
+    tolerance: float,
+) -> float:
     pats, counts, _ = patterns(gamma, n_levels)
     if len(pats) == 0:
         return 0.5
-    _, prior, _ = run_em(pats, counts, m, u, 0.1, [True] * len(n_levels), False, max_iterations * 5,
-                         tolerance)
+    _, prior, _ = run_em(pats, counts, m, u, 0.1, [True] * len(n_levels), False, max_iterations * 5, tolerance)
     return prior

@@ -9,7 +9,7 @@ honours it when given ``store.matches(...)`` as ``decisions``.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from directory.errors import InputError, NotFound
 from directory.model import MatchRecord, MatchStatus
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def apply(store, result: ResolutionResult, decided_at: str | None = None) -> int:

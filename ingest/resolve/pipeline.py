@@ -21,7 +21,7 @@ from directory.model import MatchRecord, MatchStatus
 from . import blocking, em, scoring
 from .clustering import cluster
 from .comparison import ColumnCache, gamma_matrix
-from .result import NONE, MERGED, REVIEW, ResolutionResult
+from .result import MERGED, NONE, REVIEW, ResolutionResult
 from .settings import ResolveSettings
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,16 @@ def _drop_misattributed_npis(frame: pd.DataFrame, settings: ResolveSettings) -> 
     owner_type = npi.map(owners.drop_duplicates(npi_column).set_index(npi_column)["entity_type"])
     wrong = ~authoritative & (npi != "") & (etype != "") & owner_type.notna() & (owner_type != etype)
     if wrong.any():
-        log.info("ignoring %d NPI(s) that belong to the other entity type (e.g. a group NPI on a person's row)",
-                 int(wrong.sum()))
+        log.info(
+            "ignoring %d NPI(s) that belong to the other entity type (e.g. a group NPI on a person's row)",
+            int(wrong.sum()),
+        )
         frame.loc[wrong, npi_column] = ""
 
 
-def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool | None = None,
-                  decisions: Iterable[MatchRecord] = ()) -> ResolutionResult:
+def resolve_frame(
+    frame: pd.DataFrame, settings: ResolveSettings, *, train: bool | None = None, decisions: Iterable[MatchRecord] = ()
+) -> ResolutionResult:
     """Resolve one prepared frame. ``train`` defaults to "when the settings are
     untrained"; ``decisions`` are people's earlier decisions, which win over the model."""
     timings: dict[str, float] = {}
@@ -96,8 +99,10 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
 
     if train if train is not None else not settings.trained:
         if n < MIN_TRAINING_RECORDS or len(left) == 0:
-            raise InputError(f"{n} records and {len(left)} candidate pairs are too few to train on; train on a "
-                             "larger batch and pass its trained settings (ResolveSettings.to_json)")
+            raise InputError(
+                f"{n} records and {len(left)} candidate pairs are too few to train on; train on a "
+                "larger batch and pass its trained settings (ResolveSettings.to_json)"
+            )
         _train(settings, frame, cache, dataset, per_rule, left, right, gamma)
     elif not settings.trained:
         raise InputError("settings are untrained; resolve with train=True first")
@@ -111,9 +116,14 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
     forced_merge, forbidden = _decided(frame, decisions, left, right)
     capped = cross_type | npi_conflict
     merge = ((prob >= settings.merge_threshold) & ~capped & ~forbidden) | forced_merge
-    labels, refused = cluster(n, left[merge], right[merge], prob[merge],
-                              npi_codes if npi_codes is not None and npi_codes.max(initial=-1) >= 0 else None,
-                              forced_merge[merge])
+    labels, refused = cluster(
+        n,
+        left[merge],
+        right[merge],
+        prob[merge],
+        npi_codes if npi_codes is not None and npi_codes.max(initial=-1) >= 0 else None,
+        forced_merge[merge],
+    )
     status = np.full(len(left), NONE, dtype=np.int8)
     merged_idx = np.flatnonzero(merge)[~refused]
     status[merged_idx] = MERGED
@@ -125,14 +135,29 @@ def resolve_frame(frame: pd.DataFrame, settings: ResolveSettings, *, train: bool
     lap("clustering")
 
     keep = status != NONE
-    log.info("resolved %d records: %d candidate pairs, %d merged, %d for review, %d clusters",
-             n, len(left), int((status == MERGED).sum()), int(review.sum()), int(labels.max(initial=-1) + 1))
+    log.info(
+        "resolved %d records: %d candidate pairs, %d merged, %d for review, %d clusters",
+        n,
+        len(left),
+        int((status == MERGED).sum()),
+        int(review.sum()),
+        int(labels.max(initial=-1) + 1),
+    )
     return ResolutionResult(
-        settings=settings, refs=frame["ref"].to_numpy(dtype=object),
+        settings=settings,
+        refs=frame["ref"].to_numpy(dtype=object),
         npis=frame["npi"].to_numpy(dtype=object) if "npi" in frame.columns else None,
-        left=left, right=right, probability=prob, match_weight=weight, status=status,
-        clusters=labels, gamma_kept=gamma[keep], partials_kept=partials[keep], kept_index=np.flatnonzero(keep),
-        capped=capped, timings=timings,
+        left=left,
+        right=right,
+        probability=prob,
+        match_weight=weight,
+        status=status,
+        clusters=labels,
+        gamma_kept=gamma[keep],
+        partials_kept=partials[keep],
+        kept_index=np.flatnonzero(keep),
+        capped=capped,
+        timings=timings,
     )
 
 
@@ -234,12 +259,18 @@ def _decided(frame, decisions, left, right):
     return forced, forbidden
 
 
-def resolve(records, settings: ResolveSettings | None = None, *, train: bool | None = None,
-            decisions: Iterable[MatchRecord] = ()) -> ResolutionResult:
+def resolve(
+    records,
+    settings: ResolveSettings | None = None,
+    *,
+    train: bool | None = None,
+    decisions: Iterable[MatchRecord] = (),
+) -> ResolutionResult:
     """Resolve EntityRecords (see records.py) with the provider model unless
     other settings are given. Pure: nothing is stored (see persist.apply)."""
     from .presets import provider_settings
     from .records import entity_frame, raw_frame
 
-    return resolve_frame(entity_frame(raw_frame(records)), settings or provider_settings(), train=train,
-                         decisions=decisions)
+    return resolve_frame(
+        entity_frame(raw_frame(records)), settings or provider_settings(), train=train, decisions=decisions
+    )

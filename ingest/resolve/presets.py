@@ -14,10 +14,16 @@ def provider_settings(**overrides) -> ResolveSettings:
         Comparison("npi", "npi", "npi", m=[0.002, 0.998], fix_m=True),
         Comparison("first_name", "first_name", "similarity", [0.85, 0.92], tf_adjust=True),
         Comparison("middle_initial", "middle_initial", "exact"),
-        Comparison("last_name", "last_name", "similarity", [0.85, 0.92], alternates="last_name_alts",
-                   tf_adjust=True),
-        Comparison("org_name", "org_name", "similarity", [0.85, 0.93], scorer="token_sort",
-                   alternates="org_name_alts", tf_adjust=True),
+        Comparison("last_name", "last_name", "similarity", [0.85, 0.92], alternates="last_name_alts", tf_adjust=True),
+        Comparison(
+            "org_name",
+            "org_name",
+            "similarity",
+            [0.85, 0.93],
+            scorer="token_sort",
+            alternates="org_name_alts",
+            tf_adjust=True,
+        ),
         Comparison("address", "address", "similarity", [0.8, 0.9], scorer="token_sort"),
         Comparison("zip", "zip5", "prefix", [3]),
         Comparison("phone", "phones", "any_equal"),
@@ -36,8 +42,13 @@ def provider_settings(**overrides) -> ResolveSettings:
         BlockingRule("org_name_state", ["org_names_all", "state"], max_block_size=100),
         BlockingRule("address", ["address", "zip5"], max_block_size=100),
     ]
-    values = dict(comparisons=comparisons, blocking_rules=rules, link_type="link_and_dedupe",
-                  merge_threshold=0.95, review_threshold=0.5,
-                  conflict_review_requires=["first_name", "last_name", "org_name"])
+    values = dict(
+        comparisons=comparisons,
+        blocking_rules=rules,
+        link_type="link_and_dedupe",
+        merge_threshold=0.95,
+        review_threshold=0.5,
+        conflict_review_requires=["first_name", "last_name", "org_name"],
+    )
     values.update(overrides)
     return ResolveSettings(**values)

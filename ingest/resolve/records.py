@@ -64,12 +64,20 @@ def from_provider(record: ProviderRecord, source: str | None = None) -> EntityRe
             other_orgs.append(other.name)
     # A subpart is its own entity: its parent's name is deliberately not one of its names.
     return EntityRecord(
-        ref=f"{src}:{record.npi}", entity_type=record.entity_type, npi=record.npi,
-        first_name=record.first_name, middle_name=record.middle_name, last_name=record.last_name,
-        other_last_names=tuple(other_last), organization_name=record.organization_name,
+        ref=f"{src}:{record.npi}",
+        entity_type=record.entity_type,
+        npi=record.npi,
+        first_name=record.first_name,
+        middle_name=record.middle_name,
+        last_name=record.last_name,
+        other_last_names=tuple(other_last),
+        organization_name=record.organization_name,
         other_organization_names=tuple(other_orgs),
-        address_line1=loc.line1 if loc else None, address_line2=loc.line2 if loc else None,
-        city=loc.city if loc else None, state=loc.state if loc else None, zip=loc.zip5 if loc else None,
+        address_line1=loc.line1 if loc else None,
+        address_line2=loc.line2 if loc else None,
+        city=loc.city if loc else None,
+        state=loc.state if loc else None,
+        zip=loc.zip5 if loc else None,
         phones=tuple(pl.location.phone for pl in locs if pl.location.phone),
         licences=tuple(t.license_number for t in record.taxonomies if t.license_number),
         taxonomy_codes=tuple(t.code for t in record.taxonomies),
@@ -107,6 +115,7 @@ def _multi(fn: Callable[[str], str]) -> Callable[[str], str]:
             if value:
                 seen[value] = None
         return MULTI_SEP.join(seen)
+
     return apply
 
 
@@ -121,7 +130,10 @@ def _org_all(joined: str) -> str:
 def entity_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """The comparison frame of raw EntityRecord columns (see :func:`raw_frame`)."""
     raw = raw.reset_index(drop=True)
-    get = lambda c: raw[c].fillna("").astype(str) if c in raw.columns else pd.Series("", index=raw.index)
+
+    def get(c: str) -> pd.Series:
+        return raw[c].fillna("").astype(str) if c in raw.columns else pd.Series("", index=raw.index)
+
     first, last, middle = get("first_name"), get("last_name"), get("middle_name")
     full = get("full_name")
     needs_split = (last == "") & (full != "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -58,7 +58,7 @@ class ResolutionResult:
 
     def match_records(self, decided_at: str | None = None) -> list[MatchRecord]:
         """The MERGED and REVIEW pairs as the store keeps them, with their evidence."""
-        when = decided_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        when = decided_at or datetime.now(UTC).isoformat(timespec="seconds")
         out = []
         for row, pair in enumerate(self.kept_index.tolist()):
             a, b = self.refs[self.left[pair]], self.refs[self.right[pair]]
@@ -66,13 +66,20 @@ class ResolutionResult:
             agreement = scoring.explain(self.settings, self.gamma_kept[row], self.partials_kept[row])
             if self.capped[pair]:
                 agreement["rule"] = "capped to review: different NPIs or entity types"
-            out.append(MatchRecord(
-                match_id=match_id(a, b), left=a, right=b,
-                probability=float(self.probability[pair]), match_weight=float(self.match_weight[pair]),
-                agreement=agreement,
-                status=MatchStatus.MERGED if self.status[pair] == MERGED else MatchStatus.REVIEW,
-                decided_by="model", decided_at=when, npi=self._pair_npi(pair),
-            ))
+            out.append(
+                MatchRecord(
+                    match_id=match_id(a, b),
+                    left=a,
+                    right=b,
+                    probability=float(self.probability[pair]),
+                    match_weight=float(self.match_weight[pair]),
+                    agreement=agreement,
+                    status=MatchStatus.MERGED if self.status[pair] == MERGED else MatchStatus.REVIEW,
+                    decided_by="model",
+                    decided_at=when,
+                    npi=self._pair_npi(pair),
+                )
+            )
         return out
 
     def _pair_npi(self, pair: int) -> str | None:

@@ -18,8 +18,9 @@ def level_weights(settings: ResolveSettings) -> list[np.ndarray]:
     return [np.log2(np.asarray(c.m) / np.asarray(c.u)) for c in settings.comparisons]
 
 
-def partial_weights(settings: ResolveSettings, cache: ColumnCache, gamma: np.ndarray, left: np.ndarray,
-                    right: np.ndarray) -> np.ndarray:
+def partial_weights(
+    settings: ResolveSettings, cache: ColumnCache, gamma: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
     """(pairs x comparisons) float32 partial weights, term-frequency adjusted."""
     weights = level_weights(settings)
     out = np.zeros(gamma.shape, dtype=np.float32)
@@ -40,13 +41,13 @@ def partial_weights(settings: ResolveSettings, cache: ColumnCache, gamma: np.nda
                 # an exact match on another name / DBA: weighed by how common that name is
                 via_alternate = np.flatnonzero((g == top) & (codes[left] != codes[right]))
                 if len(via_alternate):
-                    out[via_alternate, j] += _alternate_tf_weights(cache, c, left[via_alternate],
-                                                                   right[via_alternate], settings.tf_minimum)
+                    out[via_alternate, j] += _alternate_tf_weights(
+                        cache, c, left[via_alternate], right[via_alternate], settings.tf_minimum
+                    )
     return out
 
 
-def _alternate_tf_weights(cache: ColumnCache, c, left: np.ndarray, right: np.ndarray,
-                          tf_minimum: float) -> np.ndarray:
+def _alternate_tf_weights(cache: ColumnCache, c, left: np.ndarray, right: np.ndarray, tf_minimum: float) -> np.ndarray:
     """log2(u / tf) of the rarest name each pair shares (vectorised joins, no loop)."""
     table, share = cache.name_table(c.column, c.alternates)
     pairs = np.arange(len(left))

@@ -109,8 +109,7 @@ class ResolveSettings:
     # Sources whose NPI and entity type are the registry's own (NPPES file, NPI Registry API).
     # An NPI on another source's record that these say belongs to the other entity type
     # (a group NPI on a person's roster row) is ignored for that record.
-    authoritative_sources: list[str] = field(
-        default_factory=lambda: ["nppes", "api", "npi_api", "npi_registry_api"])
+    authoritative_sources: list[str] = field(default_factory=lambda: ["nppes", "api", "npi_api", "npi_registry_api"])
     # Two records with different NPIs (or entity types) are only worth a person's time when
     # these comparisons, where both sides have a value, agree at least at their weakest
     # level: two NPIs with one name may be one provider enumerated twice; two names at one

@@ -21,14 +21,19 @@ log = logging.getLogger(__name__)
 MAX_NPIS_PER_CHANGE = 1000
 
 
-def _refuse(code: ErrorCode, message: str, npi: str | None = None,
-            network: model.Network | None = None) -> NetworkMembersPayload:
-    return NetworkMembersPayload(network=None if network is None else Network.of(network), changed=0,
-                                 errors=[NetworkError(code=code, message=message, npi=npi)])
+def _refuse(
+    code: ErrorCode, message: str, npi: str | None = None, network: model.Network | None = None
+) -> NetworkMembersPayload:
+    return NetworkMembersPayload(
+        network=None if network is None else Network.of(network),
+        changed=0,
+        errors=[NetworkError(code=code, message=message, npi=npi)],
+    )
 
 
-def _prepare(info: strawberry.Info, network_id: str, npis: list[str]
-             ) -> tuple[model.Network | None, list[str], NetworkMembersPayload | None]:
+def _prepare(
+    info: strawberry.Info, network_id: str, npis: list[str]
+) -> tuple[model.Network | None, list[str], NetworkMembersPayload | None]:
     """The network and the cleaned NPIs, or the payload refusing the change."""
     principal = info.context.principal
     if principal.role is Role.NAVIGATOR:
@@ -46,16 +51,27 @@ def _prepare(info: strawberry.Info, network_id: str, npis: list[str]
         return None, [], _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not change network {network_id!r}")
     invalid = [n for n in wanted if not is_valid_npi(n)]
     if invalid:
-        return network, [], NetworkMembersPayload(network=Network.of(network), changed=0, errors=[
-            NetworkError(code=ErrorCode.INVALID_INPUT, message=f"{n!r} is not a valid NPI", npi=n) for n in invalid])
+        return (
+            network,
+            [],
+            NetworkMembersPayload(
+                network=Network.of(network),
+                changed=0,
+                errors=[
+                    NetworkError(code=ErrorCode.INVALID_INPUT, message=f"{n!r} is not a valid NPI", npi=n)
+                    for n in invalid
+                ],
+            ),
+        )
     return network, wanted, None
 
 
 @strawberry.type
 class NetworkMutations:
     @strawberry.mutation(description="Add providers to a network the caller manages.")
-    def add_network_members(self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str],
-                            reference: str | None = None) -> NetworkMembersPayload:
+    def add_network_members(
+        self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str], reference: str | None = None
+    ) -> NetworkMembersPayload:
         network, wanted, refused = _prepare(info, network_id, npis)
         if refused is not None:
             return refused
@@ -64,22 +80,30 @@ class NetworkMutations:
         known = store.providers(wanted)
         missing = [n for n in wanted if n not in known]
         if missing:
-            return NetworkMembersPayload(network=Network.of(network), changed=0, errors=[
-                NetworkError(code=ErrorCode.NOT_FOUND, message=f"no provider with NPI {n}", npi=n) for n in missing])
+            return NetworkMembersPayload(
+                network=Network.of(network),
+                changed=0,
+                errors=[
+                    NetworkError(code=ErrorCode.NOT_FOUND, message=f"no provider with NPI {n}", npi=n) for n in missing
+                ],
+            )
         principal, today = info.context.principal, info.context.today
-        evidence = model.Evidence(source=f"api:{principal.label}", retrieved=today, method="curation",
-                                  confidence=1.0, reference=reference)
+        evidence = model.Evidence(
+            source=f"api:{principal.label}", retrieved=today, method="curation", confidence=1.0, reference=reference
+        )
         try:
             added = store.add_network_members(
-                [model.NetworkMember(network_id=network.id, npi=n, evidence=evidence, added_on=today) for n in wanted])
+                [model.NetworkMember(network_id=network.id, npi=n, evidence=evidence, added_on=today) for n in wanted]
+            )
         except NotFound as exc:  # removed meanwhile
             return _refuse(ErrorCode.NOT_FOUND, str(exc), network=network)
         log.info("%s added %d member(s) to network %s", principal.label, added, network.id)
         return NetworkMembersPayload(network=Network.of(network), changed=added, errors=[])
 
     @strawberry.mutation(description="Remove providers from a network the caller manages; non-members are ignored.")
-    def remove_network_members(self, info: strawberry.Info, network_id: strawberry.ID,
-                               npis: list[str]) -> NetworkMembersPayload:
+    def remove_network_members(
+        self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str]
+    ) -> NetworkMembersPayload:
         network, wanted, refused = _prepare(info, network_id, npis)
         if refused is not None:
             return refused

@@ -23,8 +23,11 @@ class NetworkQueries:
     @strawberry.field(description="Employers the caller may see: an employer sees itself, an admin all.")
     def employers(self, info: strawberry.Info) -> list[Employer]:
         principal = info.context.principal
-        return [Employer(id=strawberry.ID(e.id), name=e.name) for e in info.context.store.employers()
-                if can_see_employer(principal, e.id)]
+        return [
+            Employer(id=strawberry.ID(e.id), name=e.name)
+            for e in info.context.store.employers()
+            if can_see_employer(principal, e.id)
+        ]
 
     @strawberry.field(description="Networks the caller may see, optionally of one kind.")
     def networks(self, info: strawberry.Info, kind: NetworkKind | None = None) -> list[Network]:
@@ -40,8 +43,9 @@ class NetworkQueries:
         return Network.of(found)
 
     @strawberry.field(description="Members of a network, in NPI order.")
-    async def network_members(self, info: strawberry.Info, network_id: strawberry.ID, first: int = 100,
-                              offset: int = 0) -> list[NetworkMember]:
+    async def network_members(
+        self, info: strawberry.Info, network_id: strawberry.ID, first: int = 100, offset: int = 0
+    ) -> list[NetworkMember]:
         if first < 1 or offset < 0:
             raise InputError("first must be positive and offset not negative")
         found = await info.context.loaders.networks.load(network_id)
@@ -49,4 +53,4 @@ class NetworkQueries:
             raise NotFound(f"no network {network_id!r}")
         require_read_network(info.context.principal, found)
         members = sorted(info.context.store.network_members(network_id), key=lambda m: m.npi)
-        return [NetworkMember.of(m, info.context.today) for m in members[offset:offset + first]]
+        return [NetworkMember.of(m, info.context.today) for m in members[offset : offset + first]]

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
 
-NetworkKind = strawberry.enum(model.NetworkKind,
-                              description="A payer's contracted network or an employer's vetted one.")
+NetworkKind = strawberry.enum(
+    model.NetworkKind, description="A payer's contracted network or an employer's vetted one."
+)
 
 
 @strawberry.type(description="A payer's contracted network or an employer's vetted network.")
@@ -43,8 +44,13 @@ class Plan:
 
     @classmethod
     def of(cls, p: model.Plan) -> Plan:
-        return cls(id=strawberry.ID(p.id), name=p.name, product_type=p.product_type, payer_id=p.payer_id,
-                   network_ids=p.network_ids)
+        return cls(
+            id=strawberry.ID(p.id),
+            name=p.name,
+            product_type=p.product_type,
+            payer_id=p.payer_id,
+            network_ids=p.network_ids,
+        )
 
     @strawberry.field
     async def networks(self, info: strawberry.Info) -> list[Network]:
@@ -76,9 +82,13 @@ class NetworkMember:
 
     @classmethod
     def of(cls, m: model.NetworkMember, today: date) -> NetworkMember:
-        return cls(npi=m.npi, added_on=m.added_on,
-                   evidence=Evidence.of(m.evidence, FactKind.NETWORK_MEMBERSHIP,
-                                        f"member {m.npi} of network {m.network_id}", today))
+        return cls(
+            npi=m.npi,
+            added_on=m.added_on,
+            evidence=Evidence.of(
+                m.evidence, FactKind.NETWORK_MEMBERSHIP, f"member {m.npi} of network {m.network_id}", today
+            ),
+        )
 
     @strawberry.field
     async def provider(self, info: strawberry.Info) -> ProviderRef | None:
@@ -94,8 +104,10 @@ class NetworkError:
     npi: str | None = None
 
 
-@strawberry.type(description="Result of adding or removing network members. The change is all or nothing: "
-                             "when `errors` is not empty nothing was changed.")
+@strawberry.type(
+    description="Result of adding or removing network members. The change is all or nothing: "
+    "when `errors` is not empty nothing was changed."
+)
 class NetworkMembersPayload:
     network: Network | None
     changed: int = strawberry.field(description="Memberships added (new ones only) or removed.")

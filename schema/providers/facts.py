@@ -12,8 +12,13 @@ from scoring import Expertise, Vetting
 from ..evidence import Evidence, FactKind
 from .enums import CheckStatus, CredentialKind, Treatment
 
-OTHER_NAME_TYPES = {"1": "former name", "2": "professional name", "3": "doing business as",
-                    "4": "former legal business name", "5": "other"}
+OTHER_NAME_TYPES = {
+    "1": "former name",
+    "2": "professional name",
+    "3": "doing business as",
+    "4": "former legal business name",
+    "5": "other",
+}
 
 
 @strawberry.type(description="A practice location of a provider.")
@@ -34,10 +39,20 @@ class ProviderLocation:
     @classmethod
     def of(cls, pl: model.ProviderLocation, today: date) -> ProviderLocation:
         loc = pl.location
-        return cls(key=loc.key, line1=loc.line1, line2=loc.line2, city=loc.city, state=loc.state, zip5=loc.zip5,
-                   county=loc.county, latitude=loc.latitude, longitude=loc.longitude, phone=loc.phone,
-                   primary=pl.primary,
-                   evidence=Evidence.of(pl.evidence, FactKind.LOCATION, f"location {loc.key}", today))
+        return cls(
+            key=loc.key,
+            line1=loc.line1,
+            line2=loc.line2,
+            city=loc.city,
+            state=loc.state,
+            zip5=loc.zip5,
+            county=loc.county,
+            latitude=loc.latitude,
+            longitude=loc.longitude,
+            phone=loc.phone,
+            primary=pl.primary,
+            evidence=Evidence.of(pl.evidence, FactKind.LOCATION, f"location {loc.key}", today),
+        )
 
 
 @strawberry.type(description="A NUCC taxonomy code held by a provider, with the licence NPPES lists for it.")
@@ -51,9 +66,14 @@ class ProviderTaxonomy:
 
     @classmethod
     def of(cls, t: model.ProviderTaxonomy, today: date) -> ProviderTaxonomy:
-        return cls(code=t.code, display_name=t.display_name, primary=t.primary, license_number=t.license_number,
-                   license_state=t.license_state, evidence=Evidence.of(t.evidence, FactKind.TAXONOMY,
-                                                                       f"taxonomy {t.code}", today))
+        return cls(
+            code=t.code,
+            display_name=t.display_name,
+            primary=t.primary,
+            license_number=t.license_number,
+            license_state=t.license_state,
+            evidence=Evidence.of(t.evidence, FactKind.TAXONOMY, f"taxonomy {t.code}", today),
+        )
 
 
 @strawberry.type(description="A NUCC taxonomy code.")
@@ -79,9 +99,17 @@ class Credential:
 
     @classmethod
     def of(cls, c: model.Credential, today: date) -> Credential:
-        return cls(kind=c.kind, number=c.number, state=c.state, status=c.status, expires=c.expires, board=c.board,
-                   specialty=c.specialty, certified_on=c.certified_on,
-                   evidence=Evidence.of(c.evidence, FactKind.CREDENTIAL, f"credential {c.key}", today))
+        return cls(
+            kind=c.kind,
+            number=c.number,
+            state=c.state,
+            status=c.status,
+            expires=c.expires,
+            board=c.board,
+            specialty=c.specialty,
+            certified_on=c.certified_on,
+            evidence=Evidence.of(c.evidence, FactKind.CREDENTIAL, f"credential {c.key}", today),
+        )
 
 
 @strawberry.type(description="A treatment a provider offers, where, and the evidence for it.")
@@ -94,8 +122,13 @@ class TreatmentOffering:
 
     @classmethod
     def of(cls, o: model.TreatmentOffering, today: date) -> TreatmentOffering:
-        return cls(treatment=o.treatment, detail=o.detail, telehealth=o.telehealth, location_key=o.location_key,
-                   evidence=Evidence.of(o.evidence, FactKind.TREATMENT, f"treatment {o.treatment.value}", today))
+        return cls(
+            treatment=o.treatment,
+            detail=o.detail,
+            telehealth=o.telehealth,
+            location_key=o.location_key,
+            evidence=Evidence.of(o.evidence, FactKind.TREATMENT, f"treatment {o.treatment.value}", today),
+        )
 
 
 @strawberry.type(description="What a patient needs to know to book; null fields are unknown.")
@@ -108,9 +141,13 @@ class AccessFacts:
 
     @classmethod
     def of(cls, a: model.AccessFacts, today: date) -> AccessFacts:
-        return cls(accepting_new_patients=a.accepting_new_patients, telehealth=a.telehealth,
-                   languages=list(a.languages), wait_days=a.wait_days,
-                   evidence=Evidence.of(a.evidence, FactKind.ACCESS, "access facts", today))
+        return cls(
+            accepting_new_patients=a.accepting_new_patients,
+            telehealth=a.telehealth,
+            languages=list(a.languages),
+            wait_days=a.wait_days,
+            evidence=Evidence.of(a.evidence, FactKind.ACCESS, "access facts", today),
+        )
 
 
 @strawberry.type(description="Another name of a provider (former, professional, doing business as ...).")
@@ -122,8 +159,12 @@ class OtherName:
 
     @classmethod
     def of(cls, n: model.OtherName, today: date) -> OtherName:
-        return cls(name=n.name, type_code=n.type_code, type_label=OTHER_NAME_TYPES.get(n.type_code or ""),
-                   evidence=Evidence.of(n.evidence, FactKind.OTHER_NAME, f"other name {n.name}", today))
+        return cls(
+            name=n.name,
+            type_code=n.type_code,
+            type_label=OTHER_NAME_TYPES.get(n.type_code or ""),
+            evidence=Evidence.of(n.evidence, FactKind.OTHER_NAME, f"other name {n.name}", today),
+        )
 
 
 @strawberry.type(description="An exclusion from federal or state health programmes (LEIE, SAM ...).")
@@ -137,10 +178,14 @@ class Exclusion:
 
     @classmethod
     def of(cls, e: model.Exclusion, today: date) -> Exclusion:
-        return cls(source=e.source, exclusion_type=e.exclusion_type, excluded_on=e.excluded_on,
-                   reinstated_on=e.reinstated_on, in_force=e.reinstated_on is None or e.reinstated_on > today,
-                   evidence=Evidence.of(e.evidence, FactKind.EXCLUSION,
-                                        f"exclusion {e.source} {e.exclusion_type}", today))
+        return cls(
+            source=e.source,
+            exclusion_type=e.exclusion_type,
+            excluded_on=e.excluded_on,
+            reinstated_on=e.reinstated_on,
+            in_force=e.reinstated_on is None or e.reinstated_on > today,
+            evidence=Evidence.of(e.evidence, FactKind.EXCLUSION, f"exclusion {e.source} {e.exclusion_type}", today),
+        )
 
 
 @strawberry.type(description="One check of the vetting checklist.")
@@ -157,8 +202,9 @@ class VettingResult:
 
     @classmethod
     def of(cls, v: Vetting) -> VettingResult:
-        return cls(passed=v.passed, checks=[VettingCheck(name=c.name, status=c.status, reason=c.reason)
-                                            for c in v.checks])
+        return cls(
+            passed=v.passed, checks=[VettingCheck(name=c.name, status=c.status, reason=c.reason) for c in v.checks]
+        )
 
 
 @strawberry.type(description="Points towards the TRD expertise score and why.")

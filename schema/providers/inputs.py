@@ -26,7 +26,8 @@ class ProviderSearchInput:
     near: NearInput | None = None
     radius_miles: float | None = strawberry.field(default=None, description="Needed with `near`.")
     include_telehealth: bool = strawberry.field(
-        default=False, description="Also match providers offering the treatment by telehealth, wherever they are.")
+        default=False, description="Also match providers offering the treatment by telehealth, wherever they are."
+    )
     plan_id: strawberry.ID | None = strawberry.field(default=None, description="In any network of this plan.")
     network_id: strawberry.ID | None = strawberry.field(default=None, description="In this network.")
     accepting_new_patients: bool | None = None

@@ -24,8 +24,9 @@ class TreatmentInfo:
 @strawberry.type
 class ProviderQueries:
     @strawberry.field(description="Find providers; results ranked by name match, then distance, then name.")
-    async def search_providers(self, info: strawberry.Info, filter: ProviderSearchInput, first: int = 20,
-                               after: str | None = None) -> ProviderConnection:
+    async def search_providers(
+        self, info: strawberry.Info, filter: ProviderSearchInput, first: int = 20, after: str | None = None
+    ) -> ProviderConnection:
         criteria = to_criteria(filter, first, after)
         if criteria.network_id is not None:  # employer networks are private to their owner
             network = await info.context.loaders.networks.load(criteria.network_id)
@@ -37,12 +38,19 @@ class ProviderQueries:
         start = decode_cursor(criteria.after, criteria) if criteria.after else 0
         page = info.context.store.search(criteria)
         edges = [
-            ProviderEdge(cursor=encode_cursor(start + i + 1, criteria), distance_miles=hit.distance_miles,
-                         name_score=hit.name_score, npi=hit.npi)
+            ProviderEdge(
+                cursor=encode_cursor(start + i + 1, criteria),
+                distance_miles=hit.distance_miles,
+                name_score=hit.name_score,
+                npi=hit.npi,
+            )
             for i, hit in enumerate(page.hits)
         ]
-        return ProviderConnection(edges=edges, total_count=page.total,
-                                  page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+        return ProviderConnection(
+            edges=edges,
+            total_count=page.total,
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+        )
 
     @strawberry.field(description="One provider by NPI; null when the directory does not hold it.")
     async def provider(self, info: strawberry.Info, npi: str) -> Provider | None:
@@ -59,8 +67,15 @@ class ProviderQueries:
         found = []
         for t in sorted(info.context.store.taxonomies().values(), key=lambda t: t.code):
             if needle in t.code.upper() or needle in t.display_name.upper():
-                found.append(Taxonomy(code=t.code, display_name=t.display_name, grouping=t.grouping,
-                                      classification=t.classification, specialization=t.specialization))
+                found.append(
+                    Taxonomy(
+                        code=t.code,
+                        display_name=t.display_name,
+                        grouping=t.grouping,
+                        classification=t.classification,
+                        specialization=t.specialization,
+                    )
+                )
                 if len(found) >= first:
                     break
         return found

@@ -23,8 +23,8 @@ from .facts import (
     OtherName,
     ProviderLocation,
     ProviderTaxonomy,
-    TreatmentOffering,
     TrdExpertise,
+    TreatmentOffering,
     VettingResult,
 )
 
@@ -44,14 +44,16 @@ class Provider:
     npi: str
     entity_type: EntityType
     name: str = strawberry.field(
-        description="Display name: the organization's legal name, or the person's name and credential.")
+        description="Display name: the organization's legal name, or the person's name and credential."
+    )
     first_name: str | None
     middle_name: str | None
     last_name: str | None
     prefix: str | None
     suffix: str | None
     credential_text: str | None = strawberry.field(
-        description="Credential as NPPES gives it, normalized (MD, PMHNP-BC ...).")
+        description="Credential as NPPES gives it, normalized (MD, PMHNP-BC ...)."
+    )
     sex: str | None
     sole_proprietor: bool | None
     organization_name: str | None
@@ -69,14 +71,28 @@ class Provider:
     @classmethod
     def of(cls, r: model.ProviderRecord) -> Provider:
         return cls(
-            npi=r.npi, entity_type=r.entity_type, name=r.display_name, first_name=r.first_name,
-            middle_name=r.middle_name, last_name=r.last_name, prefix=r.prefix, suffix=r.suffix,
-            credential_text=r.credential_text, sex=r.sex, sole_proprietor=r.sole_proprietor,
-            organization_name=r.organization_name, is_subpart=r.is_subpart,
-            parent_organization_name=r.parent_organization_name, enumeration_date=r.enumeration_date,
-            last_update=r.last_update, is_active=r.is_active, deactivation_date=r.deactivation_date,
-            deactivation_reason=r.deactivation_reason, reactivation_date=r.reactivation_date,
-            replacement_npi=r.replacement_npi, record=r,
+            npi=r.npi,
+            entity_type=r.entity_type,
+            name=r.display_name,
+            first_name=r.first_name,
+            middle_name=r.middle_name,
+            last_name=r.last_name,
+            prefix=r.prefix,
+            suffix=r.suffix,
+            credential_text=r.credential_text,
+            sex=r.sex,
+            sole_proprietor=r.sole_proprietor,
+            organization_name=r.organization_name,
+            is_subpart=r.is_subpart,
+            parent_organization_name=r.parent_organization_name,
+            enumeration_date=r.enumeration_date,
+            last_update=r.last_update,
+            is_active=r.is_active,
+            deactivation_date=r.deactivation_date,
+            deactivation_reason=r.deactivation_reason,
+            reactivation_date=r.reactivation_date,
+            replacement_npi=r.replacement_npi,
+            record=r,
         )
 
     @strawberry.field
@@ -144,9 +160,14 @@ class Provider:
         today = info.context.today
         L = info.context.loaders
         locs, taxes, names, creds, offers, access, affs, excl = await asyncio.gather(
-            L.locations.load(self.npi), L.taxonomies.load(self.npi), L.other_names.load(self.npi),
-            L.credentials.load(self.npi), L.treatments.load(self.npi), L.access.load(self.npi),
-            L.affiliations.load(self.npi), L.exclusions.load(self.npi),
+            L.locations.load(self.npi),
+            L.taxonomies.load(self.npi),
+            L.other_names.load(self.npi),
+            L.credentials.load(self.npi),
+            L.treatments.load(self.npi),
+            L.access.load(self.npi),
+            L.affiliations.load(self.npi),
+            L.exclusions.load(self.npi),
         )
         out = [Evidence.of(self.record.evidence, FactKind.RECORD, f"provider record {self.npi}", today)]
         out += [ProviderLocation.of(x, today).evidence for x in locs]
@@ -164,17 +185,30 @@ class Provider:
     async def vetting(self, info: strawberry.Info) -> VettingResult:
         L = info.context.loaders
         locs, taxes, creds, excl, offers = await asyncio.gather(
-            L.locations.load(self.npi), L.taxonomies.load(self.npi), L.credentials.load(self.npi),
-            L.exclusions.load(self.npi), L.treatments.load(self.npi),
+            L.locations.load(self.npi),
+            L.taxonomies.load(self.npi),
+            L.credentials.load(self.npi),
+            L.exclusions.load(self.npi),
+            L.treatments.load(self.npi),
         )
-        return VettingResult.of(vet(self.record, locations=locs, taxonomies=taxes, credentials=creds,
-                                    exclusions=excl, treatments=offers, today=info.context.today))
+        return VettingResult.of(
+            vet(
+                self.record,
+                locations=locs,
+                taxonomies=taxes,
+                credentials=creds,
+                exclusions=excl,
+                treatments=offers,
+                today=info.context.today,
+            )
+        )
 
     @strawberry.field(description="TRD expertise score (0..100) with its reasons.")
     async def trd_expertise(self, info: strawberry.Info) -> TrdExpertise:
         L = info.context.loaders
         offers, taxes, creds = await asyncio.gather(
-            L.treatments.load(self.npi), L.taxonomies.load(self.npi), L.credentials.load(self.npi))
+            L.treatments.load(self.npi), L.taxonomies.load(self.npi), L.credentials.load(self.npi)
+        )
         return TrdExpertise.of(trd_expertise(offers, taxes, creds, info.context.today))
 
 
@@ -187,9 +221,14 @@ class Affiliation:
 
     @classmethod
     def of(cls, a: model.Affiliation, today: date) -> Affiliation:
-        return cls(individual_npi=a.individual_npi, organization_npi=a.organization_npi, role=a.role,
-                   evidence=Evidence.of(a.evidence, FactKind.AFFILIATION,
-                                        f"affiliation {a.individual_npi} with {a.organization_npi}", today))
+        return cls(
+            individual_npi=a.individual_npi,
+            organization_npi=a.organization_npi,
+            role=a.role,
+            evidence=Evidence.of(
+                a.evidence, FactKind.AFFILIATION, f"affiliation {a.individual_npi} with {a.organization_npi}", today
+            ),
+        )
 
     @strawberry.field
     async def individual(self, info: strawberry.Info) -> Provider | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import strawberry
 
@@ -19,13 +19,15 @@ log = logging.getLogger(__name__)
 @strawberry.type
 class ResolutionMutations:
     @strawberry.mutation(description="Merge, reject or undo a pair. The decision is kept with who made it.")
-    def decide_match(self, info: strawberry.Info, match_id: strawberry.ID,
-                     decision: MatchDecision) -> DecideMatchPayload:
+    def decide_match(
+        self, info: strawberry.Info, match_id: strawberry.ID, decision: MatchDecision
+    ) -> DecideMatchPayload:
         principal = info.context.principal
         if principal.role is not Role.ADMIN:
-            return DecideMatchPayload(match=None, errors=[
-                MatchError(code=ErrorCode.FORBIDDEN, message="only an admin may decide matches")])
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            return DecideMatchPayload(
+                match=None, errors=[MatchError(code=ErrorCode.FORBIDDEN, message="only an admin may decide matches")]
+            )
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             decided = info.context.store.decide_match(match_id, DECISION_STATUS[decision], principal.label, now)
         except NotFound as exc:

@@ -48,10 +48,18 @@ class Match:
 
     @classmethod
     def of(cls, m: model.MatchRecord) -> Match:
-        return cls(match_id=strawberry.ID(m.match_id), left=m.left, right=m.right, probability=m.probability,
-                   match_weight=m.match_weight,
-                   agreement=[Comparison(comparison=k, level=v) for k, v in sorted(m.agreement.items())],
-                   status=m.status, decided_by=m.decided_by, decided_at=m.decided_at, npi=m.npi)
+        return cls(
+            match_id=strawberry.ID(m.match_id),
+            left=m.left,
+            right=m.right,
+            probability=m.probability,
+            match_weight=m.match_weight,
+            agreement=[Comparison(comparison=k, level=v) for k, v in sorted(m.agreement.items())],
+            status=m.status,
+            decided_by=m.decided_by,
+            decided_at=m.decided_at,
+            npi=m.npi,
+        )
 
 
 @strawberry.type

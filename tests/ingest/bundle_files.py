@@ -11,16 +11,23 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ingest.reference_files import reference_header
 from nppes_files import row_values, v2_columns
+
+from ingest.reference_files import reference_header
 
 PL_HEADER = reference_header("pl")
 OTHERNAME_HEADER = reference_header("othername")
 ENDPOINT_HEADER = reference_header("endpoint")
 
 
-def pl_row(number: str, line1: str = "200 W 57TH ST", city: str = "NEW YORK", state: str = "NY",
-           postal: str = "100194001", **extra: str) -> dict[str, str]:
+def pl_row(
+    number: str,
+    line1: str = "200 W 57TH ST",
+    city: str = "NEW YORK",
+    state: str = "NY",
+    postal: str = "100194001",
+    **extra: str,
+) -> dict[str, str]:
     row = {
         "NPI": number,
         "Provider Secondary Practice Location Address- Address Line 1": line1,
@@ -38,15 +45,22 @@ def pl_row(number: str, line1: str = "200 W 57TH ST", city: str = "NEW YORK", st
 
 
 def othername_row(number: str, name: str, code: str = "3") -> dict[str, str]:
-    return {"NPI": number, "Provider Other Organization Name": name,
-            "Provider Other Organization Name Type Code": code}
+    return {"NPI": number, "Provider Other Organization Name": name, "Provider Other Organization Name Type Code": code}
 
 
 def endpoint_row(number: str) -> dict[str, str]:
-    return {"NPI": number, "Endpoint Type": "DIRECT", "Endpoint Type Description": "Direct Messaging Address",
-            "Endpoint": f"dr{number}@direct.example.org", "Affiliation": "N", "Use Code": "DIRECT",
-            "Use Description": "Direct", "Content Type": "CSV", "Content Description": "CSV",
-            "Affiliation Address Country": "US"}
+    return {
+        "NPI": number,
+        "Endpoint Type": "DIRECT",
+        "Endpoint Type Description": "Direct Messaging Address",
+        "Endpoint": f"dr{number}@direct.example.org",
+        "Affiliation": "N",
+        "Use Code": "DIRECT",
+        "Use Description": "Direct",
+        "Content Type": "CSV",
+        "Content Description": "CSV",
+        "Affiliation Address Country": "US",
+    }
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[dict[str, str] | str], newline: str = "\r\n") -> str:
@@ -74,9 +88,12 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str] 
 def bundle_members(span: str, *, main=(), pl=(), othername=(), endpoint=()) -> dict[str, bytes]:
     """The files of one bundle (``span`` is ``<start>-<end>``, YYYYMMDD) with their header twins."""
     files = {}
-    for prefix, columns, rows in (("npidata_pfile", v2_columns(), main), ("pl_pfile", PL_HEADER, pl),
-                                  ("othername_pfile", OTHERNAME_HEADER, othername),
-                                  ("endpoint_pfile", ENDPOINT_HEADER, endpoint)):
+    for prefix, columns, rows in (
+        ("npidata_pfile", v2_columns(), main),
+        ("pl_pfile", PL_HEADER, pl),
+        ("othername_pfile", OTHERNAME_HEADER, othername),
+        ("endpoint_pfile", ENDPOINT_HEADER, endpoint),
+    ):
         files[f"{prefix}_{span}.csv"] = csv_text(columns, rows).encode("utf-8")
         files[f"{prefix}_{span}_fileheader.csv"] = header_text(columns).encode("utf-8")
     files["NPPES_Data_Dissemination_Readme.pdf"] = b"%PDF-1.4 readme"
@@ -97,9 +114,14 @@ def write_folder(folder: Path, members: dict[str, bytes]) -> Path:
     return folder
 
 
-def write_deactivation_report(path: Path, rows: Iterable[tuple[str, str]], *, title: str = "NPPES Deactivated "
-                              "Records as of Nov 10 2025", header=("NPI", "NPPES Deactivation Date"),
-                              sheet: str = "DeactivatedNPIs") -> Path:
+def write_deactivation_report(
+    path: Path,
+    rows: Iterable[tuple[str, str]],
+    *,
+    title: str = "NPPES Deactivated Records as of Nov 10 2025",
+    header=("NPI", "NPPES Deactivation Date"),
+    sheet: str = "DeactivatedNPIs",
+) -> Path:
     """The monthly report: a title row, a header row, then NPI and MM/DD/YYYY, both as text."""
     from openpyxl import Workbook
 

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from nppes_files import FILE_NAME, write_nppes
 
 from directory.store.sqlite import SQLiteStore
-from nppes_files import FILE_NAME, write_nppes
 
 
 @pytest.fixture
@@ -33,4 +33,3 @@ def open_sqlite(tmp_path):
     yield make
     for store in opened:
         store.close()
-

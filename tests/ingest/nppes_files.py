@@ -142,7 +142,9 @@ def bulk_rows(count: int, *, in_scope_share: float = 0.1, seed: int = 7) -> Iter
         codes = [rng.choice(other) for _ in range(rng.randint(1, 3))]
         if rng.random() < in_scope_share:
             codes[rng.randrange(len(codes))] = rng.choice(scope)
-        row = individual(npi(i), **{"Provider Business Practice Location Address Postal Code": rng.choice(zips) + "1234"})
+        row = individual(
+            npi(i), **{"Provider Business Practice Location Address Postal Code": rng.choice(zips) + "1234"}
+        )
         for k, code in enumerate(codes, start=1):
             row[f"Healthcare Provider Taxonomy Code_{k}"] = code
             row[f"Provider License Number_{k}"] = f"L{i}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from directory.cli import EXIT_BAD_INPUT, main
-from directory.store.sqlite import SQLiteStore
 from bundle_files import bundle_members, pl_row, write_deactivation_report, write_zip
 from nppes_files import individual, npi
+
+from cli import main
+from cli.common import EXIT_BAD_INPUT
+from directory.store.sqlite import SQLiteStore
 
 MONTHLY = "NPPES_Data_Dissemination_November_2025_V2.zip"
 
@@ -13,12 +15,18 @@ MONTHLY = "NPPES_Data_Dissemination_November_2025_V2.zip"
 def test_bundle_weekly_and_deactivations_commands(tmp_path, capsys):
     db = tmp_path / "provnet.db"
     store_url = f"sqlite:///{db}"
-    monthly = write_zip(tmp_path / MONTHLY, bundle_members(
-        "20050523-20251109", main=[individual(npi(1)), individual(npi(2))], pl=[pl_row(npi(1))]))
-    week1 = write_zip(tmp_path / "NPPES_Data_Dissemination_111025_111625_Weekly_V2.zip", bundle_members(
-        "20251110-20251116", main=[individual(npi(3), **{"Last Update Date": "11/12/2025"})]))
-    week2 = write_zip(tmp_path / "NPPES_Data_Dissemination_111725_112325_Weekly_V2.zip", bundle_members(
-        "20251117-20251123", main=[individual(npi(4), **{"Last Update Date": "11/18/2025"})]))
+    monthly = write_zip(
+        tmp_path / MONTHLY,
+        bundle_members("20050523-20251109", main=[individual(npi(1)), individual(npi(2))], pl=[pl_row(npi(1))]),
+    )
+    week1 = write_zip(
+        tmp_path / "NPPES_Data_Dissemination_111025_111625_Weekly_V2.zip",
+        bundle_members("20251110-20251116", main=[individual(npi(3), **{"Last Update Date": "11/12/2025"})]),
+    )
+    week2 = write_zip(
+        tmp_path / "NPPES_Data_Dissemination_111725_112325_Weekly_V2.zip",
+        bundle_members("20251117-20251123", main=[individual(npi(4), **{"Last Update Date": "11/18/2025"})]),
+    )
 
     assert main(["--store", store_url, "ingest", "weekly", str(week1)]) == EXIT_BAD_INPUT
     assert "no monthly NPPES file has been loaded" in capsys.readouterr().err
@@ -31,8 +39,9 @@ def test_bundle_weekly_and_deactivations_commands(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.index("20251110-20251116") < out.index("20251117-20251123")  # applied in date order
 
-    report = write_deactivation_report(tmp_path / "NPPES_Deactivated_NPI_Report_112425_V2.xlsx",
-                                       [(npi(2), "11/01/2025")])
+    report = write_deactivation_report(
+        tmp_path / "NPPES_Deactivated_NPI_Report_112425_V2.xlsx", [(npi(2), "11/01/2025")]
+    )
     assert main(["--store", store_url, "ingest", "deactivations", str(report)]) == 0
     assert "updated 1" in capsys.readouterr().out
 

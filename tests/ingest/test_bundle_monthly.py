@@ -7,11 +7,11 @@ import zipfile
 from datetime import date
 
 import pytest
+from bundle_files import bundle_members, endpoint_row, othername_row, pl_row, write_folder, write_zip
+from nppes_files import FAMILY_MEDICINE, GROUP_PRACTICE, directory_counts, individual, npi, organization, snapshot
 
 from directory.errors import SourceFormatError
 from ingest.bundle import apply_bundle, open_bundle
-from bundle_files import bundle_members, endpoint_row, othername_row, pl_row, write_folder, write_zip
-from nppes_files import FAMILY_MEDICINE, GROUP_PRACTICE, directory_counts, individual, npi, organization, snapshot
 
 MONTHLY_ZIP = "NPPES_Data_Dissemination_November_2025_V2.zip"
 SPAN = "20050523-20251109"
@@ -40,22 +40,54 @@ def main_rows():
     return [
         individual(npi(1)),  # psychiatrist at the Levy Pl address
         individual(npi(2), **taxonomy(FAMILY_MEDICINE)),  # same address, out of scope: individuals are not linked
-        organization(npi(10), **{"Provider Organization Name (Legal Business Name)": "LEVY GROUP PRACTICE",
-                                 **SAME_ADDRESS, **taxonomy(GROUP_PRACTICE)}),  # linked by address
-        organization(npi(11), **{"Provider Organization Name (Legal Business Name)": "FAR GROUP",
-                                 **ELSEWHERE, **taxonomy(GROUP_PRACTICE)}),  # a group practice linked to no one
-        organization(npi(12), **{"Provider Organization Name (Legal Business Name)": "LAKEVIEW MIND CLINIC",
-                                 "Is Organization Subpart": "Y", "Parent Organization LBN": "Lakeview  Health System",
-                                 **ELSEWHERE, "Provider Business Practice Location Address Postal Code": "80203"}),  # in scope (mental health clinic), a subpart
-        organization(npi(13), **{"Provider Organization Name (Legal Business Name)": "LAKEVIEW HEALTH SYSTEM",
-                                 "Provider Business Practice Location Address Postal Code": "80301",
-                                 **taxonomy("282N00000X")}),  # a hospital: the subpart's parent
-        organization(npi(14), **{"Provider Organization Name (Legal Business Name)": "UNRELATED HOSPITAL",
-                                 **taxonomy("282N00000X")}),
-        organization(npi(15), **{"Provider Organization Name (Legal Business Name)": "LAKEVIEW INPATIENT UNIT",
-                                 "Is Organization Subpart": "Y", "Parent Organization LBN": "LAKEVIEW MIND CLINIC",
-                                 "Provider Business Practice Location Address Postal Code": "80302",
-                                 **taxonomy("273R00000X")}),  # a subpart of the in-scope clinic
+        organization(
+            npi(10),
+            **{
+                "Provider Organization Name (Legal Business Name)": "LEVY GROUP PRACTICE",
+                **SAME_ADDRESS,
+                **taxonomy(GROUP_PRACTICE),
+            },
+        ),  # linked by address
+        organization(
+            npi(11),
+            **{
+                "Provider Organization Name (Legal Business Name)": "FAR GROUP",
+                **ELSEWHERE,
+                **taxonomy(GROUP_PRACTICE),
+            },
+        ),  # a group practice linked to no one
+        organization(
+            npi(12),
+            **{
+                "Provider Organization Name (Legal Business Name)": "LAKEVIEW MIND CLINIC",
+                "Is Organization Subpart": "Y",
+                "Parent Organization LBN": "Lakeview  Health System",
+                **ELSEWHERE,
+                "Provider Business Practice Location Address Postal Code": "80203",
+            },
+        ),  # in scope (mental health clinic), a subpart
+        organization(
+            npi(13),
+            **{
+                "Provider Organization Name (Legal Business Name)": "LAKEVIEW HEALTH SYSTEM",
+                "Provider Business Practice Location Address Postal Code": "80301",
+                **taxonomy("282N00000X"),
+            },
+        ),  # a hospital: the subpart's parent
+        organization(
+            npi(14),
+            **{"Provider Organization Name (Legal Business Name)": "UNRELATED HOSPITAL", **taxonomy("282N00000X")},
+        ),
+        organization(
+            npi(15),
+            **{
+                "Provider Organization Name (Legal Business Name)": "LAKEVIEW INPATIENT UNIT",
+                "Is Organization Subpart": "Y",
+                "Parent Organization LBN": "LAKEVIEW MIND CLINIC",
+                "Provider Business Practice Location Address Postal Code": "80302",
+                **taxonomy("273R00000X"),
+            },
+        ),  # a subpart of the in-scope clinic
     ]
 
 
@@ -82,15 +114,21 @@ def test_monthly_zip_is_applied_in_order_with_linked_organizations(tmp_path, ope
 
     pl = report.reports["pl"]
     assert (pl.inserted, pl.filtered) == (2, {"npi_not_in_store": 1})
-    assert any(p.location.line1 == "1 SECOND CAMPUS" and p.evidence.source == "nppes_pl"
-               for p in store.locations_for([npi(13)])[npi(13)])
+    assert any(
+        p.location.line1 == "1 SECOND CAMPUS" and p.evidence.source == "nppes_pl"
+        for p in store.locations_for([npi(13)])[npi(13)]
+    )
     assert "LEVY PSYCHIATRY ASSOCIATES" in {n.name for n in store.other_names_for([npi(10)])[npi(10)]}
     assert report.reports["othername"].filtered == {"npi_not_in_store": 1}
     assert report.reports["endpoint"].filtered == {"file_not_loaded": 1}
     for each in report.reports.values():
         each.check()
     assert {r.source for r in store.runs() if r.status == "completed"} == {
-        "nppes", "nppes_pl", "nppes_othername", "nppes_endpoint"}
+        "nppes",
+        "nppes_pl",
+        "nppes_othername",
+        "nppes_endpoint",
+    }
 
 
 def test_a_folder_bundle_ends_in_the_same_store_and_a_second_apply_changes_nothing(tmp_path, open_sqlite):
@@ -117,10 +155,14 @@ def test_scope_all_loads_everything(tmp_path, open_sqlite):
     assert report.reports["main"].inserted == 8 and report.reports["pl"].inserted == 3
 
 
-@pytest.mark.parametrize("drop, message", [
-    (f"pl_pfile_{SPAN}.csv", "lacks pl_pfile"),
-    (f"npidata_pfile_{SPAN}.csv", "lacks npidata_pfile"),
-], ids=["no-pl", "no-main"])
+@pytest.mark.parametrize(
+    "drop, message",
+    [
+        (f"pl_pfile_{SPAN}.csv", "lacks pl_pfile"),
+        (f"npidata_pfile_{SPAN}.csv", "lacks npidata_pfile"),
+    ],
+    ids=["no-pl", "no-main"],
+)
 def test_a_bundle_missing_a_file_is_refused(tmp_path, open_sqlite, drop, message):
     files = members()
     del files[drop]
@@ -173,10 +215,12 @@ def test_the_next_monthly_sweeps_what_its_files_no_longer_list(tmp_path, open_sq
     store = open_sqlite()
     first = apply_bundle(store, write_zip(tmp_path / MONTHLY_ZIP, members()), today=TODAY)
     assert first.cleared == {"pl": 0, "othername": 0}
-    december = bundle_members("20050523-20251207", main=main_rows(), pl=[pl_row(npi(13), "1 SECOND CAMPUS")],
-                              othername=[], endpoint=[])
-    report = apply_bundle(store, write_zip(tmp_path / "NPPES_Data_Dissemination_December_2025_V2.zip", december),
-                          today=date(2025, 12, 7))
+    december = bundle_members(
+        "20050523-20251207", main=main_rows(), pl=[pl_row(npi(13), "1 SECOND CAMPUS")], othername=[], endpoint=[]
+    )
+    report = apply_bundle(
+        store, write_zip(tmp_path / "NPPES_Data_Dissemination_December_2025_V2.zip", december), today=date(2025, 12, 7)
+    )
     assert report.cleared == {"pl": 1, "othername": 1}  # npi(1)'s location, npi(10)'s name
     assert [p.evidence.source for p in store.locations_for([npi(1)])[npi(1)]] == ["nppes"]
     (campus,) = [p for p in store.locations_for([npi(13)])[npi(13)] if p.evidence.source == "nppes_pl"]

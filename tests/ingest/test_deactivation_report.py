@@ -6,12 +6,12 @@ import zipfile
 from datetime import date
 
 import pytest
+from bundle_files import write_deactivation_report
+from nppes_files import FILE_DATE, directory_counts, individual, npi, organization
 
 from directory.errors import SourceFormatError
 from ingest import ingest_nppes
 from ingest.deactivation import apply_deactivation_report
-from bundle_files import write_deactivation_report
-from nppes_files import FILE_DATE, directory_counts, individual, npi, organization
 
 REPORT = "NPPES_Deactivated_NPI_Report_111025_V2.xlsx"
 TODAY = date(2025, 11, 10)
@@ -20,8 +20,9 @@ TODAY = date(2025, 11, 10)
 @pytest.fixture
 def loaded(nppes_file, open_sqlite):
     store = open_sqlite()
-    ingest_nppes(store, nppes_file([individual(npi(i)) for i in range(1, 6)] + [organization(npi(10))]),
-                 today=FILE_DATE)
+    ingest_nppes(
+        store, nppes_file([individual(npi(i)) for i in range(1, 6)] + [organization(npi(10))]), today=FILE_DATE
+    )
     return store
 
 
@@ -51,7 +52,12 @@ def test_report_deactivates_known_npis_and_accounts_for_every_row(tmp_path, load
     assert found[npi(2)].is_active and found[npi(3)].is_active
     assert loaded.providers([npi(99)]) == {}
     assert {(q.line_number, q.reason) for q in loaded.quarantined(report.run_id)} == {
-        (6, "invalid_npi"), (7, "invalid_date"), (8, "impossible_date"), (9, "impossible_date"), (10, "missing_value")}
+        (6, "invalid_npi"),
+        (7, "invalid_date"),
+        (8, "impossible_date"),
+        (9, "impossible_date"),
+        (10, "missing_value"),
+    }
     assert report.file_date == "2025-11-10"
 
     counts = directory_counts(loaded)
@@ -69,11 +75,15 @@ def test_report_inside_the_cms_zip(tmp_path, loaded):
     assert report.updated == 1 and not loaded.providers([npi(1)])[npi(1)].is_active
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"sheet": "Sheet1"}, "no sheet 'DeactivatedNPIs'"),
-    ({"title": "Deactivations"}, "row 1 should be the title"),
-    ({"header": ("NPPES Deactivation Date", "NPI")}, "row 2 should be the header"),
-], ids=["sheet", "title", "shuffled-header"])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"sheet": "Sheet1"}, "no sheet 'DeactivatedNPIs'"),
+        ({"title": "Deactivations"}, "row 1 should be the title"),
+        ({"header": ("NPPES Deactivation Date", "NPI")}, "row 2 should be the header"),
+    ],
+    ids=["sheet", "title", "shuffled-header"],
+)
 def test_a_report_of_the_wrong_shape_is_refused_before_writing(tmp_path, loaded, options, message):
     path = write_deactivation_report(tmp_path / REPORT, [(npi(1), "10/01/2025")], **options)
     with pytest.raises(SourceFormatError, match=message):

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from bundle_files import bundle_members, pl_row, write_zip
+from nppes_files import FILE_DATE, FILE_NAME, bulk_rows, directory_counts, individual, npi, snapshot, write_nppes
 
 from directory.errors import StoreError
 from directory.store.sqlite import SQLiteStore
 from ingest import ingest_nppes
-from bundle_files import bundle_members, pl_row, write_zip
 from ingest.bundle import apply_bundle
-from nppes_files import FILE_DATE, FILE_NAME, bulk_rows, directory_counts, individual, npi, snapshot, write_nppes
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 6000
@@ -34,8 +34,19 @@ def rows():
 
 
 def cli(db: Path, path: Path) -> list[str]:
-    return [sys.executable, "-m", "directory.cli", "--store", f"sqlite:///{db}", "ingest", "nppes", str(path),
-            "--batch-size", str(BATCH), "-q"]
+    return [
+        sys.executable,
+        "-m",
+        "cli.main",
+        "--store",
+        f"sqlite:///{db}",
+        "ingest",
+        "nppes",
+        str(path),
+        "--batch-size",
+        str(BATCH),
+        "-q",
+    ]
 
 
 def checkpoint_of(db: Path, source: str = "nppes") -> int:
@@ -99,11 +110,13 @@ def test_sigkill_midway_then_rerun_equals_an_uninterrupted_load(tmp_path):
         assert directory_counts(resumed) == directory_counts(clean)
         assert snapshot(resumed, npis) == snapshot(clean, npis)
         assert [(q.line_number, q.reason, q.raw) for q in resumed.quarantined()] == [
-            (q.line_number, q.reason, q.raw) for q in clean.quarantined()]
+            (q.line_number, q.reason, q.raw) for q in clean.quarantined()
+        ]
         (finished,) = resumed.runs("nppes")
         assert finished.status == "completed"
         assert {k: v for k, v in finished.counts.items() if k not in ("inserted", "carried_over")} == {
-            k: v for k, v in expected.counts().items() if k not in ("inserted", "carried_over")}
+            k: v for k, v in expected.counts().items() if k not in ("inserted", "carried_over")
+        }
     finally:
         resumed.close()
         clean.close()
@@ -113,11 +126,25 @@ def test_sigkill_in_the_pl_file_of_a_bundle_then_rerun_equals_an_uninterrupted_a
     count = 1500
     main = list(bulk_rows(count, in_scope_share=1.0, seed=5))
     pl = [pl_row(npi(i), f"{k} SECOND ST", postal="10001") for i in range(count) for k in (1, 2, 3)]
-    path = write_zip(tmp_path / "NPPES_Data_Dissemination_November_2025_V2.zip",
-                     bundle_members("20050523-20251109", main=main, pl=pl))
+    path = write_zip(
+        tmp_path / "NPPES_Data_Dissemination_November_2025_V2.zip",
+        bundle_members("20050523-20251109", main=main, pl=pl),
+    )
     killed_db = tmp_path / "killed.db"
-    command = [sys.executable, "-m", "directory.cli", "--store", f"sqlite:///{killed_db}", "ingest", "bundle",
-               str(path), "--all", "--batch-size", "30", "-q"]
+    command = [
+        sys.executable,
+        "-m",
+        "cli.main",
+        "--store",
+        f"sqlite:///{killed_db}",
+        "ingest",
+        "bundle",
+        str(path),
+        "--all",
+        "--batch-size",
+        "30",
+        "-q",
+    ]
     kill_at_checkpoint(command, killed_db, "nppes_pl", 300)
     store = SQLiteStore(killed_db)
     assert [r.status for r in store.runs("nppes")] == ["completed"]

@@ -4,11 +4,11 @@ policy (quarantine, fail fast, ignore) decides what happens next."""
 from __future__ import annotations
 
 import pytest
+from nppes_files import FILE_DATE, csv_line, deactivated, individual, npi, row_values
 
 from directory.errors import SourceFormatError
 from ingest import BadRowPolicy, ReasonCode, ingest_nppes
 from ingest.nppes import v2_columns
-from nppes_files import FILE_DATE, csv_line, deactivated, individual, npi, row_values
 
 GOOD = individual(npi(1))
 
@@ -31,17 +31,47 @@ CASES = [
     ("extra_column", [csv_line([*values_of(individual(npi(2))), "surplus"])], ReasonCode.COLUMN_COUNT, '"surplus"'),
     ("missing_column", [csv_line(values_of(individual(npi(2)))[:-1])], ReasonCode.COLUMN_COUNT, f'"{npi(2)}","1"'),
     ("malformed_csv", [f'"{npi(2)}",x\ry,"1"\r\n'], ReasonCode.MALFORMED_CSV, f'"{npi(2)}",x'),
-    ("invalid_date", [individual(npi(2), **{"Provider Enumeration Date": "2005-05-23"})], ReasonCode.INVALID_DATE, "2005-05-23"),
-    ("impossible_date", [individual(npi(2), **{"Last Update Date": "02/30/2020"})], ReasonCode.IMPOSSIBLE_DATE, "02/30/2020"),
-    ("ancient_date", [individual(npi(2), **{"Provider Enumeration Date": "01/01/1850"})], ReasonCode.IMPOSSIBLE_DATE, "01/01/1850"),
-    ("future_date", [individual(npi(2), **{"NPI Reactivation Date": "01/01/2999"})], ReasonCode.IMPOSSIBLE_DATE, "01/01/2999"),
+    (
+        "invalid_date",
+        [individual(npi(2), **{"Provider Enumeration Date": "2005-05-23"})],
+        ReasonCode.INVALID_DATE,
+        "2005-05-23",
+    ),
+    (
+        "impossible_date",
+        [individual(npi(2), **{"Last Update Date": "02/30/2020"})],
+        ReasonCode.IMPOSSIBLE_DATE,
+        "02/30/2020",
+    ),
+    (
+        "ancient_date",
+        [individual(npi(2), **{"Provider Enumeration Date": "01/01/1850"})],
+        ReasonCode.IMPOSSIBLE_DATE,
+        "01/01/1850",
+    ),
+    (
+        "future_date",
+        [individual(npi(2), **{"NPI Reactivation Date": "01/01/2999"})],
+        ReasonCode.IMPOSSIBLE_DATE,
+        "01/01/2999",
+    ),
     ("bad_deactivation_date", [deactivated(npi(2), "31/12/2020")], ReasonCode.IMPOSSIBLE_DATE, "31/12/2020"),
-    ("oversized_field", [individual(npi(2), **{"Provider Other Organization Name": "A" * 1001})], ReasonCode.OVERSIZED_FIELD, "A" * 1001),
+    (
+        "oversized_field",
+        [individual(npi(2), **{"Provider Other Organization Name": "A" * 1001})],
+        ReasonCode.OVERSIZED_FIELD,
+        "A" * 1001,
+    ),
     ("duplicate_npi", [individual(npi(1), **{"Provider First Name": "SECOND"})], ReasonCode.DUPLICATE_NPI, "SECOND"),
     ("duplicate_deactivation", [deactivated(npi(1), "01/02/2024")], ReasonCode.DUPLICATE_NPI, "01/02/2024"),
     ("truncated_row", [line_of(individual(npi(2)))[:300]], ReasonCode.TRUNCATED_ROW, f'"{npi(2)}","1"'),
     ("truncated_inside_quotes", [line_of(individual(npi(2)))[:-40]], ReasonCode.TRUNCATED_ROW, f'"{npi(2)}","1"'),
-    ("truncated_after_comma", [line_of(individual(npi(2))).split('"M.D.",')[0] + '"M.D.",'], ReasonCode.TRUNCATED_ROW, f'"{npi(2)}","1"'),
+    (
+        "truncated_after_comma",
+        [line_of(individual(npi(2))).split('"M.D.",')[0] + '"M.D.",'],
+        ReasonCode.TRUNCATED_ROW,
+        f'"{npi(2)}","1"',
+    ),
 ]
 
 
@@ -79,8 +109,10 @@ def test_invalid_utf8_is_quarantined_with_its_bytes_kept(open_sqlite, nppes_file
 
 
 def test_invalid_taxonomy_is_a_warning_the_row_loads_and_the_row_is_kept(open_sqlite, nppes_file):
-    row = individual(npi(2), **{"Healthcare Provider Taxonomy Code_2": "999X00000X",
-                                "Healthcare Provider Primary Taxonomy Switch_2": "N"})
+    row = individual(
+        npi(2),
+        **{"Healthcare Provider Taxonomy Code_2": "999X00000X", "Healthcare Provider Primary Taxonomy Switch_2": "N"},
+    )
     store = open_sqlite()
     report = ingest_nppes(store, nppes_file([GOOD, row]), today=FILE_DATE)
     assert report.quarantined == {} and report.warnings == {"invalid_taxonomy": 1}
@@ -129,5 +161,15 @@ def test_ignore_counts_bad_rows_but_keeps_nothing(open_sqlite, nppes_file):
 
 def test_reason_codes_are_stable_strings():
     assert {c.value for c in ReasonCode} >= {
-        "invalid_npi", "missing_npi", "bad_entity_type", "column_count", "invalid_date", "impossible_date",
-        "invalid_utf8", "oversized_field", "invalid_taxonomy", "duplicate_npi", "truncated_row"}
+        "invalid_npi",
+        "missing_npi",
+        "bad_entity_type",
+        "column_count",
+        "invalid_date",
+        "impossible_date",
+        "invalid_utf8",
+        "oversized_field",
+        "invalid_taxonomy",
+        "duplicate_npi",
+        "truncated_row",
+    }

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from nppes_files import FILE_NAME, PMHNP, PSYCHIATRY, individual, npi, organization
 
 from directory.geo import zip_centroid
 from directory.model import EntityType, Evidence, OtherName
-from ingest.nppes import MainFile
 from ingest.normalize import (
     RowRejected,
     ZipGeocoder,
@@ -20,8 +20,8 @@ from ingest.normalize import (
     to_record,
     zip5_of,
 )
+from ingest.nppes import MainFile
 from ingest.quarantine import ReasonCode
-from nppes_files import FILE_NAME, PMHNP, PSYCHIATRY, individual, npi, organization
 
 EVIDENCE = Evidence(source="nppes", retrieved=date(2025, 11, 9), method="bulk_file", reference=FILE_NAME)
 TODAY = date(2025, 11, 9)
@@ -77,7 +77,9 @@ def test_organization_names_keep_case_and_lose_extra_spaces():
     assert normalize_organization_name("   ") is None
 
 
-@pytest.mark.parametrize("postal, expected", [("10029", "10029"), ("100296574", "10029"), ("1002", ""), ("K1A0B1", ""), ("", "")])
+@pytest.mark.parametrize(
+    "postal, expected", [("10029", "10029"), ("100296574", "10029"), ("1002", ""), ("K1A0B1", ""), ("", "")]
+)
 def test_zip5(postal, expected):
     assert zip5_of(postal) == expected
 
@@ -120,7 +122,12 @@ def test_individual_record(nppes_file):
     assert warnings == []
     assert record.entity_type is EntityType.INDIVIDUAL
     assert (record.prefix, record.first_name, record.middle_name, record.last_name, record.suffix) == (
-        "Dr.", "Mary", "K", "O'Brien", "Jr.")
+        "Dr.",
+        "Mary",
+        "K",
+        "O'Brien",
+        "Jr.",
+    )
     assert record.credential_text == "MD"
     assert record.display_name == "Mary K O'Brien, MD"
     assert record.sole_proprietor is False and record.organization_name is None
@@ -133,7 +140,13 @@ def test_practice_location_is_normalized_and_geocoded_to_its_zip_centroid(nppes_
     (placed,) = record.locations  # the practice location only, never the mailing address
     loc = placed.location
     assert placed.primary and placed.evidence == EVIDENCE
-    assert (loc.line1, loc.line2, loc.city, loc.state, loc.zip5) == ("1 GUSTAVE L LEVY PL", "FLOOR 4", "NEW YORK", "NY", "10029")
+    assert (loc.line1, loc.line2, loc.city, loc.state, loc.zip5) == (
+        "1 GUSTAVE L LEVY PL",
+        "FLOOR 4",
+        "NEW YORK",
+        "NY",
+        "10029",
+    )
     point, county, _ = zip_centroid("10029")
     assert (loc.latitude, loc.longitude, loc.county) == (point.latitude, point.longitude, county)
     assert loc.phone == "2122416756"
@@ -141,18 +154,32 @@ def test_practice_location_is_normalized_and_geocoded_to_its_zip_centroid(nppes_
 
 
 def test_unknown_or_foreign_postal_code_keeps_the_address_without_a_point(nppes_file):
-    record, _ = _record(nppes_file, individual(npi(1), **{
-        "Provider Business Practice Location Address Postal Code": "K1A0B1",
-        "Provider Business Practice Location Address Country Code (If outside U.S.)": "CA"}))
+    record, _ = _record(
+        nppes_file,
+        individual(
+            npi(1),
+            **{
+                "Provider Business Practice Location Address Postal Code": "K1A0B1",
+                "Provider Business Practice Location Address Country Code (If outside U.S.)": "CA",
+            },
+        ),
+    )
     loc = record.locations[0].location
     assert loc.zip5 == "" and loc.latitude is None and loc.line1 == "1 GUSTAVE L LEVY PL"
 
 
 def test_no_practice_address_no_location(nppes_file):
-    record, _ = _record(nppes_file, individual(npi(1), **{
-        "Provider First Line Business Practice Location Address": "",
-        "Provider Second Line Business Practice Location Address": "",
-        "Provider Business Practice Location Address City Name": ""}))
+    record, _ = _record(
+        nppes_file,
+        individual(
+            npi(1),
+            **{
+                "Provider First Line Business Practice Location Address": "",
+                "Provider Second Line Business Practice Location Address": "",
+                "Provider Business Practice Location Address City Name": "",
+            },
+        ),
+    )
     assert record.locations == []
 
 
@@ -167,9 +194,23 @@ def _slots(*slots):
 
 
 def test_all_fifteen_taxonomy_slots_with_primary_and_licences(nppes_file):
-    codes = ["2084P0800X", "2084P0804X", "2084P0802X", "2084P0805X", "363LP0808X", "103T00000X", "103TC0700X",
-             "101YM0800X", "101YP2500X", "1041C0700X", "106H00000X", "207L00000X", "207P00000X", "208VP0000X",
-             "261QM0801X"]
+    codes = [
+        "2084P0800X",
+        "2084P0804X",
+        "2084P0802X",
+        "2084P0805X",
+        "363LP0808X",
+        "103T00000X",
+        "103TC0700X",
+        "101YM0800X",
+        "101YP2500X",
+        "1041C0700X",
+        "106H00000X",
+        "207L00000X",
+        "207P00000X",
+        "208VP0000X",
+        "261QM0801X",
+    ]
     slots = [(c, f"LIC{k}", "NY" if k % 2 else "nj", "Y" if k == 15 else "N") for k, c in enumerate(codes, start=1)]
     record, warnings = _record(nppes_file, individual(npi(1), **_slots(*slots)))
     assert warnings == []
@@ -187,21 +228,29 @@ def test_without_a_primary_switch_the_first_taxonomy_is_primary(nppes_file):
 
 
 def test_same_code_in_two_states_keeps_both_licences(nppes_file):
-    record, _ = _record(nppes_file, individual(npi(1), **_slots((PSYCHIATRY, "A1", "NY", "Y"), (PSYCHIATRY, "B2", "NJ", "N"))))
+    record, _ = _record(
+        nppes_file, individual(npi(1), **_slots((PSYCHIATRY, "A1", "NY", "Y"), (PSYCHIATRY, "B2", "NJ", "N")))
+    )
     assert [(t.code, t.license_state, t.primary) for t in record.taxonomies] == [
-        (PSYCHIATRY, "NY", True), (PSYCHIATRY, "NJ", False)]
+        (PSYCHIATRY, "NY", True),
+        (PSYCHIATRY, "NJ", False),
+    ]
 
 
 def test_a_code_that_is_not_nucc_is_dropped_with_a_warning(nppes_file):
-    record, warnings = _record(nppes_file, individual(npi(1), **_slots(("999X00000X", "1", "NY", "Y"), (PSYCHIATRY, "2", "NY", "N"))))
+    record, warnings = _record(
+        nppes_file, individual(npi(1), **_slots(("999X00000X", "1", "NY", "Y"), (PSYCHIATRY, "2", "NY", "N")))
+    )
     assert [(t.code, t.primary) for t in record.taxonomies] == [(PSYCHIATRY, True)]
     assert [w.code for w in warnings] == [ReasonCode.INVALID_TAXONOMY]
     assert "999X00000X" in warnings[0].detail and "slot 1" in warnings[0].detail
 
 
 def test_organization_record_with_other_name(nppes_file):
-    record, _ = _record(nppes_file, organization(npi(2), **{
-        "Is Organization Subpart": "Y", "Parent Organization LBN": "NORTHSIDE  HEALTH SYSTEM"}))
+    record, _ = _record(
+        nppes_file,
+        organization(npi(2), **{"Is Organization Subpart": "Y", "Parent Organization LBN": "NORTHSIDE  HEALTH SYSTEM"}),
+    )
     assert record.entity_type is EntityType.ORGANIZATION
     assert record.organization_name == "NORTHSIDE MENTAL HEALTH CENTER, LLC"
     assert record.is_subpart is True and record.parent_organization_name == "NORTHSIDE HEALTH SYSTEM"
@@ -211,16 +260,33 @@ def test_organization_record_with_other_name(nppes_file):
 
 
 def test_individual_former_name_is_an_other_name(nppes_file):
-    record, _ = _record(nppes_file, individual(npi(1), **{
-        "Provider Other Last Name": "SMITH", "Provider Other First Name": "MARY",
-        "Provider Other Last Name Type Code": "1", "Provider Other Credential Text": "m.d."}))
+    record, _ = _record(
+        nppes_file,
+        individual(
+            npi(1),
+            **{
+                "Provider Other Last Name": "SMITH",
+                "Provider Other First Name": "MARY",
+                "Provider Other Last Name Type Code": "1",
+                "Provider Other Credential Text": "m.d.",
+            },
+        ),
+    )
     assert record.other_names == [OtherName("Mary Smith, MD", "1", EVIDENCE)]
 
 
 def test_deactivation_and_reactivation_dates(nppes_file):
-    record, _ = _record(nppes_file, individual(npi(1), **{
-        "NPI Deactivation Reason Code": "OT", "NPI Deactivation Date": "01/15/2020",
-        "NPI Reactivation Date": "03/01/2020"}))
+    record, _ = _record(
+        nppes_file,
+        individual(
+            npi(1),
+            **{
+                "NPI Deactivation Reason Code": "OT",
+                "NPI Deactivation Date": "01/15/2020",
+                "NPI Reactivation Date": "03/01/2020",
+            },
+        ),
+    )
     assert record.deactivation_date == date(2020, 1, 15) and record.deactivation_reason == "OT"
     assert record.reactivation_date == date(2020, 3, 1)
     assert record.is_active

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
-import ingest.stages
-from directory.errors import SourceFormatError, StoreError
-from ingest import BadRowPolicy, ingest_nppes, parallel
 from nppes_files import (
     FAMILY_MEDICINE,
     FILE_DATE,
@@ -18,15 +14,24 @@ from nppes_files import (
     snapshot,
 )
 
+import ingest.stages
+from directory.errors import SourceFormatError, StoreError
+from ingest import BadRowPolicy, ingest_nppes, parallel
+
 pytestmark = pytest.mark.skipif(not parallel.available(), reason="needs fork and two cores")
 
 
 def rows():
     out = [individual(npi(i), **{"Provider First Name": f"P{i}"}) for i in range(1, 60)]
     out += [individual(npi(i), **{"Healthcare Provider Taxonomy Code_1": FAMILY_MEDICINE}) for i in range(60, 600)]
-    out += [organization(npi(601)), deactivated(npi(1), "05/05/2024"), deactivated(npi(602), "05/05/2024"),
-            individual("1234567890"), individual(npi(603), **{"Healthcare Provider Taxonomy Code_2": "999X00000X"}),
-            individual(npi(604), **{"Last Update Date": "02/30/2021"})]
+    out += [
+        organization(npi(601)),
+        deactivated(npi(1), "05/05/2024"),
+        deactivated(npi(602), "05/05/2024"),
+        individual("1234567890"),
+        individual(npi(603), **{"Healthcare Provider Taxonomy Code_2": "999X00000X"}),
+        individual(npi(604), **{"Last Update Date": "02/30/2021"}),
+    ]
     return out
 
 

@@ -7,13 +7,6 @@ import json
 from datetime import date
 
 import pytest
-
-from directory.errors import InputError
-from directory.model import Evidence
-from directory.reference import nucc_taxonomies
-from directory.store.sqlite import SQLiteStore
-from ingest import IngestReport, Scope, ingest_nppes
-from ingest import parallel as parallel_stages
 from nppes_files import (
     FAMILY_MEDICINE,
     FILE_DATE,
@@ -26,6 +19,13 @@ from nppes_files import (
     organization,
     write_nppes,
 )
+
+from directory.errors import InputError
+from directory.model import Evidence
+from directory.reference import nucc_taxonomies
+from directory.store.sqlite import SQLiteStore
+from ingest import IngestReport, Scope, ingest_nppes
+from ingest import parallel as parallel_stages
 
 
 def family_doctor(number: str) -> dict[str, str]:
@@ -79,7 +79,11 @@ def test_nucc_taxonomies_are_loaded_with_the_file(open_sqlite, nppes_file):
 
 
 def test_second_run_of_the_same_file_changes_nothing(open_sqlite, nppes_file):
-    rows = [individual(npi(i)) for i in range(1, 30)] + [organization(npi(40)), family_doctor(npi(41)), individual("1234567890")]
+    rows = [individual(npi(i)) for i in range(1, 30)] + [
+        organization(npi(40)),
+        family_doctor(npi(41)),
+        individual("1234567890"),
+    ]
     path = nppes_file(rows)
     store = open_sqlite()
     first = ingest_nppes(store, path, batch_size=7)
@@ -111,8 +115,10 @@ def test_a_changed_row_is_updated(open_sqlite, nppes_file, tmp_path):
 def test_sparse_deactivation_rows(open_sqlite, nppes_file):
     store = open_sqlite()
     ingest_nppes(store, nppes_file([individual(npi(1)), individual(npi(2))]))
-    weekly = nppes_file([deactivated(npi(1), "06/30/2025"), deactivated(npi(9), "06/30/2025")],
-                        name="npidata_pfile_20251103-20251109.csv")
+    weekly = nppes_file(
+        [deactivated(npi(1), "06/30/2025"), deactivated(npi(9), "06/30/2025")],
+        name="npidata_pfile_20251103-20251109.csv",
+    )
     report = ingest_nppes(store, weekly)
     assert report.read == 2 and report.updated == 1
     assert report.filtered == {"deactivated_unknown_npi": 1}
@@ -127,8 +133,14 @@ def test_sparse_deactivation_rows(open_sqlite, nppes_file):
 
 def test_reactivated_full_row(open_sqlite, nppes_file):
     store = open_sqlite()
-    row = individual(npi(1), **{"NPI Deactivation Date": "01/15/2020", "NPI Deactivation Reason Code": "OT",
-                                "NPI Reactivation Date": "03/01/2020"})
+    row = individual(
+        npi(1),
+        **{
+            "NPI Deactivation Date": "01/15/2020",
+            "NPI Deactivation Reason Code": "OT",
+            "NPI Reactivation Date": "03/01/2020",
+        },
+    )
     ingest_nppes(store, nppes_file([row]))
     record = store.providers([npi(1)])[npi(1)]
     assert record.deactivation_date == date(2020, 1, 15) and record.reactivation_date == date(2020, 3, 1)
@@ -188,20 +200,32 @@ def test_policy_names():
 
 def test_progress_snapshot_carries_the_running_counts(open_sqlite, nppes_file):
     seen = []
-    ingest_nppes(open_sqlite(), nppes_file([individual(npi(1)), family_doctor(npi(2))]),
-                 progress=seen.append, progress_every=2)
+    ingest_nppes(
+        open_sqlite(), nppes_file([individual(npi(1)), family_doctor(npi(2))]), progress=seen.append, progress_every=2
+    )
     (snap,) = seen
     assert snap.read == 2 and snap.filtered == {"out_of_scope": 1}
 
 
 def test_report_invariant_is_checked():
-    report = IngestReport(run_id="r", source="nppes", file="f", file_date="2025-01-01", scope="all", policy="quarantine",
-                          read=3, inserted=1, filtered={"out_of_scope": 1})
+    report = IngestReport(
+        run_id="r",
+        source="nppes",
+        file="f",
+        file_date="2025-01-01",
+        scope="all",
+        policy="quarantine",
+        read=3,
+        inserted=1,
+        filtered={"out_of_scope": 1},
+    )
     with pytest.raises(AssertionError, match="does not add up"):
         report.check()
     report.quarantined["invalid_npi"] = 1
     report.check()
-    restored = IngestReport(run_id="r", source="nppes", file="f", file_date="2025-01-01", scope="all", policy="quarantine")
+    restored = IngestReport(
+        run_id="r", source="nppes", file="f", file_date="2025-01-01", scope="all", policy="quarantine"
+    )
     restored.restore(report.counts())
     assert restored.counts() == report.counts()
 
@@ -214,8 +238,9 @@ def test_a_provider_whose_new_row_leaves_the_scope_is_updated_not_left_stale(ope
     first = ingest_nppes(store, nppes_file([individual(npi(1)), family_doctor(npi(2))]), parallel=parallel)
     assert first.loaded == 1 and first.filtered == {"out_of_scope": 1}
     later = "npidata_pfile_20050523-20251207.csv"
-    second = ingest_nppes(store, nppes_file([family_doctor(npi(1)), family_doctor(npi(2))], name=later),
-                          parallel=parallel)
+    second = ingest_nppes(
+        store, nppes_file([family_doctor(npi(1)), family_doctor(npi(2))], name=later), parallel=parallel
+    )
     assert second.updated == 1 and second.filtered == {"out_of_scope": 1}  # npi 2 was never in the store
     second.check()
     assert [t.code for t in store.taxonomies_for([npi(1)])[npi(1)]] == [FAMILY_MEDICINE]
@@ -231,8 +256,9 @@ def test_batches_start_small_and_double_up_to_the_batch_size(open_sqlite, nppes_
             super()._write_providers(records, checkpoint)
 
     store = open_sqlite(cls=Recording)
-    report = ingest_nppes(store, nppes_file(list(bulk_rows(12_000, in_scope_share=1.0))), batch_size=3000,
-                          parallel=False)
+    report = ingest_nppes(
+        store, nppes_file(list(bulk_rows(12_000, in_scope_share=1.0))), batch_size=3000, parallel=False
+    )
     report.check()
     assert sizes[:3] == [1000, 2000, 3000] and max(sizes) == 3000
     assert sum(sizes) == report.loaded == store.counts()["providers"]

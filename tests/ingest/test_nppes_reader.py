@@ -8,11 +8,11 @@ import random
 from datetime import date, datetime
 
 import pytest
+from nppes_files import FILE_DATE, PSYCHIATRY, csv_line, individual, npi, organization, write_nppes
 
 from directory.errors import SourceFormatError
 from ingest import ingest_nppes, read_main_file
 from ingest.nppes import MainFile, file_date, v1_columns, v2_columns
-from nppes_files import FILE_DATE, PSYCHIATRY, csv_line, individual, npi, organization, write_nppes
 
 
 def test_real_header_versions():
@@ -75,8 +75,12 @@ def test_file_without_final_line_end_reads_its_last_row(tmp_path):
 
 
 def test_a_value_spanning_lines_inside_quotes_is_one_record(nppes_file):
-    path = nppes_file([individual(npi(1), **{"Provider Second Line Business Practice Location Address": "SUITE\r\n200"}),
-                       individual(npi(2))])
+    path = nppes_file(
+        [
+            individual(npi(1), **{"Provider Second Line Business Practice Location Address": "SUITE\r\n200"}),
+            individual(npi(2)),
+        ]
+    )
     first, second = read_main_file(path)
     assert first.problem is None and (first.line, first.end_line) == (2, 3)
     assert second.line == 4 and second.fields[0] == npi(2)
@@ -103,12 +107,25 @@ def _header_without(name: str) -> list[str]:
         (b"\r\n", "no header"),
         (b'"a","b"\r\n"1","2"\r\n', "not an NPPES main file"),
         (b"\xff\xfeN\x00P\x00I\x00", "not UTF-8"),
-        (csv_line(_header_without("Provider Business Practice Location Address City Name")).encode(), "missing 1 column"),
+        (
+            csv_line(_header_without("Provider Business Practice Location Address City Name")).encode(),
+            "missing 1 column",
+        ),
         (csv_line([*v2_columns(), "Favourite Colour"]).encode(), "unknown column(s): Favourite Colour"),
         (csv_line([*v2_columns(), "NPI"]).encode(), "repeats columns: NPI"),
         (csv_line([c for c in v2_columns() if "Taxonomy Code_" not in c]).encode(), "missing 15 column"),
     ],
-    ids=["missing", "empty", "blank", "wrong-header", "utf16", "missing-column", "unknown-column", "repeated", "no-taxonomy"],
+    ids=[
+        "missing",
+        "empty",
+        "blank",
+        "wrong-header",
+        "utf16",
+        "missing-column",
+        "unknown-column",
+        "repeated",
+        "no-taxonomy",
+    ],
 )
 def test_bad_files_are_refused_before_anything_is_written(open_sqlite, tmp_path, content, message):
     path = tmp_path / "npidata_pfile_20050523-20251109.csv"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from nppes_files import FAMILY_MEDICINE, FILE_DATE, CrashingStore, individual, npi, organization, snapshot
 
 from directory.errors import InputError, StoreError
 from ingest import ingest_nppes
-from nppes_files import FAMILY_MEDICINE, FILE_DATE, CrashingStore, individual, npi, organization, snapshot
 
 
 def rows():
@@ -55,14 +55,19 @@ def test_crash_then_rerun_equals_a_clean_run(tmp_path, nppes_file, open_sqlite, 
     assert resumed.resumed_from_line == unfinished.resume_line
     resumed.check()
     assert (resumed.read, resumed.loaded, resumed.filtered, resumed.quarantined) == (
-        clean.read, clean.loaded, clean.filtered, clean.quarantined)
+        clean.read,
+        clean.loaded,
+        clean.filtered,
+        clean.quarantined,
+    )
     assert resumed.inserted + resumed.carried_over == clean.inserted
     assert clean.quarantined == {"invalid_npi": 1, "duplicate_npi": 1, "impossible_date": 1}
 
     assert snapshot(store, NPIS) == snapshot(clean_store, NPIS)
     assert store.providers([npi(2)])[npi(2)].first_name == "P2"  # the duplicate after the crash lost
     assert [(q.line_number, q.reason) for q in store.quarantined()] == [
-        (q.line_number, q.reason) for q in clean_store.quarantined()]
+        (q.line_number, q.reason) for q in clean_store.quarantined()
+    ]
     assert [r.status for r in store.runs("nppes")] == ["completed"]
 
 

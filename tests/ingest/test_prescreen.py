@@ -4,15 +4,6 @@ and screen would filter that row: checked line by line against the real ones."""
 from __future__ import annotations
 
 import pytest
-
-import ingest.pipeline as pipeline
-from directory.errors import StoreError
-from ingest import ingest_nppes
-from ingest.linked_scope import LinkedScope
-from ingest.nppes import MainFile
-from ingest.prescreen import out_of_scope_test
-from ingest.scope import Scope
-from ingest.stages import FILTER_RUN, Kind, screen
 from nppes_files import (
     FAMILY_MEDICINE,
     FILE_DATE,
@@ -29,6 +20,15 @@ from nppes_files import (
     write_nppes,
 )
 
+import ingest.pipeline as pipeline
+from directory.errors import StoreError
+from ingest import ingest_nppes
+from ingest.linked_scope import LinkedScope
+from ingest.nppes import MainFile
+from ingest.prescreen import out_of_scope_test
+from ingest.scope import Scope
+from ingest.stages import FILTER_RUN, Kind, screen
+
 TAXONOMY_15 = "Healthcare Provider Taxonomy Code_15"
 
 
@@ -42,20 +42,32 @@ CASES: dict[str, tuple[dict[str, str] | str, bool]] = {
     "out of scope organization": (organization(npi(2), **{"Healthcare Provider Taxonomy Code_1": "332B00000X"}), True),
     "scope code only in a licence column": (out_of_scope(3, **{"Provider License Number_1": PSYCHIATRY}), True),
     "scope code with spaces (the matcher does not strip)": (
-        out_of_scope(4, **{"Healthcare Provider Taxonomy Code_2": f" {PSYCHIATRY}"}), True),
+        out_of_scope(4, **{"Healthcare Provider Taxonomy Code_2": f" {PSYCHIATRY}"}),
+        True,
+    ),
     "in scope, slot 1": (individual(npi(5)), False),
     "in scope, slot 15": (out_of_scope(6, **{TAXONOMY_15: PMHNP}), False),
     "group practice organization": (
-        organization(npi(7), **{"Healthcare Provider Taxonomy Code_1": GROUP_PRACTICE}), False),
+        organization(npi(7), **{"Healthcare Provider Taxonomy Code_1": GROUP_PRACTICE}),
+        False,
+    ),
     "group practice code on an individual": (
-        out_of_scope(8, **{"Healthcare Provider Taxonomy Code_2": GROUP_PRACTICE}), False),
+        out_of_scope(8, **{"Healthcare Provider Taxonomy Code_2": GROUP_PRACTICE}),
+        False,
+    ),
     "sparse deactivation": (deactivated(npi(9), "01/02/2020"), False),
     "doubled inner quote": (out_of_scope(10, **{"Provider Last Name (Legal Name)": 'O"BRIEN'}), False),
     "separator inside a value": (out_of_scope(11, **{"Provider Last Name (Legal Name)": 'A","B'}), False),
     "non-ASCII name": (out_of_scope(12, **{"Provider Last Name (Legal Name)": "PEÑA"}), False),
     "oversized field": (out_of_scope(13, **{"Provider Other Organization Name": "X" * 2100}), False),
-    "value spanning two lines": (out_of_scope(14, **{"Provider Second Line Business Practice Location Address": "A\r\nB"}), False),
-    "value starting with a line end": (out_of_scope(15, **{"Provider Second Line Business Practice Location Address": "\nB"}), False),
+    "value spanning two lines": (
+        out_of_scope(14, **{"Provider Second Line Business Practice Location Address": "A\r\nB"}),
+        False,
+    ),
+    "value starting with a line end": (
+        out_of_scope(15, **{"Provider Second Line Business Practice Location Address": "\nB"}),
+        False,
+    ),
     "empty entity type, not sparse": (out_of_scope(16, **{"Entity Type Code": ""}), False),
 }
 
@@ -65,8 +77,11 @@ def _outcomes_by_line(path) -> dict[int, int]:
     with MainFile(path) as main:
         rows = list(main.rows())
         columns = main.columns
-    kept = {id(row): kind for kind, row, _ in screen(iter(rows), columns, Scope.default().matcher(columns))
-            if kind != Kind.FILTER}
+    kept = {
+        id(row): kind
+        for kind, row, _ in screen(iter(rows), columns, Scope.default().matcher(columns))
+        if kind != Kind.FILTER
+    }
     # A filter outcome stands for a run of rows; every row not yielded alone was filtered.
     return {row.line: kept.get(id(row), Kind.FILTER) for row in rows}
 
@@ -84,8 +99,9 @@ def test_only_rows_the_screen_filters_are_skipped(tmp_path, newline):
         '"' + '","'.join(plain[:-1]) + '"' + newline,  # 329 columns
         '"' + '","'.join(plain) + '"\t' + newline,  # junk after the last quote
     ]
-    path = write_nppes(tmp_path / "npidata_pfile_20050523-20251109.csv", [c for c, _ in CASES.values()] + raw_lines,
-                       newline=newline)
+    path = write_nppes(
+        tmp_path / "npidata_pfile_20050523-20251109.csv", [c for c, _ in CASES.values()] + raw_lines, newline=newline
+    )
     with open(path, "ab") as f:  # invalid UTF-8, then a last row cut off without a line end
         f.write(b'"' + b'","'.join([npi(22).encode(), b"1", b"\xff"] + [b""] * 327) + b'"' + newline.encode())
         f.write(b'"' + b'","'.join([npi(23).encode(), b"1"] + [b""] * 200) + b'"')
@@ -101,7 +117,7 @@ def test_only_rows_the_screen_filters_are_skipped(tmp_path, newline):
     assert len(starts) == len(CASES) + 5
     for (name, (_, may_skip)), line in zip(CASES.items(), starts):
         assert (line in skipped) == may_skip, name
-    assert [line in skipped for line in starts[len(CASES):]] == [True, False, False, False, False]
+    assert [line in skipped for line in starts[len(CASES) :]] == [True, False, False, False, False]
 
 
 def test_multi_line_records_are_never_skipped(tmp_path):
@@ -148,8 +164,10 @@ def _report(report) -> dict:
 
 def test_same_report_and_store_with_and_without_the_prescreen(nppes_file, open_sqlite, monkeypatch):
     rows = list(bulk_rows(300, in_scope_share=0.2))
-    rows[10:10] = [deactivated(npi(500), "01/02/2020"), organization(npi(501), **{
-        "Healthcare Provider Taxonomy Code_1": GROUP_PRACTICE})]
+    rows[10:10] = [
+        deactivated(npi(500), "01/02/2020"),
+        organization(npi(501), **{"Healthcare Provider Taxonomy Code_1": GROUP_PRACTICE}),
+    ]
     rows.append(out_of_scope(502, **{"Provider Last Name (Legal Name)": 'O"BRIEN'}))
     path = nppes_file(rows)
     parsed, screened = open_sqlite("parsed.db"), open_sqlite("screened.db")

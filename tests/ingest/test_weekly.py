@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from bundle_files import bundle_members, othername_row, pl_row, write_zip
+from nppes_files import deactivated, directory_counts, individual, npi, organization
 
 from directory.errors import OutOfOrderError
 from ingest.bundle import apply_bundle, apply_weeklies
-from bundle_files import bundle_members, othername_row, pl_row, write_zip
-from nppes_files import deactivated, directory_counts, individual, npi, organization
 
 TODAY = date(2025, 12, 31)
 MONTHLY = ("NPPES_Data_Dissemination_November_2025_V2.zip", "20050523-20251109")
@@ -19,34 +19,51 @@ WEEK2 = ("NPPES_Data_Dissemination_111725_112325_Weekly_V2.zip", "20251117-20251
 
 
 def monthly(tmp_path):
-    return write_zip(tmp_path / MONTHLY[0], bundle_members(
-        MONTHLY[1],
-        main=[individual(npi(1)), individual(npi(2)), organization(npi(10))],
-        pl=[pl_row(npi(1), "200 W 57TH ST"), pl_row(npi(2), "45 MAIN ST", city="BROOKLYN", postal="11201")],
-        othername=[othername_row(npi(10), "NORTHSIDE DBA", "3")],
-    ))
+    return write_zip(
+        tmp_path / MONTHLY[0],
+        bundle_members(
+            MONTHLY[1],
+            main=[individual(npi(1)), individual(npi(2)), organization(npi(10))],
+            pl=[pl_row(npi(1), "200 W 57TH ST"), pl_row(npi(2), "45 MAIN ST", city="BROOKLYN", postal="11201")],
+            othername=[othername_row(npi(10), "NORTHSIDE DBA", "3")],
+        ),
+    )
 
 
 def week1(tmp_path):
-    return write_zip(tmp_path / WEEK1[0], bundle_members(
-        WEEK1[1],
-        main=[
-            individual(npi(1), **{"Provider Last Name (Legal Name)": "SMITH", "Last Update Date": "11/12/2025"}),
-            individual(npi(3), **{"Last Update Date": "11/14/2025", "Provider Enumeration Date": "11/14/2025"}),
-            deactivated(npi(2), "11/15/2025"),
-        ],
-        pl=[pl_row(npi(3), "77 WATER ST", postal="10005")],  # npi(1) updated without secondary locations
-        othername=[],
-    ))
+    return write_zip(
+        tmp_path / WEEK1[0],
+        bundle_members(
+            WEEK1[1],
+            main=[
+                individual(npi(1), **{"Provider Last Name (Legal Name)": "SMITH", "Last Update Date": "11/12/2025"}),
+                individual(npi(3), **{"Last Update Date": "11/14/2025", "Provider Enumeration Date": "11/14/2025"}),
+                deactivated(npi(2), "11/15/2025"),
+            ],
+            pl=[pl_row(npi(3), "77 WATER ST", postal="10005")],  # npi(1) updated without secondary locations
+            othername=[],
+        ),
+    )
 
 
 def week2(tmp_path):
-    return write_zip(tmp_path / WEEK2[0], bundle_members(
-        WEEK2[1],
-        main=[organization(npi(10), **{"Last Update Date": "11/20/2025",
-                                       "Provider Organization Name (Legal Business Name)": "NORTHSIDE MH LLC"})],
-        pl=[], othername=[othername_row(npi(10), "NORTHSIDE NEW DBA", "3")],
-    ))
+    return write_zip(
+        tmp_path / WEEK2[0],
+        bundle_members(
+            WEEK2[1],
+            main=[
+                organization(
+                    npi(10),
+                    **{
+                        "Last Update Date": "11/20/2025",
+                        "Provider Organization Name (Legal Business Name)": "NORTHSIDE MH LLC",
+                    },
+                )
+            ],
+            pl=[],
+            othername=[othername_row(npi(10), "NORTHSIDE NEW DBA", "3")],
+        ),
+    )
 
 
 def secondary(store, number):
@@ -107,8 +124,10 @@ def test_a_weekly_needs_a_monthly_base_it_does_not_predate(tmp_path, open_sqlite
     with pytest.raises(OutOfOrderError, match="no monthly NPPES file has been loaded"):
         apply_bundle(store, week1(tmp_path), today=TODAY)
     assert store.counts()["providers"] == 0
-    old_week = write_zip(tmp_path / "NPPES_Data_Dissemination_110325_110925_Weekly_V2.zip",
-                         bundle_members("20251103-20251109", main=[individual(npi(5))]))
+    old_week = write_zip(
+        tmp_path / "NPPES_Data_Dissemination_110325_110925_Weekly_V2.zip",
+        bundle_members("20251103-20251109", main=[individual(npi(5))]),
+    )
     apply_bundle(store, monthly(tmp_path), today=TODAY)
     with pytest.raises(OutOfOrderError, match=r"predates the monthly npidata_pfile_20050523-20251109\.csv"):
         apply_bundle(store, old_week, today=TODAY)

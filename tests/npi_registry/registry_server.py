@@ -112,8 +112,9 @@ class RegistryServer:
         self._single = {str(r["number"]): r for name in (NPI1_FILE, NPI2_FILE) for r in recorded(name)["results"]}
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), name="registry-server",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(0.05,), name="registry-server", daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -157,7 +158,7 @@ class RegistryServer:
                 return 200, json_type, (DATA / EMPTY_FILE).read_bytes()
             return 200, json_type, json.dumps({"result_count": 1, "results": [found]}).encode()
         matching = sorted((r for r in self.population if _matches(r, query)), key=lambda r: r["number"])
-        page = matching[skip:skip + limit]
+        page = matching[skip : skip + limit]
         return 200, json_type, json.dumps({"result_count": len(page), "results": page}).encode()
 
     def _handler_class(self):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -57,8 +57,9 @@ def test_lookup_rejects_an_invalid_npi_without_asking(make_client, registry, npi
         ("ERRORS09", "enumeration_type", "09", "enumeration_type requires additional search criteria"),
     ],
 )
-def test_errors_payload_raises_a_typed_request_error(make_client, registry, sleeps, first_name, field, number,
-                                                     description):
+def test_errors_payload_raises_a_typed_request_error(
+    make_client, registry, sleeps, first_name, field, number, description
+):
     with pytest.raises(RegistryRequestError) as raised:
         make_client().get_page(first_name=first_name)
     assert raised.value.errors == [{"field": field, "number": number, "description": description}]
@@ -141,8 +142,9 @@ def test_connection_refused_is_retried_then_unavailable(sleeps):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    client = NpiRegistryClient(f"http://127.0.0.1:{port}/api/", timeout=1.0, max_retries=2, sleep=sleeps.append,
-                               jitter=False)
+    client = NpiRegistryClient(
+        f"http://127.0.0.1:{port}/api/", timeout=1.0, max_retries=2, sleep=sleeps.append, jitter=False
+    )
     with pytest.raises(RegistryUnavailable, match="ConnectionError"):
         client.lookup(HIZA)
     assert sleeps == [0.5, 1.0]
@@ -158,7 +160,7 @@ def test_jitter_keeps_delays_between_half_and_full_backoff(make_client, registry
 
 def test_retry_after_accepts_seconds_and_http_dates():
     assert _retry_after("12") == 12.0
-    later = datetime.now(timezone.utc) + timedelta(seconds=30)
+    later = datetime.now(UTC) + timedelta(seconds=30)
     assert 25 <= _retry_after(format_datetime(later, usegmt=True)) <= 30
     assert _retry_after("soon") is None
     assert _retry_after(None) is None
@@ -209,10 +211,24 @@ def test_invalid_parameters_are_rejected_before_sending(make_client, registry, p
 
 
 def test_valid_parameters_are_normalized():
-    assert validate_params({"postal_code": "30*", "state": "ga", "enumeration_type": "npi-1",
-                            "use_first_name_alias": True, "limit": 200, "skip": 0, "city": None}) == {
-        "postal_code": "30*", "state": "GA", "enumeration_type": "NPI-1", "use_first_name_alias": "True",
-        "limit": "200", "skip": "0"}
+    assert validate_params(
+        {
+            "postal_code": "30*",
+            "state": "ga",
+            "enumeration_type": "npi-1",
+            "use_first_name_alias": True,
+            "limit": 200,
+            "skip": 0,
+            "city": None,
+        }
+    ) == {
+        "postal_code": "30*",
+        "state": "GA",
+        "enumeration_type": "NPI-1",
+        "use_first_name_alias": "True",
+        "limit": "200",
+        "skip": "0",
+    }
     assert validate_params({"country_code": "DE"}) == {"country_code": "DE"}  # a foreign country alone is allowed
     assert validate_params({"state": "GA", "city": "  Villa   Rica "}) == {"state": "GA", "city": "Villa Rica"}
     assert validate_params({"postal_code": "30329-1234"}) == {"postal_code": "303291234"}

@@ -35,19 +35,36 @@ def test_individual_maps_every_field():
     assert record.is_active and record.organization_name is None
     evidence = record.evidence
     assert (evidence.source, evidence.method, evidence.retrieved, evidence.reference) == (
-        "npi_registry_api", "api", TODAY, "npi:1720377294")
+        "npi_registry_api",
+        "api",
+        TODAY,
+        "npi:1720377294",
+    )
     primary, secondary = record.locations
     assert primary.primary and not secondary.primary
     p = primary.location
     assert (p.line1, p.line2, p.city, p.state, p.zip5, p.phone) == (
-        "111 VICTORIA RD", "", "ASHEVILLE", "NC", "28801", "8282527331")
+        "111 VICTORIA RD",
+        "",
+        "ASHEVILLE",
+        "NC",
+        "28801",
+        "8282527331",
+    )
     point, county, _ = zip_centroid("28801")
     assert (p.latitude, p.longitude, p.county) == (point.latitude, point.longitude, county)
     s = secondary.location  # from practiceLocations
-    assert (s.line1, s.city, s.state, s.zip5, s.phone) == ("49 JESSE HILL JR DR SE # 307", "ATLANTA", "GA", "30303",
-                                                           "4047781567")
+    assert (s.line1, s.city, s.state, s.zip5, s.phone) == (
+        "49 JESSE HILL JR DR SE # 307",
+        "ATLANTA",
+        "GA",
+        "30303",
+        "4047781567",
+    )
     assert [(t.code, t.primary, t.license_number, t.license_state) for t in record.taxonomies] == [
-        ("207X00000X", True, "2017-01132", "NC"), ("390200000X", False, None, None)]
+        ("207X00000X", True, "2017-01132", "NC"),
+        ("390200000X", False, None, None),
+    ]
     assert all(t.evidence == evidence for t in record.taxonomies)
 
 
@@ -58,7 +75,9 @@ def test_organization_keeps_practice_locations_and_drops_mailing():
     assert record.first_name is None and record.credential_text is None
     assert record.evidence.reference == "http://x/api/?number=1568946812"
     assert [(pl.location.line1, pl.location.city, pl.location.zip5, pl.primary) for pl in record.locations] == [
-        ("403 PERMIAN WAY STE D", "VILLA RICA", "30180", True), ("5505 ROSWELL RD STE 350B", "ATLANTA", "30342", False)]
+        ("403 PERMIAN WAY STE D", "VILLA RICA", "30180", True),
+        ("5505 ROSWELL RD STE 350B", "ATLANTA", "30342", False),
+    ]
     assert all("PO BOX" not in pl.location.line1 for pl in record.locations)  # the MAILING address
     assert [(t.code, t.primary) for t in record.taxonomies] == [("207L00000X", True)]
 
@@ -66,10 +85,16 @@ def test_organization_keeps_practice_locations_and_drops_mailing():
 def test_behavioural_health_individual_with_two_licences():
     record = to_provider_record(_result(PAGE_FILE, 1336333764), TODAY)
     assert (record.prefix, record.first_name, record.middle_name, record.last_name) == (
-        "Ms.", "Claudia", "Virginia", "Narvaez-Meza")
+        "Ms.",
+        "Claudia",
+        "Virginia",
+        "Narvaez-Meza",
+    )
     assert record.credential_text == "MFA, MSW"
     assert [(t.code, t.primary, t.license_number, t.license_state) for t in record.taxonomies] == [
-        ("1041C0700X", True, None, None), ("1041C0700X", False, "P58286", "NY")]
+        ("1041C0700X", True, None, None),
+        ("1041C0700X", False, "P58286", "NY"),
+    ]
 
 
 def test_primary_taxonomy_is_the_flagged_one_not_the_first():
@@ -101,7 +126,9 @@ def test_every_recorded_result_maps_within_the_invariants(result):
     assert sum(pl.primary for pl in record.locations) <= 1
     keys = [pl.location.key for pl in record.locations]
     assert len(keys) == len(set(keys))
-    wanted = [a for a in result["addresses"] if a["address_purpose"] == "LOCATION"] + result.get("practiceLocations", [])
+    wanted = [a for a in result["addresses"] if a["address_purpose"] == "LOCATION"] + result.get(
+        "practiceLocations", []
+    )
     assert {pl.location.line1 for pl in record.locations} <= {a["address_1"].upper().strip() for a in wanted}
     for pl in record.locations:
         assert pl.location.phone is None or pl.location.phone.isdigit()
@@ -145,31 +172,57 @@ def _nppes_file(tmp_path: Path, values: dict[str, str]) -> Path:
 def test_same_provider_from_the_nppes_file_normalizes_the_same(tmp_path):
     # Dr. Amir S. Steinberg as the API returns him and as an NPPES V2 row would carry him.
     api = to_provider_record(_result(PAGE_FILE, 1396949913), TODAY)
-    path = _nppes_file(tmp_path, {
-        "NPI": "1396949913", "Entity Type Code": "1",
-        "Provider Last Name (Legal Name)": "STEINBERG", "Provider First Name": "AMIR", "Provider Middle Name": "S",
-        "Provider Name Prefix Text": "DR.", "Provider Credential Text": "M.D.",
-        "Provider First Line Business Mailing Address": "25 STONEYSIDE DR",
-        "Provider Business Mailing Address Postal Code": "105381417",
-        "Provider First Line Business Practice Location Address": "10 E 102ND ST",
-        "Provider Business Practice Location Address City Name": "NEW YORK",
-        "Provider Business Practice Location Address State Name": "NY",
-        "Provider Business Practice Location Address Postal Code": "100296030",
-        "Provider Business Practice Location Address Country Code (If outside U.S.)": "US",
-        "Provider Business Practice Location Address Telephone Number": "2122416756",
-        "Provider Enumeration Date": "06/14/2007", "Last Update Date": "02/26/2019",
-        "Provider Sex Code": "M", "Is Sole Proprietor": "Y",
-        "Healthcare Provider Taxonomy Code_1": "207RX0202X", "Provider License Number_1": "227894-1",
-        "Provider License Number State Code_1": "NY", "Healthcare Provider Primary Taxonomy Switch_1": "Y",
-    })
+    path = _nppes_file(
+        tmp_path,
+        {
+            "NPI": "1396949913",
+            "Entity Type Code": "1",
+            "Provider Last Name (Legal Name)": "STEINBERG",
+            "Provider First Name": "AMIR",
+            "Provider Middle Name": "S",
+            "Provider Name Prefix Text": "DR.",
+            "Provider Credential Text": "M.D.",
+            "Provider First Line Business Mailing Address": "25 STONEYSIDE DR",
+            "Provider Business Mailing Address Postal Code": "105381417",
+            "Provider First Line Business Practice Location Address": "10 E 102ND ST",
+            "Provider Business Practice Location Address City Name": "NEW YORK",
+            "Provider Business Practice Location Address State Name": "NY",
+            "Provider Business Practice Location Address Postal Code": "100296030",
+            "Provider Business Practice Location Address Country Code (If outside U.S.)": "US",
+            "Provider Business Practice Location Address Telephone Number": "2122416756",
+            "Provider Enumeration Date": "06/14/2007",
+            "Last Update Date": "02/26/2019",
+            "Provider Sex Code": "M",
+            "Is Sole Proprietor": "Y",
+            "Healthcare Provider Taxonomy Code_1": "207RX0202X",
+            "Provider License Number_1": "227894-1",
+            "Provider License Number State Code_1": "NY",
+            "Healthcare Provider Primary Taxonomy Switch_1": "Y",
+        },
+    )
     with MainFile(path) as main:
         (row,) = list(main.rows())
         assert row.problem is None
         nppes, warnings = to_record(row.fields, main.columns, api.evidence, TODAY, ZipGeocoder())
     assert warnings == []
-    core = ("npi", "entity_type", "last_name", "first_name", "middle_name", "prefix", "suffix", "credential_text", "sex",
-            "sole_proprietor", "organization_name", "enumeration_date", "last_update", "deactivation_date",
-            "reactivation_date", "replacement_npi")
+    core = (
+        "npi",
+        "entity_type",
+        "last_name",
+        "first_name",
+        "middle_name",
+        "prefix",
+        "suffix",
+        "credential_text",
+        "sex",
+        "sole_proprietor",
+        "organization_name",
+        "enumeration_date",
+        "last_update",
+        "deactivation_date",
+        "reactivation_date",
+        "replacement_npi",
+    )
     assert {k: getattr(api, k) for k in core} == {k: getattr(nppes, k) for k in core}
     assert api.taxonomies == nppes.taxonomies
     assert [pl for pl in api.locations if pl.primary] == nppes.locations  # the file's pl_pfile holds the others

@@ -68,7 +68,9 @@ def test_sharding_recurses_to_zip5_then_taxonomy(make_client, registry):
     postal_codes = [q.get("postal_code") for q in first_pages]
     for expected in ("30*", "303*", "3032*", "30329"):
         assert expected in postal_codes
-    taxonomy_shards = [(q["postal_code"], q["taxonomy_description"]) for q in first_pages if "taxonomy_description" in q]
+    taxonomy_shards = [
+        (q["postal_code"], q["taxonomy_description"]) for q in first_pages if "taxonomy_description" in q
+    ]
     assert taxonomy_shards == [("30329", d) for d in descriptions + ["Counselor"]]
     assert search.saturated == []
 

@@ -50,7 +50,9 @@ def test_sync_writes_records_to_the_store_and_reports_missing(make_client, regis
         assert all(pl.evidence.method == "api" for pl in locations)
         taxonomies = reopened.taxonomies_for([HIZA])[HIZA]
         assert sorted((t.code, t.primary, t.license_state) for t in taxonomies) == [
-            ("207X00000X", True, "NC"), ("390200000X", False, None)]
+            ("207X00000X", True, "NC"),
+            ("390200000X", False, None),
+        ]
     finally:
         reopened.close()
 
@@ -78,8 +80,11 @@ def test_invalid_npis_stop_the_sync_before_any_request(make_client, registry, st
 
 
 def test_a_result_that_cannot_be_mapped_is_reported_not_written(make_client, registry, store):
-    registry.script = [Canned(200, b'{"result_count": 1, "results": [{"number": 1720377294, '
-                                   b'"enumeration_type": "NPI-7", "basic": {}}]}')]
+    registry.script = [
+        Canned(
+            200, b'{"result_count": 1, "results": [{"number": 1720377294, "enumeration_type": "NPI-7", "basic": {}}]}'
+        )
+    ]
     report = sync_with_registry(store, make_client(), [HIZA, CSP], retrieved=RETRIEVED)
     assert list(report.rejected) == [HIZA] and "enumeration_type" in report.rejected[HIZA]
     assert set(store.providers([HIZA, CSP])) == {CSP}

@@ -28,13 +28,22 @@ def test_oversized_blocks_are_skipped():
 
 
 def test_rules_union_explode_and_prefix():
-    frame = pd.DataFrame({
-        "name": ["SMITH", "SMYTHE", "JONES", "SMITH", ""],
-        "phones": ["111|222", "222", "333", "", "111"],
-        "zip5": ["02139", "02138", "02139", "99999", "02139"],
-    })
-    per_rule = block(frame, [BlockingRule("name", ["name"]), BlockingRule("phone", ["phones"]),
-                             BlockingRule("zip3_name", ["zip5:3", "name:2"])], "dedupe_only")
+    frame = pd.DataFrame(
+        {
+            "name": ["SMITH", "SMYTHE", "JONES", "SMITH", ""],
+            "phones": ["111|222", "222", "333", "", "111"],
+            "zip5": ["02139", "02138", "02139", "99999", "02139"],
+        }
+    )
+    per_rule = block(
+        frame,
+        [
+            BlockingRule("name", ["name"]),
+            BlockingRule("phone", ["phones"]),
+            BlockingRule("zip3_name", ["zip5:3", "name:2"]),
+        ],
+        "dedupe_only",
+    )
     assert set(zip(*map(np.ndarray.tolist, per_rule["name"]))) == {(0, 3)}  # empty keys never pair
     assert set(zip(*map(np.ndarray.tolist, per_rule["phone"]))) == {(0, 1), (0, 4)}
     assert set(zip(*map(np.ndarray.tolist, per_rule["zip3_name"]))) == {(0, 1)}

@@ -44,7 +44,6 @@ def test_a_fixed_m_survives_training():
     m = [np.array([0.1, 0.9]), np.array([0.2, 0.8])]
     u = [np.array([0.9, 0.1]), np.array([0.9, 0.1])]
     gamma = synthetic(50_000, 0.3, m, u, 0.0, rng)
-    out = em.train_m([("all", gamma, [True, True])], [2, 2], u, 200, 1e-7,
-                     given_m=[np.array([0.1, 0.9]), None])
+    out = em.train_m([("all", gamma, [True, True])], [2, 2], u, 200, 1e-7, given_m=[np.array([0.1, 0.9]), None])
     assert out[0].tolist() == [0.1, 0.9]  # kept exactly
     assert abs(out[1][1] - 0.8) < 0.03  # the other one is still learnt

@@ -3,9 +3,9 @@ on each, scored over the final clusters, with unsupervised training only."""
 
 from __future__ import annotations
 
+import febrl_data
 import pytest
 
-import febrl_data
 from ingest.resolve import cluster_pairs, pair_scores, resolve_frame
 
 

@@ -5,38 +5,60 @@ import pytest
 from ingest.resolve import normalize as nz
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Bob", "ROBERT"), ("bobby", "ROBERT"), ("Robert", "ROBERT"), ("Liz", "ELIZABETH"),
-    ("Kathy", "KATHERINE"), ("Catherine", "KATHERINE"), ("José", "JOSE"), ("Dr. Bill", "WILLIAM"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Bob", "ROBERT"),
+        ("bobby", "ROBERT"),
+        ("Robert", "ROBERT"),
+        ("Liz", "ELIZABETH"),
+        ("Kathy", "KATHERINE"),
+        ("Catherine", "KATHERINE"),
+        ("José", "JOSE"),
+        ("Dr. Bill", "WILLIAM"),
+        ("", ""),
+    ],
+)
 def test_given_names_resolve_nicknames(raw, expected):
     assert nz.given_name(raw) == expected
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Smith, MD", "SMITH"), ("O'Neil Jr.", "ONEIL"), ("Garcia-Lopez", "GARCIALOPEZ"),
-    ("Smith PMHNP-BC", "SMITH"), ("Ma", "MA"),  # a surname that looks like a credential stays
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Smith, MD", "SMITH"),
+        ("O'Neil Jr.", "ONEIL"),
+        ("Garcia-Lopez", "GARCIALOPEZ"),
+        ("Smith PMHNP-BC", "SMITH"),
+        ("Ma", "MA"),  # a surname that looks like a credential stays
+    ],
+)
 def test_person_names_drop_credentials_and_suffixes(raw, expected):
     assert nz.person_name(raw) == expected
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Smith, Robert A., MD", ("ROBERT", "A", "SMITH")),
-    ("Dr. Bob A Smith, PMHNP-BC", ("BOB", "A", "SMITH")),
-    ("Jane Doe", ("JANE", "", "DOE")),
-    ("Smith", ("", "", "SMITH")),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Smith, Robert A., MD", ("ROBERT", "A", "SMITH")),
+        ("Dr. Bob A Smith, PMHNP-BC", ("BOB", "A", "SMITH")),
+        ("Jane Doe", ("JANE", "", "DOE")),
+        ("Smith", ("", "", "SMITH")),
+    ],
+)
 def test_full_names_split(raw, expected):
     assert nz.split_full_name(raw) == expected
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("The Mindful TMS Center, P.L.L.C.", "MINDFUL TMS CTR"),
-    ("Acme Behavioral Health, Inc.", "ACME BEHAVIORAL HEALTH"),
-    ("Smith & Jones Psychiatry PC", "SMITH AND JONES PSYCHIATRY"),
-    ("BRIGHT PATH LLC", "BRIGHT PATH"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("The Mindful TMS Center, P.L.L.C.", "MINDFUL TMS CTR"),
+        ("Acme Behavioral Health, Inc.", "ACME BEHAVIORAL HEALTH"),
+        ("Smith & Jones Psychiatry PC", "SMITH AND JONES PSYCHIATRY"),
+        ("BRIGHT PATH LLC", "BRIGHT PATH"),
+    ],
+)
 def test_organization_names_lose_legal_forms(raw, expected):
     assert nz.organization_name(raw) == expected
 
@@ -45,10 +67,16 @@ def test_dba_inside_a_legal_name_gives_both_names():
     assert nz.organization_names("Acme Health LLC DBA Mindful TMS") == ["ACME HEALTH", "MINDFUL TMS"]
 
 
-@pytest.mark.parametrize("line1,line2", [
-    ("123 North Main Street", "Suite 200"), ("123 N. Main St.", "Ste 200"), ("123 N MAIN ST", "#200"),
-    ("123 n main st # 200", ""), ("123 North Main St, Unit 200", None),
-])
+@pytest.mark.parametrize(
+    "line1,line2",
+    [
+        ("123 North Main Street", "Suite 200"),
+        ("123 N. Main St.", "Ste 200"),
+        ("123 N MAIN ST", "#200"),
+        ("123 n main st # 200", ""),
+        ("123 North Main St, Unit 200", None),
+    ],
+)
 def test_addresses_agree_across_formats(line1, line2):
     assert nz.address(line1, line2) == "123 N MAIN ST STE 200"
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from bench_er import pair_codes
-from directory.errors import InputError
-from directory.model import EntityType, Evidence, Location, OtherName, ProviderLocation, ProviderRecord, \
-    ProviderTaxonomy
 from gen_nppes_er import Generator
+
+from directory.errors import InputError
+from directory.model import (
+    EntityType,
+    Evidence,
+    Location,
+    OtherName,
+    ProviderLocation,
+    ProviderRecord,
+    ProviderTaxonomy,
+)
 from ingest.resolve import EntityRecord, entity_frame, from_provider, provider_settings, resolve, resolve_frame
 from ingest.resolve.result import MERGED, REVIEW
 
@@ -30,19 +37,66 @@ def pair_status(result, a, b):
 
 
 WORLD = [
-    EntityRecord("nppes:1234567893", I, "1234567893", "ROBERT", "A", "KOWALCZYK", address_line1="123 NORTH MAIN STREET",
-                 address_line2="SUITE 200", city="BOSTON", state="MA", zip="021391234", phones=("6175551212",),
-                 licences=("MA0041234",), taxonomy_codes=("2084P0800X",)),
-    EntityRecord("roster:acme:1", I, None, full_name="Kowalczyk, Bob A., MD", address_line1="123 N Main St #200",
-                 city="Boston", state="MA", zip="02139", phones=("(617) 555-1212",), licences=("41234",)),
-    EntityRecord("nppes:1245319599", O, "1245319599", organization_name="Mindful Brain Health, PLLC",
-                 other_organization_names=("Harborview TMS Institute",), address_line1="9 Harbor Way",
-                 state="MA", zip="02110", phones=("6175550000",), taxonomy_codes=("261QM0801X",)),
-    EntityRecord("evidence:rems:1", O, None, organization_name="Harborview TMS Institute", address_line1="9 Harbor Way",
-                 state="MA", zip="02110"),
+    EntityRecord(
+        "nppes:1234567893",
+        I,
+        "1234567893",
+        "ROBERT",
+        "A",
+        "KOWALCZYK",
+        address_line1="123 NORTH MAIN STREET",
+        address_line2="SUITE 200",
+        city="BOSTON",
+        state="MA",
+        zip="021391234",
+        phones=("6175551212",),
+        licences=("MA0041234",),
+        taxonomy_codes=("2084P0800X",),
+    ),
+    EntityRecord(
+        "roster:acme:1",
+        I,
+        None,
+        full_name="Kowalczyk, Bob A., MD",
+        address_line1="123 N Main St #200",
+        city="Boston",
+        state="MA",
+        zip="02139",
+        phones=("(617) 555-1212",),
+        licences=("41234",),
+    ),
+    EntityRecord(
+        "nppes:1245319599",
+        O,
+        "1245319599",
+        organization_name="Mindful Brain Health, PLLC",
+        other_organization_names=("Harborview TMS Institute",),
+        address_line1="9 Harbor Way",
+        state="MA",
+        zip="02110",
+        phones=("6175550000",),
+        taxonomy_codes=("261QM0801X",),
+    ),
+    EntityRecord(
+        "evidence:rems:1",
+        O,
+        None,
+        organization_name="Harborview TMS Institute",
+        address_line1="9 Harbor Way",
+        state="MA",
+        zip="02110",
+    ),
     # a person's roster row that carries the group's (organization's) NPI
-    EntityRecord("roster:acme:2", I, "1245319599", full_name="Yarrowfield, Quentin", address_line1="9 Harbor Way",
-                 state="MA", zip="02110", phones=("6175550000",)),
+    EntityRecord(
+        "roster:acme:2",
+        I,
+        "1245319599",
+        full_name="Yarrowfield, Quentin",
+        address_line1="9 Harbor Way",
+        state="MA",
+        zip="02110",
+        phones=("6175550000",),
+    ),
 ]
 
 
@@ -70,10 +124,30 @@ def test_merges_carry_their_evidence(trained_provider_settings):
 
 def test_different_npis_of_one_type_are_never_merged(trained_provider_settings):
     twin = [
-        EntityRecord("nppes:1234567893", I, "1234567893", "ROBERT", "", "KOWALCZYK", address_line1="123 MAIN ST",
-                     state="MA", zip="02139", phones=("6175551212",)),
-        EntityRecord("nppes:1982736450", I, "1982736450", "ROBERT", "", "KOWALCZYK", address_line1="123 MAIN ST",
-                     state="MA", zip="02139", phones=("6175551212",)),
+        EntityRecord(
+            "nppes:1234567893",
+            I,
+            "1234567893",
+            "ROBERT",
+            "",
+            "KOWALCZYK",
+            address_line1="123 MAIN ST",
+            state="MA",
+            zip="02139",
+            phones=("6175551212",),
+        ),
+        EntityRecord(
+            "nppes:1982736450",
+            I,
+            "1982736450",
+            "ROBERT",
+            "",
+            "KOWALCZYK",
+            address_line1="123 MAIN ST",
+            state="MA",
+            zip="02139",
+            phones=("6175551212",),
+        ),
     ]
     result = resolve(twin, trained_provider_settings, train=False)
     status, k = pair_status(result, "nppes:1234567893", "nppes:1982736450")
@@ -85,10 +159,30 @@ def test_different_npis_of_one_type_are_never_merged(trained_provider_settings):
 
 def test_review_band_goes_to_review(trained_provider_settings):
     records = [
-        EntityRecord("nppes:1234567893", I, "1234567893", "MARGARET", "A", "QUILLSBY", address_line1="1 ELM ST",
-                     state="OH", zip="43004", phones=("6145550101",)),
-        EntityRecord("roster:x:1", I, None, "MARGARET", "J", "QUILLSBY", address_line1="77 OAK AVE", state="OH",
-                     zip="44101", phones=("2165550199",)),
+        EntityRecord(
+            "nppes:1234567893",
+            I,
+            "1234567893",
+            "MARGARET",
+            "A",
+            "QUILLSBY",
+            address_line1="1 ELM ST",
+            state="OH",
+            zip="43004",
+            phones=("6145550101",),
+        ),
+        EntityRecord(
+            "roster:x:1",
+            I,
+            None,
+            "MARGARET",
+            "J",
+            "QUILLSBY",
+            address_line1="77 OAK AVE",
+            state="OH",
+            zip="44101",
+            phones=("2165550199",),
+        ),
     ]
     result = resolve(records, trained_provider_settings, train=False)
     _, k = pair_status(result, "nppes:1234567893", "roster:x:1")
@@ -118,9 +212,15 @@ def test_trained_settings_round_trip_through_json(trained_provider_settings):
 def test_the_provider_record_adapter():
     ev = Evidence("nppes", pd.Timestamp("2024-01-01").date(), "bulk_file")
     record = ProviderRecord(
-        npi="1234567893", entity_type=I, evidence=ev, first_name="ROBERT", last_name="SMITH",
-        locations=[ProviderLocation(Location("1 ELM ST", "BOSTON", "MA", "02139", phone="6175551212"), False, ev),
-                   ProviderLocation(Location("9 OAK ST", "BOSTON", "MA", "02110", line2="STE 4"), True, ev)],
+        npi="1234567893",
+        entity_type=I,
+        evidence=ev,
+        first_name="ROBERT",
+        last_name="SMITH",
+        locations=[
+            ProviderLocation(Location("1 ELM ST", "BOSTON", "MA", "02139", phone="6175551212"), False, ev),
+            ProviderLocation(Location("9 OAK ST", "BOSTON", "MA", "02110", line2="STE 4"), True, ev),
+        ],
         taxonomies=[ProviderTaxonomy("2084P0800X", True, "MA12345", "MA", ev)],
         other_names=[OtherName("JONES, ROBERT", "1", ev)],
     )
@@ -162,14 +262,35 @@ def test_nppes_shaped_benchmark_quality():
 def test_a_common_dba_counts_for_less_than_a_rare_one(trained_provider_settings):
     settings = trained_provider_settings.__class__.from_json(trained_provider_settings.to_json())
     settings.tf_min_values = 1  # a small world, so term frequencies count here
-    org = EntityRecord("nppes:1245319599", O, "1245319599", organization_name="Mindful Brain Health, PLLC",
-                       other_organization_names=("Harborview TMS Institute",), address_line1="9 Harbor Way",
-                       state="MA", zip="02110")
-    listed = EntityRecord("evidence:rems:1", O, None, organization_name="Harborview TMS Institute",
-                          address_line1="1 Elm St", state="MA", zip="02110")
-    others = [EntityRecord(f"roster:x:{i}", O, None, organization_name=f"Unrelated Clinic {i}",
-                           other_organization_names=("Harborview TMS Institute",) if i < 6 else ())
-              for i in range(12)]
+    org = EntityRecord(
+        "nppes:1245319599",
+        O,
+        "1245319599",
+        organization_name="Mindful Brain Health, PLLC",
+        other_organization_names=("Harborview TMS Institute",),
+        address_line1="9 Harbor Way",
+        state="MA",
+        zip="02110",
+    )
+    listed = EntityRecord(
+        "evidence:rems:1",
+        O,
+        None,
+        organization_name="Harborview TMS Institute",
+        address_line1="1 Elm St",
+        state="MA",
+        zip="02110",
+    )
+    others = [
+        EntityRecord(
+            f"roster:x:{i}",
+            O,
+            None,
+            organization_name=f"Unrelated Clinic {i}",
+            other_organization_names=("Harborview TMS Institute",) if i < 6 else (),
+        )
+        for i in range(12)
+    ]
 
     def weight(world):
         result = resolve(world, settings, train=False)
@@ -184,10 +305,28 @@ def test_a_common_dba_counts_for_less_than_a_rare_one(trained_provider_settings)
 def test_an_npi_is_no_key_across_entity_types(trained_provider_settings):
     # two non-registry rows, a person and an organization, with one NPI, one address, one phone
     records = [
-        EntityRecord("roster:a:1", O, "1245319599", organization_name="Mindful Brain Health",
-                     address_line1="9 Harbor Way", state="MA", zip="02110", phones=("6175550000",)),
-        EntityRecord("roster:b:1", I, "1245319599", "QUENTIN", None, "YARROWFIELD", address_line1="9 Harbor Way",
-                     state="MA", zip="02110", phones=("6175550000",)),
+        EntityRecord(
+            "roster:a:1",
+            O,
+            "1245319599",
+            organization_name="Mindful Brain Health",
+            address_line1="9 Harbor Way",
+            state="MA",
+            zip="02110",
+            phones=("6175550000",),
+        ),
+        EntityRecord(
+            "roster:b:1",
+            I,
+            "1245319599",
+            "QUENTIN",
+            None,
+            "YARROWFIELD",
+            address_line1="9 Harbor Way",
+            state="MA",
+            zip="02110",
+            phones=("6175550000",),
+        ),
     ]
     result = resolve(records, trained_provider_settings, train=False)
     assert not same_cluster(result, "roster:a:1", "roster:b:1")
@@ -200,10 +339,30 @@ def test_an_npi_is_no_key_across_entity_types(trained_provider_settings):
 def test_two_providers_at_one_practice_are_not_queued(trained_provider_settings):
     # spouses: one surname, address and phone, two first names, two NPIs
     records = [
-        EntityRecord("nppes:1234567893", I, "1234567893", "ROBERT", "", "KOWALCZYK", address_line1="123 MAIN ST",
-                     state="MA", zip="02139", phones=("6175551212",)),
-        EntityRecord("nppes:1982736450", I, "1982736450", "HELENA", "", "KOWALCZYK", address_line1="123 MAIN ST",
-                     state="MA", zip="02139", phones=("6175551212",)),
+        EntityRecord(
+            "nppes:1234567893",
+            I,
+            "1234567893",
+            "ROBERT",
+            "",
+            "KOWALCZYK",
+            address_line1="123 MAIN ST",
+            state="MA",
+            zip="02139",
+            phones=("6175551212",),
+        ),
+        EntityRecord(
+            "nppes:1982736450",
+            I,
+            "1982736450",
+            "HELENA",
+            "",
+            "KOWALCZYK",
+            address_line1="123 MAIN ST",
+            state="MA",
+            zip="02139",
+            phones=("6175551212",),
+        ),
     ]
     result = resolve(records, trained_provider_settings, train=False)
     status, k = pair_status(result, "nppes:1234567893", "nppes:1982736450")

@@ -22,12 +22,15 @@ def test_levels_are_labelled_weakest_first():
     assert Comparison("dob", "dob", "levenshtein", [1, 2]).labels == ["else", "lev<=2", "lev<=1", "exact"]
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"merge_threshold": 0.4}, "thresholds"),
-    ({"link_type": "sideways"}, "link_type"),
-    ({"blocking_rules": []}, "blocking rule"),
-    ({"surprise": 1}, "unknown settings"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"merge_threshold": 0.4}, "thresholds"),
+        ({"link_type": "sideways"}, "link_type"),
+        ({"blocking_rules": []}, "blocking rule"),
+        ({"surprise": 1}, "unknown settings"),
+    ],
+)
 def test_bad_settings_are_refused(change, message):
     data = provider_settings().to_dict()
     data.update(change)

@@ -12,13 +12,43 @@ from ingest.resolve import EntityRecord, apply, decide, resolve, review_queue, u
 
 I = EntityType.INDIVIDUAL
 RECORDS = [
-    EntityRecord("nppes:1234567893", I, "1234567893", "ROBERT", "A", "KOWALCZYK", address_line1="123 MAIN ST",
-                 state="MA", zip="02139", phones=("6175551212",), licences=("MA41234",)),
-    EntityRecord("roster:acme:1", I, None, full_name="Kowalczyk, Bob A., MD", address_line1="123 Main Street",
-                 state="MA", zip="02139", phones=("617-555-1212",), licences=("41234",)),
+    EntityRecord(
+        "nppes:1234567893",
+        I,
+        "1234567893",
+        "ROBERT",
+        "A",
+        "KOWALCZYK",
+        address_line1="123 MAIN ST",
+        state="MA",
+        zip="02139",
+        phones=("6175551212",),
+        licences=("MA41234",),
+    ),
+    EntityRecord(
+        "roster:acme:1",
+        I,
+        None,
+        full_name="Kowalczyk, Bob A., MD",
+        address_line1="123 Main Street",
+        state="MA",
+        zip="02139",
+        phones=("617-555-1212",),
+        licences=("41234",),
+    ),
     # same name and practice, another NPI: the model may not merge it, only ask
-    EntityRecord("nppes:1982736450", I, "1982736450", "ROBERT", "", "KOWALCZYK", address_line1="123 MAIN ST",
-                 state="MA", zip="02139", phones=("6175551212",)),
+    EntityRecord(
+        "nppes:1982736450",
+        I,
+        "1982736450",
+        "ROBERT",
+        "",
+        "KOWALCZYK",
+        address_line1="123 MAIN ST",
+        state="MA",
+        zip="02139",
+        phones=("6175551212",),
+    ),
 ]
 
 
@@ -40,7 +70,8 @@ def test_merge_review_decide_undo(store, trained_provider_settings):
     queue = review_queue(store, limit=10)
     assert queue and all(m.status is MatchStatus.REVIEW for m in queue)
     assert {"nppes:1234567893", "nppes:1982736450"} == {queue[0].left, queue[0].right} or any(
-        {"nppes:1234567893", "nppes:1982736450"} == {m.left, m.right} for m in queue)
+        {"nppes:1234567893", "nppes:1982736450"} == {m.left, m.right} for m in queue
+    )
 
     rejected = decide(store, queue[0].match_id, accept=False, by="navigator@example.org")
     assert rejected.status is MatchStatus.REJECTED and rejected.decided_by == "navigator@example.org"

@@ -46,9 +46,16 @@ def test_report_accounts_for_every_record(generated, full_db):
 def test_loaded_facts_are_in_the_store_with_their_evidence(generated, full_store):
     catalog = _catalog(generated)
     counts = full_store.counts()
-    for section, key in (("credentials", "credentials"), ("treatments", "treatments"), ("access", "access_facts"),
-                         ("affiliations", "affiliations"), ("network_members", "network_members"),
-                         ("payers", "payers"), ("plans", "plans"), ("networks", "networks")):
+    for section, key in (
+        ("credentials", "credentials"),
+        ("treatments", "treatments"),
+        ("access", "access_facts"),
+        ("affiliations", "affiliations"),
+        ("network_members", "network_members"),
+        ("payers", "payers"),
+        ("plans", "plans"),
+        ("networks", "networks"),
+    ):
         assert counts[key] == len(catalog[section]), section
     rems = [t for t in catalog["treatments"] if t["evidence"] == "rems-2026-10" and "location_key" in t]
     stored = full_store.treatments_for([rems[0]["npi"]])[rems[0]["npi"]]
@@ -59,8 +66,9 @@ def test_loaded_facts_are_in_the_store_with_their_evidence(generated, full_store
 
 def test_esketamine_near_manhattan_in_a_plan(full_store):
     center = point_for_zip("10016")
-    criteria = SearchCriteria(treatments=(Treatment.ESKETAMINE_REMS,), near=center, radius_miles=25,
-                              plan_id="northwind-choice-ppo", limit=100)
+    criteria = SearchCriteria(
+        treatments=(Treatment.ESKETAMINE_REMS,), near=center, radius_miles=25, plan_id="northwind-choice-ppo", limit=100
+    )
     page = full_store.search(criteria)
     assert page.total >= 3
     npis = [h.npi for h in page.hits]
@@ -84,8 +92,11 @@ def test_loading_twice_changes_nothing(generated, full_db, tmp_path):
         before = store.counts()
         report = load_catalog(store, generated.catalog)
         assert store.counts() == before
-        assert report.sections["network_members"] == {"read": before["network_members"], "new": 0,
-                                                      "already_members": before["network_members"]}
+        assert report.sections["network_members"] == {
+            "read": before["network_members"],
+            "new": 0,
+            "already_members": before["network_members"],
+        }
     finally:
         store.close()
 
@@ -108,9 +119,13 @@ def test_invalid_catalog_is_refused_and_nothing_is_written(generated, nppes_stor
     problems = caught.value.problems
     text = str(caught.value)
     assert "nothing written" in text
-    for needle in ("treatments[0].treatment: unknown treatment 'tms_deluxe'", "credentials[0].expires",
-                   "network_members[0].npi", "access[0].evidence: no evidence named 'no-such-evidence'",
-                   "evidence['rems-2026-10'].retrieved: 2999-01-01 is in the future"):
+    for needle in (
+        "treatments[0].treatment: unknown treatment 'tms_deluxe'",
+        "credentials[0].expires",
+        "network_members[0].npi",
+        "access[0].evidence: no evidence named 'no-such-evidence'",
+        "evidence['rems-2026-10'].retrieved: 2999-01-01 is in the future",
+    ):
         assert any(needle in p for p in problems), needle
     assert nppes_store.counts() == before
 

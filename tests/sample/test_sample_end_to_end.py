@@ -13,8 +13,13 @@ from directory.store.sqlite import SQLiteStore
 from ingest import ingest_nppes
 from ingest.catalog import load_catalog
 
-TRD = {Treatment.TMS_STANDARD, Treatment.TMS_ACCELERATED, Treatment.ESKETAMINE_REMS, Treatment.IV_KETAMINE,
-       Treatment.ECT}
+TRD = {
+    Treatment.TMS_STANDARD,
+    Treatment.TMS_ACCELERATED,
+    Treatment.ESKETAMINE_REMS,
+    Treatment.IV_KETAMINE,
+    Treatment.ECT,
+}
 
 
 def _rows(generated) -> list[dict[str, str]]:
@@ -38,8 +43,11 @@ def test_every_row_is_accounted_for(generated, nppes_db, full_store):
 def test_providers_keep_what_the_file_says(generated, full_store):
     rows = {r["NPI"]: r for r in _rows(generated)}
     subpart = next(r for r in rows.values() if r["Is Organization Subpart"] == "Y")
-    parent = next(r for r in rows.values()
-                  if r["Provider Organization Name (Legal Business Name)"] == subpart["Parent Organization LBN"])
+    parent = next(
+        r
+        for r in rows.values()
+        if r["Provider Organization Name (Legal Business Name)"] == subpart["Parent Organization LBN"]
+    )
     assert subpart["NPI"] in full_store.subparts_of([parent["NPI"]])[parent["NPI"]]
     dead = next(r for r in rows.values() if r["NPI Deactivation Reason Code"] == "DT")
     back = next(r for r in rows.values() if r["NPI Reactivation Date"])
@@ -51,28 +59,41 @@ def test_providers_keep_what_the_file_says(generated, full_store):
 
 
 def test_treatments_near_each_metro(full_store):
-    boston = full_store.search(SearchCriteria(treatments=(Treatment.TMS_ACCELERATED,), near=point_for_zip("02115"),
-                                              radius_miles=15, limit=100))
+    boston = full_store.search(
+        SearchCriteria(treatments=(Treatment.TMS_ACCELERATED,), near=point_for_zip("02115"), radius_miles=15, limit=100)
+    )
     assert boston.total >= 1 and all(h.distance_miles <= 15 for h in boston.hits)
-    denver = full_store.search(SearchCriteria(treatments=(Treatment.IV_KETAMINE,), near=point_for_zip("80203"),
-                                              radius_miles=20, entity_type=EntityType.ORGANIZATION, limit=100))
+    denver = full_store.search(
+        SearchCriteria(
+            treatments=(Treatment.IV_KETAMINE,),
+            near=point_for_zip("80203"),
+            radius_miles=20,
+            entity_type=EntityType.ORGANIZATION,
+            limit=100,
+        )
+    )
     assert denver.total >= 2
     codes = full_store.taxonomies_for([h.npi for h in denver.hits])
     assert any(t.code in ("261QI0500X", "261QP3300X") for h in denver.hits for t in codes[h.npi])
-    far = full_store.search(SearchCriteria(treatments=(Treatment.IV_KETAMINE,), near=point_for_zip("80203"),
-                                           radius_miles=20, state="NY"))
+    far = full_store.search(
+        SearchCriteria(treatments=(Treatment.IV_KETAMINE,), near=point_for_zip("80203"), radius_miles=20, state="NY")
+    )
     assert far.total == 0
 
 
 def test_typo_tolerant_name_search_and_dba_names(generated, full_store):
     rows = _rows(generated)
-    surname = Counter(r["Provider Last Name (Legal Name)"] for r in rows if r["Entity Type Code"] == "1"
-                      and not r["NPI Deactivation Date"]).most_common(1)[0][0]
+    surname = Counter(
+        r["Provider Last Name (Legal Name)"]
+        for r in rows
+        if r["Entity Type Code"] == "1" and not r["NPI Deactivation Date"]
+    ).most_common(1)[0][0]
     typo = surname[:3] + surname[4:]  # drop a letter
     page = full_store.search(SearchCriteria(name=typo.lower(), limit=5))
     assert page.hits and surname.lower() in page.hits[0].display_name.lower()
-    dba = next(r for r in rows if r["Provider Other Organization Name Type Code"] == "3"
-               and not r["NPI Deactivation Date"])
+    dba = next(
+        r for r in rows if r["Provider Other Organization Name Type Code"] == "3" and not r["NPI Deactivation Date"]
+    )
     found = full_store.search(SearchCriteria(name=dba["Provider Other Organization Name"], limit=5))
     assert dba["NPI"] in [h.npi for h in found.hits]
 

@@ -21,7 +21,7 @@ from directory.geo import haversine_miles, zip_centroid
 from directory.npi import is_valid_npi
 from directory.reference import nucc_codes
 from ingest.sample import generate_sample
-from ingest.sample_data import METRO_RADIUS_MILES, METROS, SURNAME_HEADS, SURNAME_TAILS
+from ingest.sample.data import METRO_RADIUS_MILES, METROS, SURNAME_HEADS, SURNAME_TAILS
 
 PROJECT = Path(__file__).resolve().parents[2]
 COMMITTED = PROJECT / "data" / "sample"
@@ -50,8 +50,10 @@ def test_same_seed_gives_identical_bytes(tmp_path, generated):
 
 def test_bytes_do_not_depend_on_the_hash_seed(tmp_path, generated):
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    code = "import sys; from pathlib import Path; from ingest.sample import generate_sample; " \
-           "generate_sample(Path(sys.argv[1]))"
+    code = (
+        "import sys; from pathlib import Path; from ingest.sample import generate_sample; "
+        "generate_sample(Path(sys.argv[1]))"
+    )
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "hashed")], env=env, cwd=PROJECT, check=True)
     assert _files(tmp_path / "hashed") == _files(generated.folder)
 
@@ -102,9 +104,16 @@ def test_every_value_is_quoted_and_lines_end_in_crlf(generated):
 def test_rows_are_valid_except_the_documented_bad_rows(generated):
     header = _header(generated)
     bad = generated.bad_lines()
-    assert Counter(b["reason"] for b in bad.values()) == Counter({
-        "invalid_npi": 1, "impossible_date": 1, "bad_entity_type": 1, "column_count": 1, "duplicate_npi": 1,
-        "invalid_taxonomy": 1})
+    assert Counter(b["reason"] for b in bad.values()) == Counter(
+        {
+            "invalid_npi": 1,
+            "impossible_date": 1,
+            "bad_entity_type": 1,
+            "column_count": 1,
+            "duplicate_npi": 1,
+            "invalid_taxonomy": 1,
+        }
+    )
     seen: set[str] = set()
     for line, fields in generated.rows():
         reason = bad.get(line, {}).get("reason")
@@ -127,15 +136,21 @@ def test_rows_are_valid_except_the_documented_bad_rows(generated):
         if reason == "bad_entity_type":
             assert row["Entity Type Code"] == "3"
         elif row["Entity Type Code"] == "":  # the sparse deactivation row
-            assert row["NPI Deactivation Date"] and not any(v for k, v in row.items()
-                                                            if k not in ("NPI", "NPI Deactivation Date"))
+            assert row["NPI Deactivation Date"] and not any(
+                v for k, v in row.items() if k not in ("NPI", "NPI Deactivation Date")
+            )
         else:
             assert row["Entity Type Code"] in ("1", "2")
         codes = [row[f"Healthcare Provider Taxonomy Code_{k}"] for k in range(1, 16)]
         unknown = [c for c in codes if c and c not in nucc_codes()]
         assert bool(unknown) == (reason == "invalid_taxonomy"), line
-        for column in ("Provider Enumeration Date", "Last Update Date", "NPI Deactivation Date",
-                       "NPI Reactivation Date", "Certification Date"):
+        for column in (
+            "Provider Enumeration Date",
+            "Last Update Date",
+            "NPI Deactivation Date",
+            "NPI Reactivation Date",
+            "Certification Date",
+        ):
             value = row[column]
             if not value:
                 continue
@@ -177,9 +192,25 @@ def test_the_mix_exercises_what_ingest_must_handle(generated):
     rows = [_by_header(header, f) for _, f in generated.rows() if len(f) == 330 and f[1] in ("1", "2")]
     assert 600 <= len(rows) <= 1000
     primary = Counter(r["Healthcare Provider Taxonomy Code_1"] for r in rows)
-    for code in ("2084P0800X", "2084P0804X", "2084P0802X", "2084P0805X", "363LP0808X", "103T00000X",
-                 "103TC0700X", "1041C0700X", "101YM0800X", "101YP2500X", "106H00000X", "207L00000X",
-                 "208VP0000X", "261QM0801X", "261QI0500X", "193400000X", "283Q00000X"):
+    for code in (
+        "2084P0800X",
+        "2084P0804X",
+        "2084P0802X",
+        "2084P0805X",
+        "363LP0808X",
+        "103T00000X",
+        "103TC0700X",
+        "1041C0700X",
+        "101YM0800X",
+        "101YP2500X",
+        "106H00000X",
+        "207L00000X",
+        "208VP0000X",
+        "261QM0801X",
+        "261QI0500X",
+        "193400000X",
+        "283Q00000X",
+    ):
         assert primary[code] >= 2, code
     credentials = {r["Provider Credential Text"] for r in rows}
     assert {"MD", "M.D.", "DO", "D.O.", "PMHNP-BC", "PH.D.", "PHD", "LICSW", "LCSW", "L.C.S.W."} <= credentials
@@ -194,8 +225,9 @@ def test_the_mix_exercises_what_ingest_must_handle(generated):
     reactivated = [r for r in rows if r["NPI Reactivation Date"]]
     assert len(reactivated) == 1 and reactivated[0]["NPI Deactivation Date"]
     assert sum(len(r["Provider Business Practice Location Address Postal Code"]) == 9 for r in rows) >= 50
-    assert any(r["Provider License Number State Code_2"] not in ("", r["Provider License Number State Code_1"])
-               for r in rows)  # a second licence state
+    assert any(
+        r["Provider License Number State Code_2"] not in ("", r["Provider License Number State Code_1"]) for r in rows
+    )  # a second licence state
 
 
 def test_people_have_invented_surnames(generated):

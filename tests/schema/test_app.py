@@ -14,14 +14,21 @@ SDL = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 def test_committed_sdl_matches_the_code():
     committed = SDL.read_text(encoding="utf-8") if SDL.exists() else ""
     assert committed == export_sdl(), (
-        "schema/schema.graphql is out of date with the code: regenerate it with `provnet export-schema`")
+        "schema/schema.graphql is out of date with the code: regenerate it with `provnet export-schema`"
+    )
 
 
 def test_sdl_has_the_public_operations():
     sdl = export_sdl()
-    for needle in ("searchProviders(filter: ProviderSearchInput!, first: Int! = 20, after: String = null)",
-                   "provider(npi: String!): Provider", "addNetworkMembers(", "removeNetworkMembers(",
-                   "reviewQueue(", "decideMatch(", "enum ErrorCode"):
+    for needle in (
+        "searchProviders(filter: ProviderSearchInput!, first: Int! = 20, after: String = null)",
+        "provider(npi: String!): Provider",
+        "addNetworkMembers(",
+        "removeNetworkMembers(",
+        "reviewQueue(",
+        "decideMatch(",
+        "enum ErrorCode",
+    ):
         assert needle in sdl, needle
 
 
@@ -37,11 +44,18 @@ def test_healthz_reports_the_store(api, directory_store):
 def test_graphiql_for_a_browser_and_queries_over_get(api):
     page = requests.get(f"{api.url}/graphql", headers={"Accept": "text/html"}, timeout=10)
     assert page.status_code == 200 and "graphiql" in page.text.lower()
-    response = requests.get(f"{api.url}/graphql", params={"query": "{ viewer { role } }"},
-                            headers={"Authorization": "Bearer nav-tok"}, timeout=10)
+    response = requests.get(
+        f"{api.url}/graphql",
+        params={"query": "{ viewer { role } }"},
+        headers={"Authorization": "Bearer nav-tok"},
+        timeout=10,
+    )
     assert response.json() == {"data": {"viewer": {"role": "NAVIGATOR"}}}
     # mutations are never run from a GET
-    response = requests.get(f"{api.url}/graphql", params={"query": 'mutation { removeNetworkMembers('
-                                                          'networkId: "x", npis: []) { changed } }'},
-                            headers={"Authorization": "Bearer adm"}, timeout=10)
+    response = requests.get(
+        f"{api.url}/graphql",
+        params={"query": 'mutation { removeNetworkMembers(networkId: "x", npis: []) { changed } }'},
+        headers={"Authorization": "Bearer adm"},
+        timeout=10,
+    )
     assert response.status_code == 400

@@ -34,8 +34,12 @@ def test_employer_curates_its_own_network(api, directory_store):
     assert again["changed"] == 0  # already members: nothing new
     listed = api.data(MEMBERS, {"network": "acme-vetted"}, token="acme-tok")["networkMembers"]
     assert [m["npi"] for m in listed] == sorted(chosen)
-    assert listed[0]["evidence"] == {"kind": "NETWORK_MEMBERSHIP", "source": "api:employer:acme",
-                                     "method": "curation", "reference": "vetting call 2025-11"}
+    assert listed[0]["evidence"] == {
+        "kind": "NETWORK_MEMBERSHIP",
+        "source": "api:employer:acme",
+        "method": "curation",
+        "reference": "vetting call 2025-11",
+    }
     assert listed[0]["addedOn"] and listed[0]["provider"]["name"]
 
     removed = api.data(REMOVE, {"network": "acme-vetted", "npis": [chosen[0]]}, token="acme-tok")
@@ -48,8 +52,11 @@ def test_another_employer_cannot_touch_or_read_the_network(api, directory_store)
     store, d = directory_store
     before = [m.npi for m in store.network_members("acme-vetted")]
     for mutation in (ADD, REMOVE):
-        result = next(iter(api.data(mutation, {"network": "acme-vetted", "npis": [d.in_plan_near[4]]},
-                                    token="globex-tok").values()))
+        result = next(
+            iter(
+                api.data(mutation, {"network": "acme-vetted", "npis": [d.in_plan_near[4]]}, token="globex-tok").values()
+            )
+        )
         assert result["changed"] == 0 and result["network"] is None
         assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"]
         assert "employer:globex may not change network 'acme-vetted'" == result["errors"][0]["message"]
@@ -93,7 +100,8 @@ def test_bad_rows_refuse_the_whole_change(api, directory_store):
     assert payload["errors"] == [{"code": "NOT_FOUND", "message": f"no provider with NPI {unknown}", "npi": unknown}]
     payload = api.data(ADD, {"network": "acme-vetted", "npis": [d.far[1], "12345"]}, token="acme-tok")
     assert payload["addNetworkMembers"]["errors"] == [
-        {"code": "INVALID_INPUT", "message": "'12345' is not a valid NPI", "npi": "12345"}]
+        {"code": "INVALID_INPUT", "message": "'12345' is not a valid NPI", "npi": "12345"}
+    ]
     payload = api.data(ADD, {"network": "no-such-net", "npis": [d.far[1]]}, token="adm")["addNetworkMembers"]
     assert payload["errors"][0]["code"] == "NOT_FOUND"
     assert {m.npi for m in store.network_members("acme-vetted")} == before
@@ -101,13 +109,13 @@ def test_bad_rows_refuse_the_whole_change(api, directory_store):
 
 def test_bad_or_missing_token_is_401(api):
     for headers in ({"Authorization": "Bearer wrong"}, {"Authorization": "Basic YTpi"}, {}):
-        response = requests.post(f"{api.url}/graphql", json={"query": "{ viewer { role } }"}, headers=headers,
-                                 timeout=10)
+        response = requests.post(
+            f"{api.url}/graphql", json={"query": "{ viewer { role } }"}, headers=headers, timeout=10
+        )
         assert response.status_code == 401
         assert response.headers["WWW-Authenticate"] == "Bearer"
         assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert api.data("{ viewer { role tenant } }", token="acme-tok")["viewer"] == {"role": "EMPLOYER",
-                                                                                "tenant": "acme"}
+    assert api.data("{ viewer { role tenant } }", token="acme-tok")["viewer"] == {"role": "EMPLOYER", "tenant": "acme"}
 
 
 def test_without_tokens_everyone_is_an_anonymous_navigator(anonymous_api, directory_store):
@@ -138,12 +146,15 @@ def test_review_queue_is_for_admins(api, directory_store):
     assert store.matches(ids=["m-1"])[0].decided_by == "admin"
 
 
-@pytest.mark.parametrize("tokens,message", [
-    ("t1=superuser", "token=role[:tenant] with role one of navigator, employer, payer, admin"),
-    ("t1", "token=role[:tenant]"),
-    ("t1=employer", "role employer needs a tenant"),
-    ("t1=payer:", "role payer needs a tenant"),
-])
+@pytest.mark.parametrize(
+    "tokens,message",
+    [
+        ("t1=superuser", "token=role[:tenant] with role one of navigator, employer, payer, admin"),
+        ("t1", "token=role[:tenant]"),
+        ("t1=employer", "role employer needs a tenant"),
+        ("t1=payer:", "role payer needs a tenant"),
+    ],
+)
 def test_malformed_tokens_stop_the_app_from_starting(monkeypatch, sqlite_store, tokens, message):
     monkeypatch.setenv("PROVNET_AUTH_TOKENS", tokens)
     with pytest.raises(ConfigurationError, match=re.escape(message)):

@@ -31,9 +31,16 @@ def test_detail_shows_each_fact_with_its_provenance(api, directory_store):
     assert p["npi"] == npi and p["entityType"] == "INDIVIDUAL" and p["isActive"] is True
     assert p["locations"][0]["county"] == "New York County" and p["locations"][0]["primary"] is True
     nucc = {t.code: t.display_name for t in nucc_taxonomies()}
-    assert p["taxonomies"] == [{"code": "2084P0800X", "displayName": nucc["2084P0800X"], "primary": True,
-                                "licenseNumber": f"L{npi[:6]}", "licenseState": "NY",
-                                "evidence": {"source": "nppes"}}]
+    assert p["taxonomies"] == [
+        {
+            "code": "2084P0800X",
+            "displayName": nucc["2084P0800X"],
+            "primary": True,
+            "licenseNumber": f"L{npi[:6]}",
+            "licenseState": "NY",
+            "evidence": {"source": "nppes"},
+        }
+    ]
     kinds = {c["kind"] for c in p["credentials"]}
     assert kinds == {"STATE_LICENSE", "BOARD_CERTIFICATION"}
     rems = next(t for t in p["treatments"] if t["treatment"] == "ESKETAMINE_REMS")
@@ -64,8 +71,9 @@ def test_detail_shows_each_fact_with_its_provenance(api, directory_store):
 def test_an_excluded_provider_fails_vetting(api, directory_store):
     _, d = directory_store
     p = api.data(DETAIL, {"npi": d.excluded})["provider"]
-    assert p["exclusions"] == [{"source": "LEIE", "exclusionType": "1128b4", "excludedOn": "2020-02-02",
-                                "inForce": True}]
+    assert p["exclusions"] == [
+        {"source": "LEIE", "exclusionType": "1128b4", "excludedOn": "2020-02-02", "inForce": True}
+    ]
     assert p["vetting"]["passed"] is False
     check = next(c for c in p["vetting"]["checks"] if c["name"] == "not_excluded")
     assert check["status"] == "FAIL"
@@ -86,8 +94,14 @@ def test_organizations_show_subparts_parent_and_members(api, directory_store):
     org = api.data(query, {"npi": d.organization})["provider"]
     assert org["subparts"] == [{"npi": d.subpart, "name": "HARBOR MIND CLINIC EAST"}]
     assert org["parent"] is None
-    assert org["otherNames"] == [{"name": "HARBOR MIND", "typeCode": "3", "typeLabel": "doing business as",
-                                  "evidence": {"kind": "OTHER_NAME", "source": "nppes"}}]
+    assert org["otherNames"] == [
+        {
+            "name": "HARBOR MIND",
+            "typeCode": "3",
+            "typeLabel": "doing business as",
+            "evidence": {"kind": "OTHER_NAME", "source": "nppes"},
+        }
+    ]
     assert sorted(a["individual"]["npi"] for a in org["affiliations"]) == sorted(d.in_plan_near[:3])
     sub = api.data(query, {"npi": d.subpart})["provider"]
     assert sub["isSubpart"] is True and sub["parent"] == {"npi": d.organization}
@@ -110,7 +124,13 @@ def test_employer_network_memberships_show_only_to_their_owner(api, directory_st
     _, d = directory_store
     query = "query($npi: String!) { provider(npi: $npi) { networks { id } } }"
     member = d.in_plan_near[5]  # in northwind-ma (payer, public) and globex-vetted (employer, private)
-    seen = {token: sorted(n["id"] for n in api.data(query, {"npi": member}, token=token)["provider"]["networks"])
-            for token in ("nav-tok", "acme-tok", "globex-tok", "adm")}
-    assert seen == {"nav-tok": ["northwind-ma"], "acme-tok": ["northwind-ma"],
-                    "globex-tok": ["globex-vetted", "northwind-ma"], "adm": ["globex-vetted", "northwind-ma"]}
+    seen = {
+        token: sorted(n["id"] for n in api.data(query, {"npi": member}, token=token)["provider"]["networks"])
+        for token in ("nav-tok", "acme-tok", "globex-tok", "adm")
+    }
+    assert seen == {
+        "nav-tok": ["northwind-ma"],
+        "acme-tok": ["northwind-ma"],
+        "globex-tok": ["globex-vetted", "northwind-ma"],
+        "adm": ["globex-vetted", "northwind-ma"],
+    }

@@ -56,8 +56,14 @@ def test_unexpected_errors_are_masked(tmp_path, serve):
     store.close()  # every store call now fails inside the adapter
     client = serve(create_app(store))
     body = client.gql('{ provider(npi: "1234567893") { npi } }')
-    assert body["errors"] == [{"message": "Unexpected error.", "locations": [{"line": 1, "column": 3}],
-                               "path": ["provider"], "extensions": {"code": "INTERNAL"}}]
+    assert body["errors"] == [
+        {
+            "message": "Unexpected error.",
+            "locations": [{"line": 1, "column": 3}],
+            "path": ["provider"],
+            "extensions": {"code": "INTERNAL"},
+        }
+    ]
     health = requests.get(f"{client.url}/healthz", timeout=10)
     assert health.status_code == 503 and health.json() == {"status": "unavailable", "backend": "sqlite"}
 

@@ -14,8 +14,12 @@ query Search($filter: ProviderSearchInput!, $first: Int!, $after: String) {
   }
 }
 """
-NEAR_PLAN = {"treatments": ["ESKETAMINE_REMS"], "near": {"zip": "10029"}, "radiusMiles": 10,
-             "planId": "northwind-ma-hmo"}
+NEAR_PLAN = {
+    "treatments": ["ESKETAMINE_REMS"],
+    "near": {"zip": "10029"},
+    "radiusMiles": 10,
+    "planId": "northwind-ma-hmo",
+}
 
 
 def search(api, filter, first=20, after=None):

@@ -57,20 +57,41 @@ def _loc(state):
 
 
 def test_vetting_passes_with_active_licence_and_no_exclusion():
-    licence = Credential(CredentialKind.STATE_LICENSE, ev(), number="123", state="NY", status="active",
-                         expires=TODAY + timedelta(days=100))
-    v = vet(_provider(), locations=[_loc("NY")], taxonomies=[ProviderTaxonomy("2084P0800X", True, None, None, ev())],
-            credentials=[licence], exclusions=[], treatments=[], today=TODAY)
+    licence = Credential(
+        CredentialKind.STATE_LICENSE,
+        ev(),
+        number="123",
+        state="NY",
+        status="active",
+        expires=TODAY + timedelta(days=100),
+    )
+    v = vet(
+        _provider(),
+        locations=[_loc("NY")],
+        taxonomies=[ProviderTaxonomy("2084P0800X", True, None, None, ev())],
+        credentials=[licence],
+        exclusions=[],
+        treatments=[],
+        today=TODAY,
+    )
     assert v.passed
     assert {c.name: c.status for c in v.checks}["trd_capability"] is CheckStatus.UNKNOWN
 
 
 def test_vetting_fails_on_exclusion_expired_licence_or_deactivation():
-    expired = Credential(CredentialKind.STATE_LICENSE, ev(), number="9", state="NY", status="active",
-                         expires=TODAY - timedelta(days=1))
+    expired = Credential(
+        CredentialKind.STATE_LICENSE, ev(), number="9", state="NY", status="active", expires=TODAY - timedelta(days=1)
+    )
     excl = Exclusion("1234567893", "LEIE", "1128b4", date(2020, 1, 1), ev())
-    v = vet(_provider(deactivation_date=date(2024, 1, 1)), locations=[_loc("NY")], taxonomies=[],
-            credentials=[expired], exclusions=[excl], treatments=[], today=TODAY)
+    v = vet(
+        _provider(deactivation_date=date(2024, 1, 1)),
+        locations=[_loc("NY")],
+        taxonomies=[],
+        credentials=[expired],
+        exclusions=[excl],
+        treatments=[],
+        today=TODAY,
+    )
     status = {c.name: c.status for c in v.checks}
     assert status["active_npi"] is CheckStatus.FAIL
     assert status["state_license"] is CheckStatus.FAIL
@@ -80,8 +101,15 @@ def test_vetting_fails_on_exclusion_expired_licence_or_deactivation():
 
 def test_vetting_unknown_licence_in_an_unverified_state():
     licence = Credential(CredentialKind.STATE_LICENSE, ev(), number="1", state="NY", status="active")
-    v = vet(_provider(), locations=[_loc("NY"), _loc("NJ")], taxonomies=[], credentials=[licence], exclusions=[],
-            treatments=[], today=TODAY)
+    v = vet(
+        _provider(),
+        locations=[_loc("NY"), _loc("NJ")],
+        taxonomies=[],
+        credentials=[licence],
+        exclusions=[],
+        treatments=[],
+        today=TODAY,
+    )
     check = {c.name: c for c in v.checks}["state_license"]
     assert check.status is CheckStatus.UNKNOWN and "NJ" in check.reason
     assert not v.passed

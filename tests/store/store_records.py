@@ -32,12 +32,14 @@ API = Evidence("npi_registry_api", date(2024, 6, 3), "api", 0.95, "https://npire
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, "acme_roster.xlsx:row 12")
 
 TIMES_SQUARE = GeoPoint(40.7580, -73.9855)
-MIDTOWN = Location("1501 Broadway", "New York", "NY", "10036", "Suite 1200", "New York", 40.7566, -73.9867,
-                   "2125550100")
+MIDTOWN = Location(
+    "1501 Broadway", "New York", "NY", "10036", "Suite 1200", "New York", 40.7566, -73.9867, "2125550100"
+)
 BROOKLYN = Location("45 Main St", "Brooklyn", "NY", "11201", "", "Kings", 40.7033, -73.9903, "7185550111")
 NEWARK = Location("1 Washington Pl", "Newark", "NJ", "07102", "", "Essex", 40.7395, -74.1724, None)
-PHILADELPHIA = Location("1500 Market St", "Philadelphia", "PA", "19102", "", "Philadelphia", 39.9526, -75.1652,
-                        "2155550123")
+PHILADELPHIA = Location(
+    "1500 Market St", "Philadelphia", "PA", "19102", "", "Philadelphia", 39.9526, -75.1652, "2155550123"
+)
 UNGEOCODED = Location("9 Nowhere Rd", "Hudson", "NY", "12534")
 
 PSYCHIATRY = "2084P0800X"
@@ -54,27 +56,57 @@ def org_npi(n: int) -> str:
     return make_npi(f"{2_000_000_00 + n:09d}")
 
 
-def individual(number: str, first: str = "John", last: str = "Smith", *, evidence: Evidence = NPPES,
-               last_update: date = date(2024, 4, 15), locations=(MIDTOWN,), taxonomies=(PSYCHIATRY,),
-               other_names=(), **extra) -> ProviderRecord:
+def individual(
+    number: str,
+    first: str = "John",
+    last: str = "Smith",
+    *,
+    evidence: Evidence = NPPES,
+    last_update: date = date(2024, 4, 15),
+    locations=(MIDTOWN,),
+    taxonomies=(PSYCHIATRY,),
+    other_names=(),
+    **extra,
+) -> ProviderRecord:
     return ProviderRecord(
-        npi=number, entity_type=EntityType.INDIVIDUAL, evidence=evidence,
-        first_name=first, last_name=last, credential_text=extra.pop("credential_text", "MD"),
-        sex=extra.pop("sex", "M"), sole_proprietor=extra.pop("sole_proprietor", False),
-        enumeration_date=date(2010, 3, 1), last_update=last_update,
+        npi=number,
+        entity_type=EntityType.INDIVIDUAL,
+        evidence=evidence,
+        first_name=first,
+        last_name=last,
+        credential_text=extra.pop("credential_text", "MD"),
+        sex=extra.pop("sex", "M"),
+        sole_proprietor=extra.pop("sole_proprietor", False),
+        enumeration_date=date(2010, 3, 1),
+        last_update=last_update,
         locations=[ProviderLocation(loc, i == 0, evidence) for i, loc in enumerate(locations)],
-        taxonomies=[ProviderTaxonomy(code, i == 0, f"L{i}{number[-4:]}", "NY", evidence)
-                    for i, code in enumerate(taxonomies)],
+        taxonomies=[
+            ProviderTaxonomy(code, i == 0, f"L{i}{number[-4:]}", "NY", evidence) for i, code in enumerate(taxonomies)
+        ],
         other_names=[OtherName(name, "1", evidence) for name in other_names],
         **extra,
     )
 
 
-def organization(number: str, name: str, *, evidence: Evidence = NPPES, last_update: date = date(2024, 4, 15),
-                 locations=(MIDTOWN,), taxonomies=(MH_CLINIC,), other_names=(), **extra) -> ProviderRecord:
+def organization(
+    number: str,
+    name: str,
+    *,
+    evidence: Evidence = NPPES,
+    last_update: date = date(2024, 4, 15),
+    locations=(MIDTOWN,),
+    taxonomies=(MH_CLINIC,),
+    other_names=(),
+    **extra,
+) -> ProviderRecord:
     return ProviderRecord(
-        npi=number, entity_type=EntityType.ORGANIZATION, evidence=evidence, organization_name=name,
-        is_subpart=extra.pop("is_subpart", False), enumeration_date=date(2008, 1, 2), last_update=last_update,
+        npi=number,
+        entity_type=EntityType.ORGANIZATION,
+        evidence=evidence,
+        organization_name=name,
+        is_subpart=extra.pop("is_subpart", False),
+        enumeration_date=date(2008, 1, 2),
+        last_update=last_update,
         locations=[ProviderLocation(loc, i == 0, evidence) for i, loc in enumerate(locations)],
         taxonomies=[ProviderTaxonomy(code, i == 0, None, None, evidence) for i, code in enumerate(taxonomies)],
         other_names=[OtherName(n, "3", evidence) for n in other_names],
@@ -82,10 +114,22 @@ def organization(number: str, name: str, *, evidence: Evidence = NPPES, last_upd
     )
 
 
-def offering(number: str, treatment: Treatment = Treatment.TMS_STANDARD, *, location: Location | None = MIDTOWN,
-             telehealth: bool = False, evidence: Evidence = ROSTER) -> TreatmentOffering:
-    return TreatmentOffering(number, treatment, evidence, location.key if location else None, telehealth,
-                             "NeuroStar" if treatment is Treatment.TMS_STANDARD else None)
+def offering(
+    number: str,
+    treatment: Treatment = Treatment.TMS_STANDARD,
+    *,
+    location: Location | None = MIDTOWN,
+    telehealth: bool = False,
+    evidence: Evidence = ROSTER,
+) -> TreatmentOffering:
+    return TreatmentOffering(
+        number,
+        treatment,
+        evidence,
+        location.key if location else None,
+        telehealth,
+        "NeuroStar" if treatment is Treatment.TMS_STANDARD else None,
+    )
 
 
 def load_nucc(store, codes=(PSYCHIATRY, PMHNP, MH_CLINIC)) -> None:
@@ -108,44 +152,57 @@ class SearchWorld:
 def build_search_world(store) -> SearchWorld:
     w = SearchWorld(npi(1), npi(2), npi(3), npi(4), npi(5), npi(6), org_npi(7))
     load_nucc(store)
-    store.upsert_providers([
-        individual(w.near_tms, "Alice", "Adams"),
-        individual(w.brooklyn_tms, "Boris", "Brown", locations=(BROOKLYN,), taxonomies=(PMHNP,)),
-        individual(w.newark_tms_no_plan, "Carla", "Cruz", locations=(NEWARK,)),
-        individual(w.philly_tms, "Dmitri", "Diaz", locations=(PHILADELPHIA,)),
-        individual(w.esketamine, "Erin", "Evans"),
-        individual(w.two_sites, "Boris", "Baker", locations=(PHILADELPHIA, BROOKLYN)),
-        organization(w.clinic, "Bright Mind TMS Center", other_names=("Brightmind Neuro",)),
-    ])
-    store.upsert_treatments([
-        offering(w.near_tms),
-        offering(w.brooklyn_tms, location=BROOKLYN),
-        offering(w.newark_tms_no_plan, location=NEWARK),
-        offering(w.philly_tms, location=PHILADELPHIA),
-        offering(w.philly_tms, location=None, telehealth=True),
-        offering(w.esketamine, Treatment.ESKETAMINE_REMS),
-        offering(w.two_sites, location=PHILADELPHIA),
-        offering(w.clinic, Treatment.TMS_ACCELERATED),
-    ])
-    store.upsert_access([
-        AccessFacts(w.near_tms, ROSTER, accepting_new_patients=True, telehealth=False, languages=("en", "es"),
-                    wait_days=7),
-        AccessFacts(w.brooklyn_tms, ROSTER, accepting_new_patients=False, telehealth=True),
-        AccessFacts(w.newark_tms_no_plan, ROSTER, accepting_new_patients=True, telehealth=True),
-    ])
+    store.upsert_providers(
+        [
+            individual(w.near_tms, "Alice", "Adams"),
+            individual(w.brooklyn_tms, "Boris", "Brown", locations=(BROOKLYN,), taxonomies=(PMHNP,)),
+            individual(w.newark_tms_no_plan, "Carla", "Cruz", locations=(NEWARK,)),
+            individual(w.philly_tms, "Dmitri", "Diaz", locations=(PHILADELPHIA,)),
+            individual(w.esketamine, "Erin", "Evans"),
+            individual(w.two_sites, "Boris", "Baker", locations=(PHILADELPHIA, BROOKLYN)),
+            organization(w.clinic, "Bright Mind TMS Center", other_names=("Brightmind Neuro",)),
+        ]
+    )
+    store.upsert_treatments(
+        [
+            offering(w.near_tms),
+            offering(w.brooklyn_tms, location=BROOKLYN),
+            offering(w.newark_tms_no_plan, location=NEWARK),
+            offering(w.philly_tms, location=PHILADELPHIA),
+            offering(w.philly_tms, location=None, telehealth=True),
+            offering(w.esketamine, Treatment.ESKETAMINE_REMS),
+            offering(w.two_sites, location=PHILADELPHIA),
+            offering(w.clinic, Treatment.TMS_ACCELERATED),
+        ]
+    )
+    store.upsert_access(
+        [
+            AccessFacts(
+                w.near_tms, ROSTER, accepting_new_patients=True, telehealth=False, languages=("en", "es"), wait_days=7
+            ),
+            AccessFacts(w.brooklyn_tms, ROSTER, accepting_new_patients=False, telehealth=True),
+            AccessFacts(w.newark_tms_no_plan, ROSTER, accepting_new_patients=True, telehealth=True),
+        ]
+    )
     store.upsert_payers([Payer("payer-1", "Empire Health")])
-    store.upsert_networks([
-        Network("net-a", "Empire PPO Network", NetworkKind.PAYER, "payer-1"),
-        Network("net-b", "Empire Behavioral Network", NetworkKind.PAYER, "payer-1"),
-        Network("net-other", "Other Network", NetworkKind.PAYER, "payer-1"),
-    ])
-    store.upsert_plans([
-        Plan("plan-1", "payer-1", "Empire Gold PPO", "PPO", ("net-a", "net-b")),
-        Plan("plan-2", "payer-1", "Empire Basic", "HMO", ("net-other",)),
-    ])
+    store.upsert_networks(
+        [
+            Network("net-a", "Empire PPO Network", NetworkKind.PAYER, "payer-1"),
+            Network("net-b", "Empire Behavioral Network", NetworkKind.PAYER, "payer-1"),
+            Network("net-other", "Other Network", NetworkKind.PAYER, "payer-1"),
+        ]
+    )
+    store.upsert_plans(
+        [
+            Plan("plan-1", "payer-1", "Empire Gold PPO", "PPO", ("net-a", "net-b")),
+            Plan("plan-2", "payer-1", "Empire Basic", "HMO", ("net-other",)),
+        ]
+    )
     store.add_network_members(
-        [NetworkMember("net-a", n, ROSTER, date(2024, 1, 1))
-         for n in (w.near_tms, w.brooklyn_tms, w.philly_tms, w.esketamine)]
+        [
+            NetworkMember("net-a", n, ROSTER, date(2024, 1, 1))
+            for n in (w.near_tms, w.brooklyn_tms, w.philly_tms, w.esketamine)
+        ]
         + [NetworkMember("net-b", w.two_sites, ROSTER, date(2024, 2, 1))]
     )
     return w

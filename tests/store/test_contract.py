@@ -6,21 +6,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from directory.model import (
-    AccessFacts,
-    Affiliation,
-    Credential,
-    CredentialKind,
-    EntityType,
-    Evidence,
-    Exclusion,
-    Network,
-    NetworkKind,
-    NetworkMember,
-    OtherName,
-    SearchCriteria,
-    Treatment,
-)
 from store_records import (
     API,
     BROOKLYN,
@@ -41,8 +26,33 @@ from store_records import (
     organization,
 )
 
-MAIN_KINDS = {"providers", "organizations", "individuals", "locations", "taxonomies", "treatments",
-              "networks", "network_members", "quarantined"}
+from directory.model import (
+    AccessFacts,
+    Affiliation,
+    Credential,
+    CredentialKind,
+    EntityType,
+    Evidence,
+    Exclusion,
+    Network,
+    NetworkKind,
+    NetworkMember,
+    OtherName,
+    SearchCriteria,
+    Treatment,
+)
+
+MAIN_KINDS = {
+    "providers",
+    "organizations",
+    "individuals",
+    "locations",
+    "taxonomies",
+    "treatments",
+    "networks",
+    "network_members",
+    "quarantined",
+}
 
 
 def _as_set(items):
@@ -61,8 +71,9 @@ def test_counts_name_the_main_kinds(store):
 
 def test_upsert_is_idempotent(store):
     batch = [
-        individual(npi(1), locations=(MIDTOWN, BROOKLYN), taxonomies=(PSYCHIATRY, PMHNP),
-                   other_names=("Johnny Smith",)),
+        individual(
+            npi(1), locations=(MIDTOWN, BROOKLYN), taxonomies=(PSYCHIATRY, PMHNP), other_names=("Johnny Smith",)
+        ),
         individual(npi(2), "Mary", "Jones", locations=(BROOKLYN, UNGEOCODED)),
         organization(org_npi(3), "Bright Mind TMS Center", other_names=("Brightmind",)),
     ]
@@ -91,19 +102,31 @@ def test_changed_record_is_updated(store):
 
 
 def test_update_replaces_same_source_facts_and_keeps_other_sources(store):
-    store.upsert_providers([individual(npi(1), locations=(MIDTOWN,), taxonomies=(PSYCHIATRY,),
-                                       other_names=("John Smyth",))])
-    store.upsert_providers([individual(npi(1), evidence=API, last_update=date(2024, 5, 1),
-                                       locations=(NEWARK,), taxonomies=(PMHNP,))])
-    store.upsert_providers([individual(npi(1), last_update=date(2024, 6, 1), locations=(BROOKLYN,),
-                                       taxonomies=(PMHNP,), other_names=("J. Smith",))])
+    store.upsert_providers(
+        [individual(npi(1), locations=(MIDTOWN,), taxonomies=(PSYCHIATRY,), other_names=("John Smyth",))]
+    )
+    store.upsert_providers(
+        [individual(npi(1), evidence=API, last_update=date(2024, 5, 1), locations=(NEWARK,), taxonomies=(PMHNP,))]
+    )
+    store.upsert_providers(
+        [
+            individual(
+                npi(1),
+                last_update=date(2024, 6, 1),
+                locations=(BROOKLYN,),
+                taxonomies=(PMHNP,),
+                other_names=("J. Smith",),
+            )
+        ]
+    )
 
     locations = store.locations_for([npi(1)])[npi(1)]
     assert {(pl.location.key, pl.evidence.source) for pl in locations} == {
-        (NEWARK.key, "npi_registry_api"), (BROOKLYN.key, "nppes")}
+        (NEWARK.key, "npi_registry_api"),
+        (BROOKLYN.key, "nppes"),
+    }
     taxonomies = store.taxonomies_for([npi(1)])[npi(1)]
-    assert sorted((t.code, t.evidence.source) for t in taxonomies) == [
-        (PMHNP, "npi_registry_api"), (PMHNP, "nppes")]
+    assert sorted((t.code, t.evidence.source) for t in taxonomies) == [(PMHNP, "npi_registry_api"), (PMHNP, "nppes")]
     names = store.other_names_for([npi(1)])[npi(1)]
     assert [n.name for n in names] == ["J. Smith"]
     # the location the provider left stays, shared and unchanged, for others
@@ -124,11 +147,21 @@ def test_stale_record_is_ignored(store):
 def test_provenance_round_trips(store):
     load_nucc(store)
     ev = Evidence("nppes", date(2024, 4, 8), "bulk_file", 0.9, "npidata_pfile.csv:line 17")
-    record = individual(npi(1), evidence=ev, locations=(MIDTOWN, UNGEOCODED), taxonomies=(PSYCHIATRY, PMHNP),
-                        other_names=("John Q. Smith",), middle_name="Q", prefix="Dr.", suffix="Jr.",
-                        deactivation_date=None, replacement_npi=None)
-    org = organization(org_npi(2), "Bright Mind TMS Center", is_subpart=True,
-                       parent_organization_name="Bright Mind Holdings")
+    record = individual(
+        npi(1),
+        evidence=ev,
+        locations=(MIDTOWN, UNGEOCODED),
+        taxonomies=(PSYCHIATRY, PMHNP),
+        other_names=("John Q. Smith",),
+        middle_name="Q",
+        prefix="Dr.",
+        suffix="Jr.",
+        deactivation_date=None,
+        replacement_npi=None,
+    )
+    org = organization(
+        org_npi(2), "Bright Mind TMS Center", is_subpart=True, parent_organization_name="Bright Mind Holdings"
+    )
     store.upsert_providers([record, org])
 
     stored = store.providers([npi(1), org_npi(2), npi(99)])
@@ -142,20 +175,31 @@ def test_provenance_round_trips(store):
     assert _without_display(store.taxonomies_for([npi(1)])[npi(1)]) == set(record.taxonomies)
     assert store.other_names_for([npi(1)])[npi(1)] == [OtherName("John Q. Smith", "1", ev)]
 
-    licence = Credential(CredentialKind.STATE_LICENSE, ROSTER, number="MD123", state="NY", status="active",
-                         expires=date(2026, 1, 31))
-    board = Credential(CredentialKind.BOARD_CERTIFICATION, API, board="ABPN", specialty="Psychiatry",
-                       certified_on=date(2015, 7, 1))
+    licence = Credential(
+        CredentialKind.STATE_LICENSE, ROSTER, number="MD123", state="NY", status="active", expires=date(2026, 1, 31)
+    )
+    board = Credential(
+        CredentialKind.BOARD_CERTIFICATION, API, board="ABPN", specialty="Psychiatry", certified_on=date(2015, 7, 1)
+    )
     assert store.upsert_credentials([(npi(1), licence), (npi(1), board)]) == 2
     assert _as_set(store.credentials_for([npi(1)])[npi(1)]) == {licence, board}
 
-    offers = [offering(npi(1)), offering(npi(1), Treatment.ESKETAMINE_REMS, location=None, telehealth=False,
-                                         evidence=Evidence("rems_list", date(2024, 3, 1), "bulk_file", 1.0))]
+    offers = [
+        offering(npi(1)),
+        offering(
+            npi(1),
+            Treatment.ESKETAMINE_REMS,
+            location=None,
+            telehealth=False,
+            evidence=Evidence("rems_list", date(2024, 3, 1), "bulk_file", 1.0),
+        ),
+    ]
     store.upsert_treatments(offers)
     assert _as_set(store.treatments_for([npi(1)])[npi(1)]) == set(offers)
 
-    access = AccessFacts(npi(1), ROSTER, accepting_new_patients=True, telehealth=None,
-                         languages=("en", "es"), wait_days=12)
+    access = AccessFacts(
+        npi(1), ROSTER, accepting_new_patients=True, telehealth=None, languages=("en", "es"), wait_days=12
+    )
     store.upsert_access([access])
     assert store.access_for([npi(1), org_npi(2)]) == {npi(1): access}
 
@@ -168,8 +212,13 @@ def test_provenance_round_trips(store):
     store.upsert_affiliations([link])
     assert store.affiliations_for([npi(1)]) == {npi(1): [link]}
 
-    excluded = Exclusion(npi(1), "LEIE", "1128b4", date(2019, 5, 20),
-                         Evidence("leie", date(2024, 6, 1), "bulk_file", 0.99, "UPDATED.csv"))
+    excluded = Exclusion(
+        npi(1),
+        "LEIE",
+        "1128b4",
+        date(2019, 5, 20),
+        Evidence("leie", date(2024, 6, 1), "bulk_file", 0.99, "UPDATED.csv"),
+    )
     store.upsert_exclusions([excluded])
     assert store.exclusions_for([npi(1)]) == {npi(1): [excluded]}
 
@@ -177,8 +226,10 @@ def test_provenance_round_trips(store):
 def test_facts_about_unknown_npis_are_not_written(store):
     store.upsert_providers([individual(npi(1))])
     assert store.upsert_treatments([offering(npi(1)), offering(npi(50))]) == 1
-    assert store.upsert_credentials([(npi(50), Credential(CredentialKind.STATE_LICENSE, ROSTER, number="1",
-                                                          state="NY"))]) == 0
+    assert (
+        store.upsert_credentials([(npi(50), Credential(CredentialKind.STATE_LICENSE, ROSTER, number="1", state="NY"))])
+        == 0
+    )
     assert store.upsert_access([AccessFacts(npi(50), ROSTER, accepting_new_patients=True)]) == 0
     assert store.upsert_affiliations([Affiliation(npi(1), org_npi(50), ROSTER)]) == 0
     assert store.treatments_for([npi(50)]).get(npi(50), []) == []
@@ -196,8 +247,12 @@ def test_npi_is_unique_across_individuals_and_organizations(store):
     assert store.search(SearchCriteria(entity_type=EntityType.ORGANIZATION)).total == 0
     assert [h.npi for h in store.search(SearchCriteria(entity_type=EntityType.INDIVIDUAL)).hits] == [number]
     # within one batch the last record of an NPI wins as well
-    store.upsert_providers([individual(npi(2), last_update=date(2024, 3, 1)),
-                            organization(npi(2), "Later Org", last_update=date(2024, 3, 1))])
+    store.upsert_providers(
+        [
+            individual(npi(2), last_update=date(2024, 3, 1)),
+            organization(npi(2), "Later Org", last_update=date(2024, 3, 1)),
+        ]
+    )
     assert store.providers([npi(2)])[npi(2)].entity_type is EntityType.ORGANIZATION
     assert store.counts()["providers"] == 2
 
@@ -205,18 +260,27 @@ def test_npi_is_unique_across_individuals_and_organizations(store):
 def test_provider_detail_with_neighbours(store):
     load_nucc(store)
     clinic, sub, doctor = org_npi(1), org_npi(2), npi(3)
-    store.upsert_providers([
-        organization(clinic, "Bright Mind TMS Center", taxonomies=(MH_CLINIC,)),
-        organization(sub, "Bright Mind TMS Center", is_subpart=True,
-                     parent_organization_name="BRIGHT MIND TMS CENTER", locations=(BROOKLYN,)),
-        individual(doctor, taxonomies=(PSYCHIATRY, PMHNP), locations=(MIDTOWN, PHILADELPHIA)),
-    ])
+    store.upsert_providers(
+        [
+            organization(clinic, "Bright Mind TMS Center", taxonomies=(MH_CLINIC,)),
+            organization(
+                sub,
+                "Bright Mind TMS Center",
+                is_subpart=True,
+                parent_organization_name="BRIGHT MIND TMS CENTER",
+                locations=(BROOKLYN,),
+            ),
+            individual(doctor, taxonomies=(PSYCHIATRY, PMHNP), locations=(MIDTOWN, PHILADELPHIA)),
+        ]
+    )
     store.upsert_affiliations([Affiliation(doctor, clinic, ROSTER, "medical_director")])
-    store.upsert_credentials([(doctor, Credential(CredentialKind.STATE_LICENSE, ROSTER, number="MD1",
-                                                  state="NY", status="active"))])
+    store.upsert_credentials(
+        [(doctor, Credential(CredentialKind.STATE_LICENSE, ROSTER, number="MD1", state="NY", status="active"))]
+    )
     store.upsert_treatments([offering(doctor), offering(clinic, Treatment.TMS_ACCELERATED)])
-    store.upsert_networks([Network("net-b", "B", NetworkKind.PAYER, "p"), Network("net-a", "A", NetworkKind.PAYER,
-                                                                                   "p")])
+    store.upsert_networks(
+        [Network("net-b", "B", NetworkKind.PAYER, "p"), Network("net-a", "A", NetworkKind.PAYER, "p")]
+    )
     store.add_network_members([NetworkMember("net-b", doctor, ROSTER), NetworkMember("net-a", doctor, ROSTER)])
 
     nucc = store.taxonomies([PSYCHIATRY, "0000000000"])
@@ -243,8 +307,14 @@ def test_deactivated_providers_leave_search_until_reactivated(store):
     before = {h.npi for h in store.search(tms).hits}
     assert world.near_tms in before
 
-    gone = individual(world.near_tms, "Alice", "Adams", last_update=date(2024, 5, 1),
-                      deactivation_date=date(2024, 5, 1), deactivation_reason="OT")
+    gone = individual(
+        world.near_tms,
+        "Alice",
+        "Adams",
+        last_update=date(2024, 5, 1),
+        deactivation_date=date(2024, 5, 1),
+        deactivation_reason="OT",
+    )
     store.upsert_providers([gone])
     assert world.near_tms not in {h.npi for h in store.search(tms).hits}
     with_inactive = store.search(dataclasses.replace(tms, include_deactivated=True))
@@ -257,12 +327,12 @@ def test_deactivated_providers_leave_search_until_reactivated(store):
 
 
 def test_deactivation_report(store):
-    reactivated = individual(npi(2), "Rita", "Ray", reactivation_date=date(2024, 3, 1),
-                             deactivation_date=date(2023, 1, 1))
+    reactivated = individual(
+        npi(2), "Rita", "Ray", reactivation_date=date(2024, 3, 1), deactivation_date=date(2023, 1, 1)
+    )
     store.upsert_providers([individual(npi(1)), reactivated])
     report = Evidence("nppes_deactivation", date(2024, 6, 10), "bulk_file", 1.0, "NPPES Deactivated NPI Report")
-    changed = store.deactivate({npi(1): date(2024, 6, 1), npi(2): date(2024, 2, 1), npi(77): date(2024, 6, 1)},
-                               report)
+    changed = store.deactivate({npi(1): date(2024, 6, 1), npi(2): date(2024, 2, 1), npi(77): date(2024, 6, 1)}, report)
     assert changed == 2
     stored = store.providers([npi(1), npi(2)])
     assert stored[npi(1)].deactivation_date == date(2024, 6, 1) and not stored[npi(1)].is_active

@@ -7,6 +7,7 @@ import dataclasses
 from datetime import date
 
 import pytest
+from store_records import API, ROSTER, individual, npi
 
 from directory.errors import NotFound
 from directory.model import (
@@ -22,7 +23,6 @@ from directory.model import (
     QuarantinedRow,
 )
 from directory.store import RunCheckpoint
-from store_records import API, ROSTER, individual, npi
 
 
 def _members(store, network_id):
@@ -40,8 +40,11 @@ def vetted(store):
 def test_payers_employers_networks_and_plans(store):
     store.upsert_payers([Payer("p2", "Second"), Payer("p1", "First")])
     store.upsert_employers([Employer("acme", "Acme Corp")])
-    nets = [Network("n1", "One", NetworkKind.PAYER, "p1"), Network("n2", "Two", NetworkKind.PAYER, "p1"),
-            Network("acme-trd", "Acme TRD", NetworkKind.EMPLOYER, "acme")]
+    nets = [
+        Network("n1", "One", NetworkKind.PAYER, "p1"),
+        Network("n2", "Two", NetworkKind.PAYER, "p1"),
+        Network("acme-trd", "Acme TRD", NetworkKind.EMPLOYER, "acme"),
+    ]
     store.upsert_networks(nets)
     plan = Plan("gold", "p1", "Gold PPO", "PPO", ("n2", "n1"))
     store.upsert_plans([plan, Plan("basic", "p1", "Basic", "HMO", ())])
@@ -59,8 +62,12 @@ def test_payers_employers_networks_and_plans(store):
 
 
 def test_adding_and_removing_network_members(store, vetted):
-    added = store.add_network_members([NetworkMember(vetted, npi(1), ROSTER, date(2024, 3, 1)),
-                                       NetworkMember(vetted, npi(2), ROSTER, date(2024, 3, 1))])
+    added = store.add_network_members(
+        [
+            NetworkMember(vetted, npi(1), ROSTER, date(2024, 3, 1)),
+            NetworkMember(vetted, npi(2), ROSTER, date(2024, 3, 1)),
+        ]
+    )
     assert added == 2
     refreshed = NetworkMember(vetted, npi(1), API, date(2024, 4, 1))
     assert store.add_network_members([refreshed, NetworkMember(vetted, npi(3), ROSTER)]) == 1
@@ -88,14 +95,23 @@ def test_network_member_errors_lose_nothing(store, vetted):
 
 
 def _run(run_id: str, sha: str = "ab" * 32) -> IngestRun:
-    return IngestRun(run_id, "nppes", "npidata_pfile_20240401-20240430.csv", sha, f"2024-05-0{run_id[-1]}T10:00:00",
-                     None, "running", {})
+    return IngestRun(
+        run_id,
+        "nppes",
+        "npidata_pfile_20240401-20240430.csv",
+        sha,
+        f"2024-05-0{run_id[-1]}T10:00:00",
+        None,
+        "running",
+        {},
+    )
 
 
 def test_checkpoint_is_written_with_its_batch(store):
     run = store.start_run(_run("run-1"))
-    stats = store.upsert_providers([individual(npi(1)), individual(npi(2))],
-                                   RunCheckpoint(run.run_id, 3, {"accepted": 2}))
+    stats = store.upsert_providers(
+        [individual(npi(1)), individual(npi(2))], RunCheckpoint(run.run_id, 3, {"accepted": 2})
+    )
     assert stats.inserted == 2
     (stored,) = store.runs("nppes")
     assert (stored.resume_line, stored.counts) == (3, {"accepted": 2})
@@ -137,8 +153,10 @@ def test_start_run_resumes_an_unfinished_run(store):
 
 def test_quarantine_is_idempotent(store):
     store.start_run(_run("run-1"))
-    rows = [QuarantinedRow("run-1", "nppes", 12, "bad_npi", "check digit fails", '"1234567890","1"'),
-            QuarantinedRow("run-1", "nppes", 7, "bad_date", "13/45/2020", '"1234567893","1"')]
+    rows = [
+        QuarantinedRow("run-1", "nppes", 12, "bad_npi", "check digit fails", '"1234567890","1"'),
+        QuarantinedRow("run-1", "nppes", 7, "bad_date", "13/45/2020", '"1234567893","1"'),
+    ]
     assert store.quarantine(rows) == 2
     assert store.quarantine(rows) == 0
     assert store.quarantined("run-1") == sorted(rows, key=lambda r: r.line_number)
@@ -148,9 +166,18 @@ def test_quarantine_is_idempotent(store):
 
 
 def _match(match_id: str, probability: float, status=MatchStatus.REVIEW, decided_by="model") -> MatchRecord:
-    return MatchRecord(match_id, f"nppes:{match_id}", f"npi_api:{match_id}", probability, 7.5,
-                       {"name": "fuzzy>=0.92 (+6.1)", "zip": "exact (+3.2)"}, status, decided_by,
-                       "2024-06-01T12:00:00+00:00", npi=None)
+    return MatchRecord(
+        match_id,
+        f"nppes:{match_id}",
+        f"npi_api:{match_id}",
+        probability,
+        7.5,
+        {"name": "fuzzy>=0.92 (+6.1)", "zip": "exact (+3.2)"},
+        status,
+        decided_by,
+        "2024-06-01T12:00:00+00:00",
+        npi=None,
+    )
 
 
 def test_matches_saved_filtered_and_decided(store):
@@ -163,8 +190,11 @@ def test_matches_saved_filtered_and_decided(store):
     assert store.matches(limit=1) == [saved[1]]
 
     decided = store.decide_match("m1", MatchStatus.REJECTED, "alice", "2024-06-02T09:00:00+00:00")
-    assert (decided.status, decided.decided_by, decided.agreement) == (MatchStatus.REJECTED, "alice",
-                                                                      saved[0].agreement)
+    assert (decided.status, decided.decided_by, decided.agreement) == (
+        MatchStatus.REJECTED,
+        "alice",
+        saved[0].agreement,
+    )
     # the model cannot overwrite a person's decision, but may update its own
     assert store.save_matches([_match("m1", 0.95, MatchStatus.MERGED), _match("m3", 0.8)]) == 1
     assert store.matches(ids=["m1"])[0].status is MatchStatus.REJECTED

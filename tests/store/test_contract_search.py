@@ -7,10 +7,6 @@ import dataclasses
 from datetime import date
 
 import pytest
-
-from directory.errors import InputError
-from directory.geo import haversine_miles
-from directory.model import EntityType, GeoPoint, SearchCriteria, Treatment
 from store_records import (
     BROOKLYN,
     MH_CLINIC,
@@ -24,6 +20,10 @@ from store_records import (
     individual,
     npi,
 )
+
+from directory.errors import InputError
+from directory.geo import haversine_miles
+from directory.model import EntityType, GeoPoint, SearchCriteria, Treatment
 
 TMS = (Treatment.TMS_STANDARD,)
 
@@ -46,7 +46,8 @@ def test_treatment_radius_and_plan(store, world):
     # Boris Baker and Boris Brown share the Brooklyn site: equal distance, then by name
     assert _npis(page) == [world.near_tms, world.two_sites, world.brooklyn_tms]
     assert [h.distance_miles for h in page.hits] == pytest.approx(
-        [_miles(MIDTOWN), _miles(BROOKLYN), _miles(BROOKLYN)], abs=0.002)
+        [_miles(MIDTOWN), _miles(BROOKLYN), _miles(BROOKLYN)], abs=0.002
+    )
     assert [h.nearest_location_key for h in page.hits] == [MIDTOWN.key, BROOKLYN.key, BROOKLYN.key]
     assert page.total == 3 and not page.has_next_page
     assert page.hits[0].display_name == "Alice Adams, MD"
@@ -87,22 +88,28 @@ def test_telehealth_offerings_match_regardless_of_distance(store, world):
     local = SearchCriteria(near=philly, radius_miles=5)
     assert set(_npis(store.search(local))) == {world.philly_tms, world.two_sites}
     virtual = store.search(dataclasses.replace(local, include_telehealth=True))
-    assert set(_npis(virtual)) == {world.philly_tms, world.two_sites, world.brooklyn_tms,
-                                   world.newark_tms_no_plan}
-    assert {h.npi for h in virtual.hits if h.distance_miles is None} == {world.brooklyn_tms,
-                                                                         world.newark_tms_no_plan}
+    assert set(_npis(virtual)) == {world.philly_tms, world.two_sites, world.brooklyn_tms, world.newark_tms_no_plan}
+    assert {h.npi for h in virtual.hits if h.distance_miles is None} == {world.brooklyn_tms, world.newark_tms_no_plan}
 
 
 def test_taxonomy_filter(store, world):
     assert _npis(store.search(SearchCriteria(taxonomy_codes=(PMHNP,)))) == [world.brooklyn_tms]
     both = store.search(SearchCriteria(taxonomy_codes=(PSYCHIATRY, MH_CLINIC)))
-    assert set(_npis(both)) == {world.near_tms, world.newark_tms_no_plan, world.philly_tms, world.esketamine,
-                                world.two_sites, world.clinic}
+    assert set(_npis(both)) == {
+        world.near_tms,
+        world.newark_tms_no_plan,
+        world.philly_tms,
+        world.esketamine,
+        world.two_sites,
+        world.clinic,
+    }
 
 
 def test_accepting_new_patients_state_and_entity_type(store, world):
     assert set(_npis(store.search(SearchCriteria(accepting_new_patients=True)))) == {
-        world.near_tms, world.newark_tms_no_plan}
+        world.near_tms,
+        world.newark_tms_no_plan,
+    }
     assert _npis(store.search(SearchCriteria(accepting_new_patients=False))) == [world.brooklyn_tms]
     assert set(_npis(store.search(SearchCriteria(state="PA")))) == {world.philly_tms, world.two_sites}
     orgs = store.search(SearchCriteria(entity_type=EntityType.ORGANIZATION, state="NY"))

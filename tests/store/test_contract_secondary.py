@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from store_records import BROOKLYN, MIDTOWN, NEWARK, PHILADELPHIA, individual, npi, org_npi, organization
 
 from directory.errors import InputError
 from directory.model import Evidence, IngestRun, OtherName, ProviderLocation, SearchCriteria
 from directory.store import RunCheckpoint
-from store_records import BROOKLYN, MIDTOWN, NEWARK, PHILADELPHIA, individual, npi, org_npi, organization
 
 PL = Evidence("nppes_pl", date(2024, 5, 1), "bulk_file", 1.0, "pl_pfile_20050523-20240430.csv")
 PL_LATER = Evidence("nppes_pl", date(2024, 6, 1), "bulk_file", 1.0, "pl_pfile_20050523-20240531.csv")
@@ -23,16 +23,18 @@ def secondary(*locations, evidence=PL):
 
 
 def located(store, number):
-    return sorted((pl.location.key, pl.primary, pl.evidence.source)
-                  for pl in store.locations_for([number]).get(number, []))
+    return sorted(
+        (pl.location.key, pl.primary, pl.evidence.source) for pl in store.locations_for([number]).get(number, [])
+    )
 
 
 def test_secondary_locations_are_added_beside_the_records_own(store):
     store.upsert_providers([individual(npi(1), locations=(MIDTOWN,))])
     written = store.replace_secondary_locations({npi(1): secondary(BROOKLYN, NEWARK)}, "nppes_pl")
     assert written == 1
-    assert located(store, npi(1)) == sorted([
-        (MIDTOWN.key, True, "nppes"), (BROOKLYN.key, False, "nppes_pl"), (NEWARK.key, False, "nppes_pl")])
+    assert located(store, npi(1)) == sorted(
+        [(MIDTOWN.key, True, "nppes"), (BROOKLYN.key, False, "nppes_pl"), (NEWARK.key, False, "nppes_pl")]
+    )
     before = store.counts()
     assert store.replace_secondary_locations({npi(1): secondary(BROOKLYN, NEWARK)}, "nppes_pl") == 1
     assert store.counts() == before  # the same set again changes nothing
@@ -63,7 +65,10 @@ def test_secondary_facts_of_unknown_npis_are_not_written(store):
     assert store.providers([npi(2)]) == {}
     after = store.counts()
     assert (after["providers"], after["provider_locations"], after["other_names"]) == (
-        before["providers"], before["provider_locations"], before["other_names"])
+        before["providers"],
+        before["provider_locations"],
+        before["other_names"],
+    )
 
 
 def test_other_names_are_replaced_per_owner_and_searchable(store):
@@ -84,17 +89,22 @@ def test_other_names_are_replaced_per_owner_and_searchable(store):
     assert sorted(n.name for n in store.other_names_for([clinic])[clinic]) == ["Lakeside Minds", "Northside Mind"]
     assert store.search(SearchCriteria(name="Lakeview Ketamine", limit=5)).hits == ()
     # a record update keeps names of the other owner
-    store.upsert_providers([organization(clinic, "Northside Mental Health Center", last_update=date(2024, 8, 1),
-                                         other_names=())])
+    store.upsert_providers(
+        [organization(clinic, "Northside Mental Health Center", last_update=date(2024, 8, 1), other_names=())]
+    )
     assert [n.name for n in store.other_names_for([clinic])[clinic]] == ["Lakeside Minds"]
 
 
 def test_secondary_write_commits_its_checkpoint(store):
     store.upsert_providers([individual(npi(1))])
-    run = store.start_run(IngestRun("pl-run", "nppes_pl", "pl_pfile_20050523-20240430.csv", "f" * 64,
-                                    "2024-05-02T10:00:00", None, "running", {}))
-    store.replace_secondary_locations({npi(1): secondary(NEWARK)}, "nppes_pl",
-                                      checkpoint=RunCheckpoint(run.run_id, 17, {"read": 16}))
+    run = store.start_run(
+        IngestRun(
+            "pl-run", "nppes_pl", "pl_pfile_20050523-20240430.csv", "f" * 64, "2024-05-02T10:00:00", None, "running", {}
+        )
+    )
+    store.replace_secondary_locations(
+        {npi(1): secondary(NEWARK)}, "nppes_pl", checkpoint=RunCheckpoint(run.run_id, 17, {"read": 16})
+    )
     (saved,) = store.runs("nppes_pl")
     assert (saved.resume_line, saved.counts) == (17, {"read": 16})
     store.replace_other_names({}, "nppes_othername", checkpoint=RunCheckpoint(run.run_id, 20, {"read": 19}))

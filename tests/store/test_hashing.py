@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 
+from store_records import API, MIDTOWN, NPPES, PSYCHIATRY, individual, load_nucc, npi, organization
+
 from directory.model import EntityType, OtherName, SearchCriteria, Treatment
 from directory.store.hashing import content_hash, jsonable
-from store_records import API, MIDTOWN, NPPES, PSYCHIATRY, individual, load_nucc, npi, organization
 
 
 def reference_jsonable(value):
@@ -38,7 +39,7 @@ class Odd:
     mapping: dict = field(default_factory=lambda: {"b": [date(2020, 1, 1), (1, 2.5)], "a": {"z": None}})
     moment: datetime = datetime(2020, 1, 2, 3, 4, 5)
     numbers: set = field(default_factory=lambda: {3})
-    mixed: tuple = (EntityType.INDIVIDUAL, float("inf"), 10**30, True, "é\u2028\"")
+    mixed: tuple = (EntityType.INDIVIDUAL, float("inf"), 10**30, True, 'é\u2028"')
 
 
 def test_same_text_as_the_asdict_conversion():

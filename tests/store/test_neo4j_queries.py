@@ -64,8 +64,9 @@ STORE_DIR = Path(adapter.__file__).resolve().parent
 QUERY_MODULES = (cypher, search)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
-MIDTOWN = Location("1501 Broadway", "New York", "NY", "10036", "Suite 1200", "New York", 40.7566, -73.9867,
-                   "2125550100")
+MIDTOWN = Location(
+    "1501 Broadway", "New York", "NY", "10036", "Suite 1200", "New York", 40.7566, -73.9867, "2125550100"
+)
 UNGEOCODED = Location("9 Nowhere Rd", "Hudson", "NY", "12534")
 
 
@@ -230,13 +231,26 @@ def query_constants():
 # ------------------------------------------------------------------- records
 def person(npi="1234567893", **extra) -> ProviderRecord:
     return ProviderRecord(
-        npi=npi, entity_type=EntityType.INDIVIDUAL, evidence=EV, first_name="Ann", middle_name="B",
-        last_name="O'Neil", credential_text="MD", sex="F", sole_proprietor=True,
-        enumeration_date=date(2010, 3, 1), last_update=date(2024, 4, 15),
-        locations=[ProviderLocation(MIDTOWN, False, EV), ProviderLocation(UNGEOCODED, False, EV),
-                   ProviderLocation(MIDTOWN, True, EV)],
-        taxonomies=[ProviderTaxonomy("2084P0800X", True, "L123", "NY", EV),
-                    ProviderTaxonomy("2084P0800X", False, "N9", "NJ", EV)],
+        npi=npi,
+        entity_type=EntityType.INDIVIDUAL,
+        evidence=EV,
+        first_name="Ann",
+        middle_name="B",
+        last_name="O'Neil",
+        credential_text="MD",
+        sex="F",
+        sole_proprietor=True,
+        enumeration_date=date(2010, 3, 1),
+        last_update=date(2024, 4, 15),
+        locations=[
+            ProviderLocation(MIDTOWN, False, EV),
+            ProviderLocation(UNGEOCODED, False, EV),
+            ProviderLocation(MIDTOWN, True, EV),
+        ],
+        taxonomies=[
+            ProviderTaxonomy("2084P0800X", True, "L123", "NY", EV),
+            ProviderTaxonomy("2084P0800X", False, "N9", "NJ", EV),
+        ],
         other_names=[OtherName("Ann Smith", "1", EV)],
         **extra,
     )
@@ -244,9 +258,15 @@ def person(npi="1234567893", **extra) -> ProviderRecord:
 
 def clinic(npi="1568946812", **extra) -> ProviderRecord:
     return ProviderRecord(
-        npi=npi, entity_type=EntityType.ORGANIZATION, evidence=EV, organization_name="Bright Mind TMS",
-        is_subpart=True, parent_organization_name="Bright Health", last_update=date(2024, 4, 15),
-        deactivation_date=date(2024, 1, 2), **extra,
+        npi=npi,
+        entity_type=EntityType.ORGANIZATION,
+        evidence=EV,
+        organization_name="Bright Mind TMS",
+        is_subpart=True,
+        parent_organization_name="Bright Health",
+        last_update=date(2024, 4, 15),
+        deactivation_date=date(2024, 1, 2),
+        **extra,
     )
 
 
@@ -281,9 +301,19 @@ def test_queries_run_on_every_neo4j_5_release():
 
 def test_schema_has_constraints_point_and_fulltext_indexes():
     text = "\n".join(cypher.SCHEMA)
-    for label, prop in [("Npi", "npi"), ("Location", "key"), ("Taxonomy", "code"), ("Network", "id"),
-                        ("Plan", "id"), ("Payer", "id"), ("Employer", "id"), ("Credential", "uid"),
-                        ("MatchDecision", "match_id"), ("IngestRun", "run_id"), ("Quarantine", "uid")]:
+    for label, prop in [
+        ("Npi", "npi"),
+        ("Location", "key"),
+        ("Taxonomy", "code"),
+        ("Network", "id"),
+        ("Plan", "id"),
+        ("Payer", "id"),
+        ("Employer", "id"),
+        ("Credential", "uid"),
+        ("MatchDecision", "match_id"),
+        ("IngestRun", "run_id"),
+        ("Quarantine", "uid"),
+    ]:
         assert re.search(r"FOR \(\w+:" + label + r"\) REQUIRE \w+\." + prop + " IS UNIQUE", text), label
     assert "CREATE POINT INDEX location_point IF NOT EXISTS FOR (l:Location) ON (l.point)" in text
     assert "CREATE FULLTEXT INDEX provider_names IF NOT EXISTS FOR (n:Npi|OtherName)" in text
@@ -319,10 +349,19 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
     assert read_mode == "read" and mode == "write"
     sent = [query for query, _ in statements]
     assert sent == [
-        cypher.MERGE_PROVIDERS, cypher.MARK_INDIVIDUALS, cypher.MARK_ORGANIZATIONS, cypher.DELETE_OWNED_FACTS,
-        cypher.DELETE_OWNED_OTHER_NAMES, cypher.MERGE_LOCATIONS, cypher.CREATE_PRACTICES_AT,
-        cypher.CREATE_HAS_TAXONOMY, cypher.CREATE_OTHER_NAMES, cypher.UNLINK_SUBPARTS, cypher.LINK_SUBPARTS_UP,
-        cypher.LINK_SUBPARTS_DOWN, cypher.CHECKPOINT,
+        cypher.MERGE_PROVIDERS,
+        cypher.MARK_INDIVIDUALS,
+        cypher.MARK_ORGANIZATIONS,
+        cypher.DELETE_OWNED_FACTS,
+        cypher.DELETE_OWNED_OTHER_NAMES,
+        cypher.MERGE_LOCATIONS,
+        cypher.CREATE_PRACTICES_AT,
+        cypher.CREATE_HAS_TAXONOMY,
+        cypher.CREATE_OTHER_NAMES,
+        cypher.UNLINK_SUBPARTS,
+        cypher.LINK_SUBPARTS_UP,
+        cypher.LINK_SUBPARTS_DOWN,
+        cypher.CHECKPOINT,
     ]
     params = dict(statements)
     props = params[cypher.MERGE_PROVIDERS]["rows"][0]["props"]
@@ -335,17 +374,23 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
     assert params[cypher.MARK_INDIVIDUALS] == {"npis": ["1234567893"]}
     assert params[cypher.MARK_ORGANIZATIONS] == {"npis": ["1568946812"]}
     assert params[cypher.DELETE_OWNED_FACTS]["owned"] == [
-        {"npi": "1234567893", "owner": "nppes"}, {"npi": "1568946812", "owner": "nppes"}]
+        {"npi": "1234567893", "owner": "nppes"},
+        {"npi": "1568946812", "owner": "nppes"},
+    ]
     # Midtown is listed twice: one location, one fact, primary because one listing is
     assert [loc["key"] for loc in params[cypher.MERGE_LOCATIONS]["locations"]] == [MIDTOWN.key, UNGEOCODED.key]
     assert params[cypher.MERGE_LOCATIONS]["locations"][1]["latitude"] is None
     placed = params[cypher.CREATE_PRACTICES_AT]["placed"]
     assert [(p["key"], p["fact"]["seq"], p["fact"]["is_primary"]) for p in placed] == [
-        (MIDTOWN.key, 0, True), (UNGEOCODED.key, 1, False)]
+        (MIDTOWN.key, 0, True),
+        (UNGEOCODED.key, 1, False),
+    ]
     assert placed[0]["fact"]["retrieved"] == "2024-05-01" and placed[0]["fact"]["owner"] == "nppes"
     coded = params[cypher.CREATE_HAS_TAXONOMY]["coded"]
     assert [(c["code"], c["fact"]["seq"], c["fact"]["license_state"]) for c in coded] == [
-        ("2084P0800X", 0, "NY"), ("2084P0800X", 1, "NJ")]
+        ("2084P0800X", 0, "NY"),
+        ("2084P0800X", 1, "NJ"),
+    ]
     named = params[cypher.CREATE_OTHER_NAMES]["named"]
     assert named[0]["props"]["search_name"] == "Ann Smith" and named[0]["props"]["npi"] == "1234567893"
     assert params[cypher.CHECKPOINT] == {"run_id": "run-1", "resume_line": 3, "counts": '{"accepted": 2}'}
@@ -362,7 +407,8 @@ def test_unchanged_records_are_not_sent(fake):
     store, driver = fake
     record = person()
     driver.answers[cypher.STORED_VERSIONS] = [
-        {"npi": record.npi, "content_hash": content_hash(record), "last_update": "2024-04-15"}]
+        {"npi": record.npi, "content_hash": content_hash(record), "last_update": "2024-04-15"}
+    ]
     stats = store.upsert_providers([record])
     assert (stats.inserted, stats.updated, stats.unchanged) == (0, 0, 1)
     assert [mode for mode, _ in driver.transactions] == ["read"]
@@ -372,8 +418,15 @@ SEARCH_CASES = [
     (SearchCriteria(), search.SEARCH_ALL),
     (SearchCriteria(name="  "), search.SEARCH_ALL),
     (SearchCriteria(name="Jon Smiht", near=GeoPoint(40.758, -73.9855), radius_miles=10), search.SEARCH_BY_NAME),
-    (SearchCriteria(near=GeoPoint(40.758, -73.9855), radius_miles=10, include_telehealth=True,
-                    treatments=(Treatment.TMS_STANDARD,)), search.SEARCH_NEAR),
+    (
+        SearchCriteria(
+            near=GeoPoint(40.758, -73.9855),
+            radius_miles=10,
+            include_telehealth=True,
+            treatments=(Treatment.TMS_STANDARD,),
+        ),
+        search.SEARCH_NEAR,
+    ),
     (SearchCriteria(network_id="net-a", treatments=(Treatment.IV_KETAMINE,)), search.SEARCH_IN_NETWORK),
     (SearchCriteria(plan_id="plan-1", accepting_new_patients=True), search.SEARCH_IN_PLAN),
     (SearchCriteria(treatments=(Treatment.TMS_STANDARD, Treatment.ECT)), search.SEARCH_BY_TREATMENT),
@@ -386,10 +439,22 @@ SEARCH_CASES = [
 def test_search_sends_complete_plain_parameters(fake, criteria, expected):
     store, driver = fake
     driver.answers[expected] = [
-        {"npi": "1234567893", "display_name": "Ann O'Neil, MD", "entity_type": 1, "distance": 1.23456,
-         "location_key": MIDTOWN.key, "names": ["Ann B O'Neil", "Ann Smith"]},
-        {"npi": "1568946812", "display_name": None, "entity_type": 2, "distance": None, "location_key": None,
-         "names": None},
+        {
+            "npi": "1234567893",
+            "display_name": "Ann O'Neil, MD",
+            "entity_type": 1,
+            "distance": 1.23456,
+            "location_key": MIDTOWN.key,
+            "names": ["Ann B O'Neil", "Ann Smith"],
+        },
+        {
+            "npi": "1568946812",
+            "display_name": None,
+            "entity_type": 2,
+            "distance": None,
+            "location_key": None,
+            "names": None,
+        },
     ]
     candidates = store._search_candidates(criteria, 5000)
     check_all(driver)
@@ -401,10 +466,18 @@ def test_search_sends_complete_plain_parameters(fake, criteria, expected):
 
 
 def test_search_parameters_follow_the_criteria():
-    p = search.search_params(SearchCriteria(
-        near=GeoPoint(40.758, -73.9855), radius_miles=10, include_telehealth=True, state="ny",
-        treatments=(Treatment.TMS_STANDARD, Treatment.TMS_STANDARD), accepting_new_patients=False,
-        entity_type=EntityType.ORGANIZATION), 50)
+    p = search.search_params(
+        SearchCriteria(
+            near=GeoPoint(40.758, -73.9855),
+            radius_miles=10,
+            include_telehealth=True,
+            state="ny",
+            treatments=(Treatment.TMS_STANDARD, Treatment.TMS_STANDARD),
+            accepting_new_patients=False,
+            entity_type=EntityType.ORGANIZATION,
+        ),
+        50,
+    )
     assert p["near"] is True and p["tele"] is True and p["radius"] == 10.0
     assert p["min_lat"] < 40.758 < p["max_lat"] and p["min_lon"] < -73.9855 < p["max_lon"]
     # the box holds the whole circle: its edges are at least the radius away
@@ -433,19 +506,32 @@ def test_search_distance_is_the_haversine_of_directory_geo():
     import math
 
     def cypher_haversine(lat, lon, lat2, lon2, r):
-        return 2 * r * math.asin(math.sqrt(
-            math.sin((math.radians(lat2) - math.radians(lat)) / 2) ** 2
-            + math.cos(math.radians(lat)) * math.cos(math.radians(lat2))
-            * math.sin((math.radians(lon2) - math.radians(lon)) / 2) ** 2))
+        return (
+            2
+            * r
+            * math.asin(
+                math.sqrt(
+                    math.sin((math.radians(lat2) - math.radians(lat)) / 2) ** 2
+                    + math.cos(math.radians(lat))
+                    * math.cos(math.radians(lat2))
+                    * math.sin((math.radians(lon2) - math.radians(lon)) / 2) ** 2
+                )
+            )
+        )
 
     expr = search._HAVERSINE
-    for token in ("$earth_radius", "radians(l.latitude) - radians($lat)", "cos(radians($lat))",
-                  "cos(radians(l.latitude))", "radians(l.longitude) - radians($lon)"):
+    for token in (
+        "$earth_radius",
+        "radians(l.latitude) - radians($lat)",
+        "cos(radians($lat))",
+        "cos(radians(l.latitude))",
+        "radians(l.longitude) - radians($lon)",
+    ):
         assert token in expr
     a, b = GeoPoint(40.758, -73.9855), GeoPoint(40.7033, -73.9903)
-    assert cypher_haversine(a.latitude, a.longitude, b.latitude, b.longitude,
-                            search.search_params(SearchCriteria(), 1)["earth_radius"]) == pytest.approx(
-        haversine_miles(a, b), abs=1e-9)
+    assert cypher_haversine(
+        a.latitude, a.longitude, b.latitude, b.longitude, search.search_params(SearchCriteria(), 1)["earth_radius"]
+    ) == pytest.approx(haversine_miles(a, b), abs=1e-9)
 
 
 def test_lucene_escaping_escapes_every_special_character():
@@ -460,10 +546,11 @@ def test_lucene_query_is_fuzzy_and_prefix_terms_of_words():
     assert search.lucene_query("Jon  Smiht") == "jon~ jon* smiht~ smiht*"
     # operators become plain lower-case words; syntax characters split words
     assert search.lucene_query("Smith AND (Jones) OR NOT x:y") == (
-        "smith~ smith* and~ and* jones~ jones* or~ or* not~ not* x~ x* y~ y*")
+        "smith~ smith* and~ and* jones~ jones* or~ or* not~ not* x~ x* y~ y*"
+    )
     assert search.lucene_query("O'Brien-Kelly") == "o'brien~ o'brien* kelly~ kelly*"
     assert search.lucene_query("José Núñez") == "josé~ josé* núñez~ núñez*"
-    assert search.lucene_query("!!! \"\" ~*") is None
+    assert search.lucene_query('!!! "" ~*') is None
     assert search.lucene_query("a b c d e f g h i j k").count("~") == search.MAX_NAME_TERMS
     for name in ("a+b", "x||y", "(c)", "[d]", "{e}", "f^2", "g\\h", "i/j", "k?l"):
         query = search.lucene_query(name)
@@ -471,15 +558,17 @@ def test_lucene_query_is_fuzzy_and_prefix_terms_of_words():
         assert not set(unescaped) & (search.LUCENE_SPECIAL - {"~", "*"}), name
 
 
-@pytest.mark.parametrize("error,expected", [
-    (neo4j_errors.ServiceUnavailable("down"), StoreUnavailable),
-    (neo4j_errors.SessionExpired("gone"), StoreUnavailable),
-    (neo4j_errors.AuthError("Neo.ClientError.Security.Unauthorized", "bad password"), StoreUnavailable),
-    (neo4j_errors.ConstraintError("Neo.ClientError.Schema.ConstraintValidationFailed", "dup"),
-     ConstraintViolation),
-    (neo4j_errors.CypherSyntaxError("Neo.ClientError.Statement.SyntaxError", "bad"), StoreError),
-    (neo4j_errors.TransientError("Neo.TransientError.Transaction.DeadlockDetected", "again"), StoreError),
-])
+@pytest.mark.parametrize(
+    "error,expected",
+    [
+        (neo4j_errors.ServiceUnavailable("down"), StoreUnavailable),
+        (neo4j_errors.SessionExpired("gone"), StoreUnavailable),
+        (neo4j_errors.AuthError("Neo.ClientError.Security.Unauthorized", "bad password"), StoreUnavailable),
+        (neo4j_errors.ConstraintError("Neo.ClientError.Schema.ConstraintValidationFailed", "dup"), ConstraintViolation),
+        (neo4j_errors.CypherSyntaxError("Neo.ClientError.Statement.SyntaxError", "bad"), StoreError),
+        (neo4j_errors.TransientError("Neo.TransientError.Transaction.DeadlockDetected", "again"), StoreError),
+    ],
+)
 def test_driver_errors_are_translated(fake, error, expected):
     store, driver = fake
     driver.fail = error
@@ -520,15 +609,20 @@ def test_network_members_check_inside_the_transaction(fake):
         store.add_network_members([NetworkMember("net-a", "1234567893", ROSTER)])
     driver.answers[cypher.MISSING_NPIS] = [{"missing": []}]
     counts = iter([[{"members": 4}], [{"members": 5}]])
-    driver.answer = lambda query, params: next(counts) if query == cypher.COUNT_MEMBERS else \
-        driver.answers.get(query, [])
+    driver.answer = lambda query, params: (
+        next(counts) if query == cypher.COUNT_MEMBERS else driver.answers.get(query, [])
+    )
     added = store.add_network_members([NetworkMember("net-a", "1234567893", ROSTER, date(2024, 1, 1))])
     assert added == 1
     check_all(driver)
     mode, statements = driver.transactions[-1]
     assert mode == "write" and [s for s, _ in statements] == [
-        cypher.MISSING_NETWORKS, cypher.MISSING_NPIS, cypher.COUNT_MEMBERS, cypher.UPSERT_MEMBERS,
-        cypher.COUNT_MEMBERS]
+        cypher.MISSING_NETWORKS,
+        cypher.MISSING_NPIS,
+        cypher.COUNT_MEMBERS,
+        cypher.UPSERT_MEMBERS,
+        cypher.COUNT_MEMBERS,
+    ]
     assert statements[3][1]["rows"][0]["fact"]["added_on"] == "2024-01-01"
 
 
@@ -549,9 +643,20 @@ def test_every_primitive_sends_complete_plain_parameters(fake):
     store.taxonomies()
     store.taxonomies(["2084P0800X"])
     store.deactivate({npi: date(2024, 2, 1)}, EV)
-    for read in (store.providers, store.locations_for, store.taxonomies_for, store.other_names_for,
-                 store.credentials_for, store.treatments_for, store.access_for, store.networks_for,
-                 store.affiliations_for, store.exclusions_for, store.subparts_of, store.parents_of):
+    for read in (
+        store.providers,
+        store.locations_for,
+        store.taxonomies_for,
+        store.other_names_for,
+        store.credentials_for,
+        store.treatments_for,
+        store.access_for,
+        store.networks_for,
+        store.affiliations_for,
+        store.exclusions_for,
+        store.subparts_of,
+        store.parents_of,
+    ):
         read([npi])
     store.upsert_credentials([(npi, LICENSE), (npi, BOARD)])
     store.upsert_treatments([OFFERING, TreatmentOffering(npi, Treatment.ECT, ROSTER)])
@@ -582,10 +687,11 @@ def test_every_primitive_sends_complete_plain_parameters(fake):
     sent = [query for query, _ in driver.statements()]
     # payers, networks and plans relink their edges in the same transaction as the upsert
     for upsert, links in [
-        (cypher.UPSERT_NETWORKS, [cypher.UNLINK_NETWORK_OWNERS, cypher.LINK_NETWORK_OWNERS,
-                                  cypher.LINK_NETWORK_PLANS]),
-        (cypher.UPSERT_PLANS, [cypher.UNLINK_PLAN_NETWORKS, cypher.UNLINK_PLAN_PAYERS, cypher.LINK_PLANS,
-                               cypher.LINK_PLANS_TO_PAYERS]),
+        (cypher.UPSERT_NETWORKS, [cypher.UNLINK_NETWORK_OWNERS, cypher.LINK_NETWORK_OWNERS, cypher.LINK_NETWORK_PLANS]),
+        (
+            cypher.UPSERT_PLANS,
+            [cypher.UNLINK_PLAN_NETWORKS, cypher.UNLINK_PLAN_PAYERS, cypher.LINK_PLANS, cypher.LINK_PLANS_TO_PAYERS],
+        ),
         (cypher.UPSERT_PAYERS, [cypher.LINK_PAYER_NETWORKS, cypher.LINK_PAYER_PLANS]),
     ]:
         [statements] = [stmts for _, stmts in driver.transactions if stmts and stmts[0][0] == upsert]
@@ -599,8 +705,7 @@ def test_start_run_resumes_an_unfinished_run_of_the_same_file(fake):
     store, driver = fake
     stored = dict(rows.run_params(RUN), resume_line=41, status="running")
     driver.answers[cypher.UNFINISHED_RUN] = [{"props": {k: v for k, v in stored.items() if v is not None}}]
-    resumed = store.start_run(IngestRun("run-2", "nppes", "f.csv", "abc", "2024-06-02T00:00:00Z", None,
-                                        "running", {}))
+    resumed = store.start_run(IngestRun("run-2", "nppes", "f.csv", "abc", "2024-06-02T00:00:00Z", None, "running", {}))
     assert resumed.run_id == RUN.run_id and resumed.resume_line == 41 and resumed.counts == RUN.counts
     assert [s for s, _ in driver.statements()] == [cypher.UNFINISHED_RUN]
 
@@ -614,12 +719,19 @@ def test_decide_and_finish_unknown_ids_are_not_found(fake):
 
 
 # ----------------------------------------------------- conversions round-trip
-TAXONOMY_ROW = {"code": "2084P0800X", "display_name": "Psychiatry", "grouping": "Allopathic",
-                "classification": "Psychiatry & Neurology", "specialization": "Psychiatry"}
-LICENSE = Credential(CredentialKind.STATE_LICENSE, ROSTER, number="123", state="NY", status="active",
-                     expires=date(2026, 1, 31))
-BOARD = Credential(CredentialKind.BOARD_CERTIFICATION, EV, board="ABPN", specialty="Psychiatry",
-                   certified_on=date(2015, 6, 1))
+TAXONOMY_ROW = {
+    "code": "2084P0800X",
+    "display_name": "Psychiatry",
+    "grouping": "Allopathic",
+    "classification": "Psychiatry & Neurology",
+    "specialization": "Psychiatry",
+}
+LICENSE = Credential(
+    CredentialKind.STATE_LICENSE, ROSTER, number="123", state="NY", status="active", expires=date(2026, 1, 31)
+)
+BOARD = Credential(
+    CredentialKind.BOARD_CERTIFICATION, EV, board="ABPN", specialty="Psychiatry", certified_on=date(2015, 6, 1)
+)
 OFFERING = TreatmentOffering("1234567893", Treatment.TMS_ACCELERATED, ROSTER, MIDTOWN.key, True, "SAINT")
 ACCESS = AccessFacts("1234567893", ROSTER, True, False, ("en", "es"), 7)
 EXCLUSION = Exclusion("1234567893", "LEIE", "1128b4", date(2020, 1, 2), EV, date(2022, 3, 4))
@@ -627,10 +739,21 @@ PAYER = Payer("payer-1", "Empire")
 EMPLOYER = Employer("acme", "Acme")
 NETWORK = Network("net-a", "Empire PPO", NetworkKind.PAYER, "payer-1")
 PLAN = Plan("plan-1", "payer-1", "Gold", "PPO", ("net-a", "net-b", "net-a"))
-MATCH = MatchRecord("m1", "nppes:1", "npi_api:1", 0.97, 8.5, {"name": "exact (+6.1)", "zip": "same (+2)"},
-                    MatchStatus.REVIEW, "model", "2024-06-01T00:00:00Z", "1234567893")
-RUN = IngestRun("run-1", "nppes", "npidata.csv", "abc", "2024-06-01T00:00:00Z", None, "running",
-                {"accepted": 2, "rejected": 1}, 0)
+MATCH = MatchRecord(
+    "m1",
+    "nppes:1",
+    "npi_api:1",
+    0.97,
+    8.5,
+    {"name": "exact (+6.1)", "zip": "same (+2)"},
+    MatchStatus.REVIEW,
+    "model",
+    "2024-06-01T00:00:00Z",
+    "1234567893",
+)
+RUN = IngestRun(
+    "run-1", "nppes", "npidata.csv", "abc", "2024-06-01T00:00:00Z", None, "running", {"accepted": 2, "rejected": 1}, 0
+)
 QUARANTINED = QuarantinedRow("r1", "nppes", 7, "bad_npi", "check digit", '"123"')
 
 
@@ -641,8 +764,12 @@ def stored(props: dict) -> dict:
 
 def test_record_conversions_round_trip():
     assert rows.provider(stored(rows.provider_params(person(), "h"))) == ProviderRecord(
-        **{f: getattr(person(), f) for f in ProviderRecord.__dataclass_fields__
-           if f not in ("locations", "taxonomies", "other_names")})
+        **{
+            f: getattr(person(), f)
+            for f in ProviderRecord.__dataclass_fields__
+            if f not in ("locations", "taxonomies", "other_names")
+        }
+    )
     assert rows.provider(stored(rows.provider_params(clinic(), "h"))).deactivation_date == date(2024, 1, 2)
     for credential in (LICENSE, BOARD):
         assert rows.credential(stored(rows.credential_params("1234567893", credential)["props"])) == credential
@@ -650,22 +777,33 @@ def test_record_conversions_round_trip():
     assert rows.treatment({"npi": p["npi"], "treatment": p["treatment"], "fact": stored(p["fact"])}) == OFFERING
     bare = TreatmentOffering("1234567893", Treatment.ECT, ROSTER)
     p = rows.treatment_params(bare)
-    assert p["location_key"] == "" and rows.treatment(
-        {"npi": p["npi"], "treatment": p["treatment"], "fact": stored(p["fact"])}) == bare
+    assert (
+        p["location_key"] == ""
+        and rows.treatment({"npi": p["npi"], "treatment": p["treatment"], "fact": stored(p["fact"])}) == bare
+    )
     assert rows.access(stored(rows.access_params(ACCESS)["props"])) == ACCESS
     unknown = AccessFacts("1234567893", ROSTER)
     assert rows.access(stored(rows.access_params(unknown)["props"])) == unknown
     assert rows.exclusion(stored(rows.exclusion_params(EXCLUSION)["props"])) == EXCLUSION
     affiliation = Affiliation("1234567893", "1568946812", ROSTER, "medical director")
     p = rows.affiliation_params(affiliation)
-    assert rows.affiliation({"individual_npi": p["individual_npi"], "organization_npi": p["organization_npi"],
-                             "fact": stored(p["fact"])}) == affiliation
+    assert (
+        rows.affiliation(
+            {
+                "individual_npi": p["individual_npi"],
+                "organization_npi": p["organization_npi"],
+                "fact": stored(p["fact"]),
+            }
+        )
+        == affiliation
+    )
     assert rows.network(rows.network_params(NETWORK)) == NETWORK
     assert rows.plan(rows.plan_params(PLAN)) == Plan("plan-1", "payer-1", "Gold", "PPO", ("net-a", "net-b"))
     assert rows.plan(rows.plan_params(Plan("p", "y", "n", "HMO"))).network_ids == ()
     member = NetworkMember("net-a", "1234567893", ROSTER, date(2024, 1, 1))
-    assert rows.network_member("net-a", {"npi": member.npi,
-                                         "fact": stored(rows.member_params(member)["fact"])}) == member
+    assert (
+        rows.network_member("net-a", {"npi": member.npi, "fact": stored(rows.member_params(member)["fact"])}) == member
+    )
     assert rows.match(stored(rows.match_params(MATCH)["props"])) == MATCH
     assert rows.run(stored(rows.run_params(RUN))) == RUN
     assert rows.quarantined(stored(rows.quarantine_params(QUARANTINED)["props"])) == QUARANTINED
@@ -676,11 +814,14 @@ def test_owned_fact_conversions_round_trip():
     record = person()
     batch = rows.provider_batch([(record, "h")])
     places = {loc["key"]: loc for loc in batch["locations"]}
-    read = [rows.provider_location({"fact": stored(p["fact"]), "place": stored(places[p["key"]])})
-            for p in batch["placed"]]
+    read = [
+        rows.provider_location({"fact": stored(p["fact"]), "place": stored(places[p["key"]])}) for p in batch["placed"]
+    ]
     assert read == [ProviderLocation(MIDTOWN, True, EV), ProviderLocation(UNGEOCODED, False, EV)]
-    taxa = [rows.provider_taxonomy({"code": c["code"], "display_name": None, "fact": stored(c["fact"])})
-            for c in batch["coded"]]
+    taxa = [
+        rows.provider_taxonomy({"code": c["code"], "display_name": None, "fact": stored(c["fact"])})
+        for c in batch["coded"]
+    ]
     assert taxa == record.taxonomies
     assert [rows.other_name(stored(n["props"])) for n in batch["named"]] == record.other_names
 
@@ -689,7 +830,10 @@ def test_fact_identities_are_unambiguous():
     # JSON arrays, so a "|" inside a value cannot make two identities collide
     assert json.loads(rows.quarantine_params(QUARANTINED)["uid"]) == ["r1", 7]
     assert json.loads(rows.credential_params("1234567893", LICENSE)["uid"]) == [
-        "1234567893", LICENSE.key, "roster:acme"]
+        "1234567893",
+        LICENSE.key,
+        "roster:acme",
+    ]
     assert json.loads(rows.exclusion_params(EXCLUSION)["uid"]) == ["1234567893", "LEIE", "1128b4", "2020-01-02"]
 
 
@@ -723,8 +867,14 @@ def test_cypher_passes_neo4j_syntax_and_semantic_analysis(tmp_path):
     queries.write_text(json.dumps(dict(query_constants())), encoding="utf-8")
     script = tmp_path / "lint.cjs"
     script.write_text(LINT_SCRIPT, encoding="utf-8")
-    done = subprocess.run([node, str(script), str(queries)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "NODE_PATH": modules}, check=True)
+    done = subprocess.run(
+        [node, str(script), str(queries)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NODE_PATH": modules},
+        check=True,
+    )
     findings = {name: found for name, found in json.loads(done.stdout).items() if found}
     assert len(json.loads(done.stdout)) > 100
     assert not findings, findings

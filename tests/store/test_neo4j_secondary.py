@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from test_neo4j_queries import check_all, fake  # noqa: F401 - the fixture
+
 from directory.model import Evidence, Location, OtherName, ProviderLocation
 from directory.store import RunCheckpoint
 from directory.store import neo4j_cypher as cypher
-from test_neo4j_queries import check_all, fake  # noqa: F401 - the fixture
 
 PL = Evidence("nppes_pl", date(2024, 5, 1), "bulk_file", 1.0, "pl_pfile_20050523-20240430.csv")
 OTHER = Evidence("nppes_othername", date(2024, 5, 1), "bulk_file", 1.0, "othername_pfile_20050523-20240430.csv")
@@ -23,17 +24,26 @@ def test_secondary_locations_go_in_one_write_with_the_checkpoint(fake):
     driver.answers[cypher.CHECKPOINT] = [{"found": 1}]
     written = store.replace_secondary_locations(
         {"1234567893": [ProviderLocation(SITE, False, PL), ProviderLocation(SITE, False, PL)], "1111111112": []},
-        "nppes_pl", checkpoint=RunCheckpoint("run-1", 40, {"read": 39}))
+        "nppes_pl",
+        checkpoint=RunCheckpoint("run-1", 40, {"read": 39}),
+    )
     assert written == 1
     check_all(driver)
     ((mode, statements),) = driver.transactions
     assert mode == "write"
     sent = [query for query, _ in statements]
-    assert sent == [cypher.KNOWN_NPIS, cypher.DELETE_OWNED_LOCATIONS, cypher.MERGE_LOCATIONS,
-                    cypher.CREATE_PRACTICES_AT, cypher.CHECKPOINT]
+    assert sent == [
+        cypher.KNOWN_NPIS,
+        cypher.DELETE_OWNED_LOCATIONS,
+        cypher.MERGE_LOCATIONS,
+        cypher.CREATE_PRACTICES_AT,
+        cypher.CHECKPOINT,
+    ]
     params = dict(statements)
     assert params[cypher.DELETE_OWNED_LOCATIONS]["owned"] == [
-        {"npi": "1111111112", "owner": "nppes_pl"}, {"npi": "1234567893", "owner": "nppes_pl"}]
+        {"npi": "1111111112", "owner": "nppes_pl"},
+        {"npi": "1234567893", "owner": "nppes_pl"},
+    ]
     (placed,) = params[cypher.CREATE_PRACTICES_AT]["placed"]  # listed twice: one fact
     assert placed["key"] == SITE.key and placed["fact"]["owner"] == "nppes_pl" and placed["fact"]["is_primary"] is False
 
@@ -52,8 +62,9 @@ def test_other_names_replace_the_owners_nodes_searchably(fake):
 def test_nothing_known_writes_nothing_but_the_checkpoint(fake):
     store, driver = fake
     driver.answers[cypher.CHECKPOINT] = [{"found": 1}]
-    assert store.replace_other_names({"1234567893": []}, "nppes_othername",
-                                     checkpoint=RunCheckpoint("run-1", 3, {})) == 0
+    assert (
+        store.replace_other_names({"1234567893": []}, "nppes_othername", checkpoint=RunCheckpoint("run-1", 3, {})) == 0
+    )
     ((_, statements),) = driver.transactions
     assert [q for q, _ in statements] == [cypher.KNOWN_NPIS, cypher.CHECKPOINT]
 
@@ -65,6 +76,8 @@ def test_sweep_is_one_write_of_both_kinds(fake):
     assert store.sweep_secondary_facts("nppes_pl", "pl_pfile_20050523-20240531.csv") == 3
     check_all(driver)
     ((mode, statements),) = driver.transactions
-    assert mode == "write" and [q for q, _ in statements] == [cypher.SWEEP_OWNED_LOCATIONS,
-                                                              cypher.SWEEP_OWNED_OTHER_NAMES]
+    assert mode == "write" and [q for q, _ in statements] == [
+        cypher.SWEEP_OWNED_LOCATIONS,
+        cypher.SWEEP_OWNED_OTHER_NAMES,
+    ]
     assert statements[0][1] == {"owner": "nppes_pl", "reference": "pl_pfile_20050523-20240531.csv"}

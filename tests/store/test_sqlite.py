@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from store_records import individual, npi
 
 from directory.errors import ConstraintViolation, StoreError, StoreUnavailable
 from directory.model import IngestRun, SearchCriteria
 from directory.store import RunCheckpoint, open_store
 from directory.store.sqlite import SQLiteStore
 from directory.store.sqlite_search import fts_query, name_keys, query_keys, soundex
-from store_records import individual, npi
 
 
 def _run(run_id="run-1", sha="ab" * 32):
@@ -149,10 +149,21 @@ def test_checkpoint_only_batch(sqlite_store):
     assert sqlite_store.providers([npi(1)]) == {}
 
 
-@pytest.mark.parametrize("word, key", [
-    ("Robert", "R163"), ("Rupert", "R163"), ("Ashcraft", "A261"), ("Tymczak", "T522"),
-    ("Pfister", "P236"), ("Smith", "S530"), ("Smyth", "S530"), ("Jonh", "J500"), ("John", "J500"), ("Li", "L000"),
-])
+@pytest.mark.parametrize(
+    "word, key",
+    [
+        ("Robert", "R163"),
+        ("Rupert", "R163"),
+        ("Ashcraft", "A261"),
+        ("Tymczak", "T522"),
+        ("Pfister", "P236"),
+        ("Smith", "S530"),
+        ("Smyth", "S530"),
+        ("Jonh", "J500"),
+        ("John", "J500"),
+        ("Li", "L000"),
+    ],
+)
 def test_soundex(word, key):
     assert soundex(word) == key
 
@@ -161,7 +172,15 @@ def test_name_prefilter_values():
     assert fts_query("Jonh  Smyth!") == '("jon" OR "onh") AND ("myt" OR "smy" OR "yth")'
     assert fts_query("Li Wu") is None
     assert name_keys(["Dr. John Q Smith", "42"]) == {
-        "D600", "J500", "Q000", "S530", "D600 J500", "J500 Q000", "Q000 S530", "D600 S530"}
+        "D600",
+        "J500",
+        "Q000",
+        "S530",
+        "D600 J500",
+        "J500 Q000",
+        "Q000 S530",
+        "D600 S530",
+    }
     # a typo in the middle of each word keeps the codes; word order does not matter
     assert query_keys("Smyth, Jonh") == ["J500 S530"]
     assert set(query_keys("Jonh Smyth")) <= name_keys(["John Smith"])
@@ -185,8 +204,9 @@ _BULK_WRITER = textwrap.dedent("""
 
 def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
     path = tmp_path / "provnet.db"
-    child = subprocess.Popen([sys.executable, "-c", _BULK_WRITER, str(path), str(Path(__file__).parent)],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _BULK_WRITER, str(path), str(Path(__file__).parent)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "written"
         child.send_signal(signal.SIGKILL)
@@ -198,7 +218,9 @@ def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
     try:  # the state the kill left: names stored, trigram index behind, triggers gone
         assert raw.execute("SELECT count(*) FROM provider_name").fetchone() == (1,)
         assert raw.execute("SELECT name FROM deferred_index").fetchall() == [("provider_name_fts",)]
-        assert raw.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'provider_name'").fetchone() == (0,)
+        assert raw.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'provider_name'"
+        ).fetchone() == (0,)
     finally:
         raw.close()
     store = open_store(f"sqlite:///{path}")

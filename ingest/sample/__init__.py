@@ -22,12 +22,18 @@ import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .sample_catalog import build_catalog
-from .sample_nppes import NPPES_FILE_NAME, BadRow, nppes_text
-from .sample_population import FILE_DATE, build_population
+from .catalog import build_catalog
+from .nppes import NPPES_FILE_NAME, BadRow, nppes_text
+from .population import FILE_DATE, build_population
 
-__all__ = ["CATALOG_FILE_NAME", "DEFAULT_SEED", "MANIFEST_FILE_NAME", "NPPES_FILE_NAME", "SampleManifest",
-           "generate_sample"]
+__all__ = [
+    "CATALOG_FILE_NAME",
+    "DEFAULT_SEED",
+    "MANIFEST_FILE_NAME",
+    "NPPES_FILE_NAME",
+    "SampleManifest",
+    "generate_sample",
+]
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +105,15 @@ def _readme(manifest: SampleManifest, counts: dict[str, int]) -> bytes:
         "|---|---|---|---|",
     ]
     lines += [f"| {b['line']} | {b['npi']} | `{b['reason']}` | {b['detail']} |" for b in manifest.bad_rows]
-    lines += ["", "The `invalid_taxonomy` row is a warning: it loads without that taxonomy slot.", "",
-              "Also: one row with a deactivation date (`sparse_deactivations`) and otherwise empty, as CMS "
-              "publishes deactivated NPIs; three full rows deactivated with reason codes DT, OT, DB and one "
-              "reactivated row.", ""]
+    lines += [
+        "",
+        "The `invalid_taxonomy` row is a warning: it loads without that taxonomy slot.",
+        "",
+        "Also: one row with a deactivation date (`sparse_deactivations`) and otherwise empty, as CMS "
+        "publishes deactivated NPIs; three full rows deactivated with reason codes DT, OT, DB and one "
+        "reactivated row.",
+        "",
+    ]
     return "\n".join(lines).encode("utf-8")
 
 
@@ -116,8 +127,11 @@ def generate_sample(out_dir: Path, seed: int = DEFAULT_SEED) -> SampleManifest:
     catalog_counts = {k: len(v) for k, v in json.loads(catalog).items() if isinstance(v, (list, dict))}
     files = {
         NPPES_FILE_NAME: {"records": counts["rows"], "bytes": len(nppes), "sha256": hashlib.sha256(nppes).hexdigest()},
-        CATALOG_FILE_NAME: {"records": catalog_counts, "bytes": len(catalog),
-                            "sha256": hashlib.sha256(catalog).hexdigest()},
+        CATALOG_FILE_NAME: {
+            "records": catalog_counts,
+            "bytes": len(catalog),
+            "sha256": hashlib.sha256(catalog).hexdigest(),
+        },
     }
     manifest = SampleManifest(seed, FILE_DATE.isoformat(), files, [_bad(b) for b in bad_rows])
     readme = _readme(manifest, counts)
@@ -127,8 +141,12 @@ def generate_sample(out_dir: Path, seed: int = DEFAULT_SEED) -> SampleManifest:
     (out_dir / README_FILE_NAME).write_bytes(readme)
     text = json.dumps(manifest.to_dict(), indent=2, sort_keys=True) + "\n"
     (out_dir / MANIFEST_FILE_NAME).write_bytes(text.encode("utf-8"))
-    log.info("sample written to %s: %d NPPES rows, %d catalog records", out_dir, counts["rows"],
-             sum(v for k, v in catalog_counts.items() if k != "evidence"))
+    log.info(
+        "sample written to %s: %d NPPES rows, %d catalog records",
+        out_dir,
+        counts["rows"],
+        sum(v for k, v in catalog_counts.items() if k != "evidence"),
+    )
     return manifest
 
 

@@ -12,17 +12,27 @@ from datetime import date, timedelta
 
 from directory.model import Treatment
 
-from .sample_data import ACCELERATED_PROTOCOLS, ECT_DEVICES, LANGUAGES, METROS, TMS_DEVICES
-from .sample_population import FILE_DATE, SampleProvider
+from .data import ACCELERATED_PROTOCOLS, ECT_DEVICES, LANGUAGES, METROS, TMS_DEVICES
+from .population import FILE_DATE, SampleProvider
 
 #: Named evidence every record refers to by id: (source, retrieved, method, confidence, reference).
 EVIDENCE: dict[str, tuple[str, str, str, float, str]] = {
-    "rems-2026-10": ("rems_list", "2026-10-15", "registry_list", 0.95,
-                     "Spravato REMS certified healthcare settings, October 2026"),
+    "rems-2026-10": (
+        "rems_list",
+        "2026-10-15",
+        "registry_list",
+        0.95,
+        "Spravato REMS certified healthcare settings, October 2026",
+    ),
     "attestation-2026-09": ("attestation", "2026-09-22", "attestation", 0.7, "provider attestation form"),
     "attestation-2025-11": ("attestation", "2025-11-04", "attestation", 0.7, "provider attestation form"),
-    "claims-northwind-2026q3": ("claims:northwind", "2026-10-05", "claims", 0.9,
-                                "Northwind paid claims 2026-Q3, CPT 90867/90868, 90870, G2082/G2083"),
+    "claims-northwind-2026q3": (
+        "claims:northwind",
+        "2026-10-05",
+        "claims",
+        0.9,
+        "Northwind paid claims 2026-Q3, CPT 90867/90868, 90870, G2082/G2083",
+    ),
     "roster-northwind-2026-10": ("roster:northwind", "2026-10-01", "roster", 0.85, "northwind_roster_2026-10.csv"),
     "roster-fabrikam-2026-09": ("roster:fabrikam", "2026-09-12", "roster", 0.85, "fabrikam_roster_2026-09.xlsx"),
     "roster-ravenmoor-2026-08": ("roster:ravenmoor", "2026-08-03", "roster", 0.8, "ravenmoor_roster_2026-08.csv"),
@@ -31,31 +41,83 @@ EVIDENCE: dict[str, tuple[str, str, str, float, str]] = {
     "aba-2026-10": ("aba", "2026-10-20", "certification_lookup", 0.98, "ABA certification lookup"),
     "abpp-2026-10": ("abpp", "2026-10-20", "certification_lookup", 0.95, "ABPP directory"),
     "leie-2026-10": ("oig_leie", "2026-10-08", "bulk_file", 0.99, "UPDATED.csv, October 2026"),
-    "vetting-acme-2026-10": ("vetting:acme-robotics", "2026-10-28", "manual_review", 0.9,
-                             "Acme Robotics TRD network review, October 2026"),
+    "vetting-acme-2026-10": (
+        "vetting:acme-robotics",
+        "2026-10-28",
+        "manual_review",
+        0.9,
+        "Acme Robotics TRD network review, October 2026",
+    ),
 }
 for _metro in METROS:
-    EVIDENCE[f"board-{_metro.state}-2026-10"] = (f"state_board:{_metro.state}", "2026-10-18", "license_lookup",
-                                                 0.95, f"{_metro.state} licence verification")
+    EVIDENCE[f"board-{_metro.state}-2026-10"] = (
+        f"state_board:{_metro.state}",
+        "2026-10-18",
+        "license_lookup",
+        0.95,
+        f"{_metro.state} licence verification",
+    )
     EVIDENCE[f"board-{_metro.neighbour_state}-2026-10"] = (
-        f"state_board:{_metro.neighbour_state}", "2026-10-18", "license_lookup", 0.95,
-        f"{_metro.neighbour_state} licence verification")
+        f"state_board:{_metro.neighbour_state}",
+        "2026-10-18",
+        "license_lookup",
+        0.95,
+        f"{_metro.neighbour_state} licence verification",
+    )
 
-PAYERS = (("northwind", "Northwind Health"), ("fabrikam", "Fabrikam Mutual Insurance"),
-          ("ravenmoor", "Ravenmoor Health Plan"))
+PAYERS = (
+    ("northwind", "Northwind Health"),
+    ("fabrikam", "Fabrikam Mutual Insurance"),
+    ("ravenmoor", "Ravenmoor Health Plan"),
+)
 EMPLOYERS = (("acme-robotics", "Acme Robotics"),)
 # (id, name, kind, owner, metros it covers, share of eligible providers, roster evidence)
 NETWORKS = (
-    ("northwind-choice", "Northwind Choice Network", "payer", "northwind", "nyc bos chi den sfb", 0.65,
-     "roster-northwind-2026-10"),
-    ("northwind-ma", "Northwind Medicare Advantage Network", "payer", "northwind", "nyc bos chi den sfb", 0.4,
-     "roster-northwind-2026-10"),
-    ("fabrikam-open", "Fabrikam Open Access Network", "payer", "fabrikam", "nyc bos chi", 0.6,
-     "roster-fabrikam-2026-09"),
-    ("fabrikam-ma", "Fabrikam Medicare Advantage Network", "payer", "fabrikam", "nyc bos chi", 0.35,
-     "roster-fabrikam-2026-09"),
-    ("ravenmoor-community", "Ravenmoor Community Network", "payer", "ravenmoor", "nyc den sfb", 0.5,
-     "roster-ravenmoor-2026-08"),
+    (
+        "northwind-choice",
+        "Northwind Choice Network",
+        "payer",
+        "northwind",
+        "nyc bos chi den sfb",
+        0.65,
+        "roster-northwind-2026-10",
+    ),
+    (
+        "northwind-ma",
+        "Northwind Medicare Advantage Network",
+        "payer",
+        "northwind",
+        "nyc bos chi den sfb",
+        0.4,
+        "roster-northwind-2026-10",
+    ),
+    (
+        "fabrikam-open",
+        "Fabrikam Open Access Network",
+        "payer",
+        "fabrikam",
+        "nyc bos chi",
+        0.6,
+        "roster-fabrikam-2026-09",
+    ),
+    (
+        "fabrikam-ma",
+        "Fabrikam Medicare Advantage Network",
+        "payer",
+        "fabrikam",
+        "nyc bos chi",
+        0.35,
+        "roster-fabrikam-2026-09",
+    ),
+    (
+        "ravenmoor-community",
+        "Ravenmoor Community Network",
+        "payer",
+        "ravenmoor",
+        "nyc den sfb",
+        0.5,
+        "roster-ravenmoor-2026-08",
+    ),
 )
 EMPLOYER_NETWORK = ("acme-trd", "Acme Robotics Vetted TRD Network", "employer", "acme-robotics")
 PLANS = (
@@ -64,12 +126,22 @@ PLANS = (
     ("fabrikam-open-ppo", "fabrikam", "Fabrikam Open Access PPO", "PPO", ("fabrikam-open",)),
     ("fabrikam-medicare-ppo", "fabrikam", "Fabrikam Medicare Advantage PPO", "MA-PPO", ("fabrikam-ma",)),
     ("ravenmoor-medicaid", "ravenmoor", "Ravenmoor Medicaid Managed Care", "Medicaid", ("ravenmoor-community",)),
-    ("ravenmoor-marketplace-hmo", "ravenmoor", "Ravenmoor Marketplace HMO", "Marketplace-HMO",
-     ("ravenmoor-community",)),
+    (
+        "ravenmoor-marketplace-hmo",
+        "ravenmoor",
+        "Ravenmoor Marketplace HMO",
+        "Marketplace-HMO",
+        ("ravenmoor-community",),
+    ),
 )
 
-TRD_TREATMENTS = {Treatment.TMS_STANDARD, Treatment.TMS_ACCELERATED, Treatment.ESKETAMINE_REMS,
-                  Treatment.IV_KETAMINE, Treatment.ECT}
+TRD_TREATMENTS = {
+    Treatment.TMS_STANDARD,
+    Treatment.TMS_ACCELERATED,
+    Treatment.ESKETAMINE_REMS,
+    Treatment.IV_KETAMINE,
+    Treatment.ECT,
+}
 THERAPISTS = {"psychologist", "clinical_psychologist", "social_worker", "counselor", "addiction_counselor", "mft"}
 PRESCRIBERS = {"pmhnp", "psych_cns"}
 OUT_OF_SCOPE = {"family_physician"}
@@ -97,8 +169,15 @@ class CatalogBuilder:
         self.excluded: set[str] = set()
         self.telehealth: set[str] = set()
 
-    def offer(self, p: SampleProvider, treatment: Treatment, evidence: str, detail: str | None,
-              telehealth: bool = False, location_key: str | None = None) -> None:
+    def offer(
+        self,
+        p: SampleProvider,
+        treatment: Treatment,
+        evidence: str,
+        detail: str | None,
+        telehealth: bool = False,
+        location_key: str | None = None,
+    ) -> None:
         record: dict = {"npi": p.npi, "treatment": treatment.value}
         if not telehealth:
             record["location_key"] = location_key or p.address.location_key
@@ -119,26 +198,47 @@ class CatalogBuilder:
         rng, kind = self.rng, org.kind
         att = self.attestation(org)
         if kind in ("hospital", "hospital_subpart"):
-            self.offer(org, Treatment.ECT, att, f"{'inpatient and outpatient' if kind == 'hospital' else 'outpatient'}"
-                       f" ECT; {rng.choice(ECT_DEVICES)}")
+            self.offer(
+                org,
+                Treatment.ECT,
+                att,
+                f"{'inpatient and outpatient' if kind == 'hospital' else 'outpatient'} ECT; {rng.choice(ECT_DEVICES)}",
+            )
         if kind in ("hospital_subpart", "tms_clinic") or (kind == "hospital" and rng.random() < 0.4):
             self.offer(org, Treatment.TMS_STANDARD, att, f"device: {rng.choice(TMS_DEVICES)}; CPT 90867-90869")
             if rng.random() < 0.5:
-                self.offer(org, Treatment.TMS_STANDARD, "claims-northwind-2026q3",
-                           f"CPT 90868 billed {rng.randrange(40, 900)} times in 2026-Q3")
+                self.offer(
+                    org,
+                    Treatment.TMS_STANDARD,
+                    "claims-northwind-2026q3",
+                    f"CPT 90868 billed {rng.randrange(40, 900)} times in 2026-Q3",
+                )
         if kind == "hospital_subpart" or (kind == "tms_clinic" and rng.random() < 0.45):
             self.offer(org, Treatment.TMS_ACCELERATED, att, rng.choice(ACCELERATED_PROTOCOLS))
         first_infusion = kind == "infusion_center" and not any(
-            o.kind == "infusion_center" and o.metro == org.metro and o.npi in self.rems_ids for o in self.people)
-        if kind in ("hospital", "hospital_subpart") or first_infusion or (
-                kind in ("tms_clinic", "mh_clinic") and rng.random() < 0.55):
+            o.kind == "infusion_center" and o.metro == org.metro and o.npi in self.rems_ids for o in self.people
+        )
+        if (
+            kind in ("hospital", "hospital_subpart")
+            or first_infusion
+            or (kind in ("tms_clinic", "mh_clinic") and rng.random() < 0.55)
+        ):
             site = f"RS-{org.address.state}-{rng.randrange(100000, 999999)}"
             self.rems_ids[org.npi] = site
-            self.offer(org, Treatment.ESKETAMINE_REMS, "rems-2026-10",
-                       f"Spravato REMS certified healthcare setting, site id {site}; 2-hour monitoring on site")
+            self.offer(
+                org,
+                Treatment.ESKETAMINE_REMS,
+                "rems-2026-10",
+                f"Spravato REMS certified healthcare setting, site id {site}; 2-hour monitoring on site",
+            )
         if kind in ("infusion_center", "pain_clinic"):
-            self.offer(org, Treatment.IV_KETAMINE, att, f"0.5 mg/kg over 40 minutes, series of "
-                       f"{rng.choice((6, 6, 8))} infusions; vital-sign monitoring; PHQ-9 each visit")
+            self.offer(
+                org,
+                Treatment.IV_KETAMINE,
+                att,
+                f"0.5 mg/kg over 40 minutes, series of "
+                f"{rng.choice((6, 6, 8))} infusions; vital-sign monitoring; PHQ-9 each visit",
+            )
         if kind in ("hospital", "mh_clinic", "child_clinic", "group_practice", "tms_clinic"):
             self.offer(org, Treatment.MEDICATION_MANAGEMENT, self.roster_or_attestation(org), None)
         if kind in ("hospital", "mh_clinic", "child_clinic", "group_practice", "agency"):
@@ -160,11 +260,16 @@ class CatalogBuilder:
             if rng.random() < 0.4:
                 self.offer(p, Treatment.MEDICATION_MANAGEMENT, self.attestation(p), "video visits", telehealth=True)
             if at_org and org_offers & {Treatment.TMS_STANDARD, Treatment.TMS_ACCELERATED}:
-                self.offer(p, Treatment.TMS_STANDARD, self.attestation(p),
-                           "prescribes and supervises TMS; motor threshold (CPT 90867)")
+                self.offer(
+                    p,
+                    Treatment.TMS_STANDARD,
+                    self.attestation(p),
+                    "prescribes and supervises TMS; motor threshold (CPT 90867)",
+                )
             if at_org and Treatment.ESKETAMINE_REMS in org_offers:
-                self.offer(p, Treatment.ESKETAMINE_REMS, "rems-2026-10",
-                           f"prescriber at REMS site {self.rems_ids[org.npi]}")
+                self.offer(
+                    p, Treatment.ESKETAMINE_REMS, "rems-2026-10", f"prescriber at REMS site {self.rems_ids[org.npi]}"
+                )
             if at_org and Treatment.IV_KETAMINE in org_offers:
                 self.offer(p, Treatment.IV_KETAMINE, self.attestation(p), "psychiatric evaluation and follow-up")
         elif p.kind in PRESCRIBERS:
@@ -174,11 +279,16 @@ class CatalogBuilder:
             if telehealth_only or rng.random() < 0.5:
                 self.offer(p, Treatment.MEDICATION_MANAGEMENT, self.attestation(p), "video visits", telehealth=True)
             if at_org and Treatment.ESKETAMINE_REMS in org_offers and rng.random() < 0.5:
-                self.offer(p, Treatment.ESKETAMINE_REMS, "rems-2026-10",
-                           f"prescriber at REMS site {self.rems_ids[org.npi]}")
+                self.offer(
+                    p, Treatment.ESKETAMINE_REMS, "rems-2026-10", f"prescriber at REMS site {self.rems_ids[org.npi]}"
+                )
         elif p.kind in THERAPISTS:
-            self.offer(p, Treatment.PSYCHOTHERAPY, self.roster_or_attestation(p),
-                       rng.choice(("CBT", "CBT, ACT", "IPT", "DBT", "psychodynamic", "EMDR, CBT", "family therapy")))
+            self.offer(
+                p,
+                Treatment.PSYCHOTHERAPY,
+                self.roster_or_attestation(p),
+                rng.choice(("CBT", "CBT, ACT", "IPT", "DBT", "psychodynamic", "EMDR, CBT", "family therapy")),
+            )
             if rng.random() < 0.5:
                 self.offer(p, Treatment.PSYCHOTHERAPY, self.attestation(p), "video visits", telehealth=True)
         elif p.kind in ("anesthesiologist", "pain_physician", "emergency_physician") and at_org:
@@ -200,9 +310,14 @@ class CatalogBuilder:
         languages = ["en"] + sorted(set(rng.sample(LANGUAGES[1:], rng.choice((0, 0, 0, 1, 1, 2)))))
         if p.metro in ("nyc", "chi", "den", "sfb") and rng.random() < 0.25 and "es" not in languages:
             languages.append("es")
-        record = {"npi": p.npi, "accepting_new_patients": accepting, "telehealth": tele, "languages": languages,
-                  "wait_days": None if rng.random() < 0.1 else rng.choice((2, 3, 5, 7, 10, 12, 14, 21, 30, 45, 60)),
-                  "evidence": rng.choice(("survey-2026-10", "roster-northwind-2026-10", "attestation-2026-09"))}
+        record = {
+            "npi": p.npi,
+            "accepting_new_patients": accepting,
+            "telehealth": tele,
+            "languages": languages,
+            "wait_days": None if rng.random() < 0.1 else rng.choice((2, 3, 5, 7, 10, 12, 14, 21, 30, 45, 60)),
+            "evidence": rng.choice(("survey-2026-10", "roster-northwind-2026-10", "attestation-2026-09")),
+        }
         return record
 
     def credentials(self, p: SampleProvider, flaws: dict[str, str]) -> list[dict]:
@@ -215,8 +330,17 @@ class CatalogBuilder:
                 status, expires = "expired", FILE_DATE - timedelta(days=rng.randrange(20, 400))
             elif flaw in ("restricted", "revoked"):
                 status = flaw
-            out.append({"npi": p.npi, "kind": "state_license", "number": number, "state": state, "status": status,
-                        "expires": expires.isoformat(), "evidence": f"board-{state}-2026-10"})
+            out.append(
+                {
+                    "npi": p.npi,
+                    "kind": "state_license",
+                    "number": number,
+                    "state": state,
+                    "status": status,
+                    "expires": expires.isoformat(),
+                    "evidence": f"board-{state}-2026-10",
+                }
+            )
         boards = list(BOARDS.get(p.kind, ()))
         if p.kind in ("psychologist", "clinical_psychologist") and rng.random() < 0.2:
             boards = [("ABPP", "Clinical Psychology")]
@@ -224,8 +348,16 @@ class CatalogBuilder:
             certified = p.enumerated + timedelta(days=rng.randrange(400, 1800))
             for board, specialty in boards:
                 certified = min(certified, FILE_DATE - timedelta(days=30))
-                out.append({"npi": p.npi, "kind": "board_certification", "board": board, "specialty": specialty,
-                            "certified_on": certified.isoformat(), "evidence": _BOARD_EVIDENCE[board]})
+                out.append(
+                    {
+                        "npi": p.npi,
+                        "kind": "board_certification",
+                        "board": board,
+                        "specialty": specialty,
+                        "certified_on": certified.isoformat(),
+                        "evidence": _BOARD_EVIDENCE[board],
+                    }
+                )
                 certified += timedelta(days=rng.randrange(300, 1500))
         return out
 
@@ -243,14 +375,30 @@ def build_catalog(population: list[SampleProvider], seed: int) -> dict:
 
     # licence problems and exclusions at fixed picks, so vetting has failures to find
     licensed = [p for p in people if p.licences and p.kind != "family_physician" and not p.deactivated]
-    flaws = {licensed[5].npi: "expired", licensed[211].npi: "expired", licensed[480].npi: "expired",
-             licensed[97].npi: "restricted", licensed[333].npi: "revoked"}
+    flaws = {
+        licensed[5].npi: "expired",
+        licensed[211].npi: "expired",
+        licensed[480].npi: "expired",
+        licensed[97].npi: "restricted",
+        licensed[333].npi: "revoked",
+    }
     b.bad_licence = set(flaws)
     exclusions = [
-        {"npi": licensed[333].npi, "list": "LEIE", "exclusion_type": "1128b4", "excluded_on": "2025-03-20",
-         "evidence": "leie-2026-10"},
-        {"npi": licensed[150].npi, "list": "LEIE", "exclusion_type": "1128b1", "excluded_on": "2021-07-15",
-         "reinstated_on": "2024-09-01", "evidence": "leie-2026-10"},
+        {
+            "npi": licensed[333].npi,
+            "list": "LEIE",
+            "exclusion_type": "1128b4",
+            "excluded_on": "2025-03-20",
+            "evidence": "leie-2026-10",
+        },
+        {
+            "npi": licensed[150].npi,
+            "list": "LEIE",
+            "exclusion_type": "1128b1",
+            "excluded_on": "2021-07-15",
+            "reinstated_on": "2024-09-01",
+            "evidence": "leie-2026-10",
+        },
     ]
     b.excluded = {licensed[333].npi}
 
@@ -258,14 +406,24 @@ def build_catalog(population: list[SampleProvider], seed: int) -> dict:
     in_scope = [p for p in population if p.kind not in OUT_OF_SCOPE]
     credentials = [c for p in in_scope if p.entity_type == 1 for c in b.credentials(p, flaws)]
     access = [a for p in in_scope if (a := b.access(p)) is not None]
-    roles = {"hospital": "attending", "hospital_subpart": "attending", "infusion_center": "infusion physician",
-             "pain_clinic": "infusion physician"}
+    roles = {
+        "hospital": "attending",
+        "hospital_subpart": "attending",
+        "infusion_center": "infusion physician",
+        "pain_clinic": "infusion physician",
+    }
     affiliations = []
     for p in people:
         if p.org_npi:
             org = b.by_npi[p.org_npi]
-            affiliations.append({"individual_npi": p.npi, "organization_npi": org.npi,
-                                 "role": roles.get(org.kind, "member"), "evidence": b.roster_or_attestation(p)})
+            affiliations.append(
+                {
+                    "individual_npi": p.npi,
+                    "organization_npi": org.npi,
+                    "role": roles.get(org.kind, "member"),
+                    "evidence": b.roster_or_attestation(p),
+                }
+            )
 
     members = []
     for net_id, _name, _kind, _owner, metros, share, evidence in NETWORKS:
@@ -278,8 +436,14 @@ def build_catalog(population: list[SampleProvider], seed: int) -> dict:
     phantom = next(p for p in people if p.deactivation_reason == "DT")  # still listed after death: a stale roster
     if not any(m["npi"] == phantom.npi and m["network_id"] == "northwind-choice" for m in members):
         members.append(_member("northwind-choice", phantom, "roster-northwind-2026-10", rng))
-    vetted = [p for p in population if b.offered.get(p.npi, set()) & TRD_TREATMENTS and not p.deactivated
-              and p.npi not in b.bad_licence and p.npi not in b.excluded]
+    vetted = [
+        p
+        for p in population
+        if b.offered.get(p.npi, set()) & TRD_TREATMENTS
+        and not p.deactivated
+        and p.npi not in b.bad_licence
+        and p.npi not in b.excluded
+    ]
     members += [_member(EMPLOYER_NETWORK[0], p, "vetting-acme-2026-10", rng) for p in vetted if rng.random() < 0.7]
 
     evidence = {
@@ -294,8 +458,10 @@ def build_catalog(population: list[SampleProvider], seed: int) -> dict:
         "employers": [{"id": i, "name": n} for i, n in EMPLOYERS],
         "networks": [{"id": i, "name": n, "kind": k, "owner_id": o} for i, n, k, o, *_ in NETWORKS]
         + [dict(zip(("id", "name", "kind", "owner_id"), EMPLOYER_NETWORK))],
-        "plans": [{"id": i, "payer_id": pay, "name": n, "product_type": t, "network_ids": list(nets)}
-                  for i, pay, n, t, nets in PLANS],
+        "plans": [
+            {"id": i, "payer_id": pay, "name": n, "product_type": t, "network_ids": list(nets)}
+            for i, pay, n, t, nets in PLANS
+        ],
         "credentials": credentials,
         "treatments": b.treatments,
         "access": access,

@@ -3,7 +3,7 @@ set of organizations (hospital and its subpart, TMS and mental-health clinics,
 infusion and pain clinics, group practices, a community agency) and the
 clinicians who work at them or on their own.
 
-Everything here is fictional (see ``ingest.sample_data``). The NPPES writer and
+Everything here is fictional (see ``ingest.sample.data``). The NPPES writer and
 the catalog builder both read this one population so they cannot disagree.
 """
 
@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from directory.model import Location
 from directory.npi import make_npi
 
-from .sample_data import (
+from .data import (
     FIRST_NAMES_F,
     FIRST_NAMES_M,
     LICENCE_FORMATS,
-    MFT_CREDENTIALS,
     METROS,
+    MFT_CREDENTIALS,
     MIDDLE_INITIALS,
     PHYSICIAN_CREDENTIALS,
     PMHNP_CREDENTIALS,
@@ -205,10 +205,18 @@ class PopulationBuilder:
 
     def mailing_for(self, practice: Address, metro: Metro) -> Address:
         if self.rng.random() < 0.15:  # a PO box in the same city
-            return Address(f"PO BOX {self.rng.randrange(100, 99999)}", "", practice.city, practice.state,
-                           practice.zip5, self.digits(4), practice.phone)
-        return Address(practice.line1, practice.line2, practice.city, practice.state, practice.zip5,
-                       practice.zip4, practice.phone)
+            return Address(
+                f"PO BOX {self.rng.randrange(100, 99999)}",
+                "",
+                practice.city,
+                practice.state,
+                practice.zip5,
+                self.digits(4),
+                practice.phone,
+            )
+        return Address(
+            practice.line1, practice.line2, practice.city, practice.state, practice.zip5, practice.zip4, practice.phone
+        )
 
     def dates(self) -> tuple[date, date]:
         span = (date(2025, 12, 31) - FIRST_ENUMERATION).days
@@ -222,14 +230,27 @@ class PopulationBuilder:
         return fmt.format(d5=self.digits(5), d6=self.digits(6), d7=self.digits(7), d8=self.digits(8))
 
     # ------------------------------------------------------------- providers
-    def organization(self, metro: Metro, kind: str, primary: str, extra: tuple[str, ...], pattern: str,
-                     parent: SampleProvider | None = None) -> SampleProvider:
+    def organization(
+        self,
+        metro: Metro,
+        kind: str,
+        primary: str,
+        extra: tuple[str, ...],
+        pattern: str,
+        parent: SampleProvider | None = None,
+    ) -> SampleProvider:
         base = parent.legal_name.replace(" PSYCHIATRIC HOSPITAL", "") if parent else self.surname(fresh=True)
         address = self.address(metro)
         if parent is not None:  # a subpart on the parent's campus, another building
-            address = Address(f"{self.rng.randrange(1, 2400)} {parent.address.line1.split(' ', 1)[1]}",
-                              f"FL {self.rng.randrange(2, 12)}", parent.address.city, metro.state,
-                              parent.address.zip5, "", self.phone(metro))
+            address = Address(
+                f"{self.rng.randrange(1, 2400)} {parent.address.line1.split(' ', 1)[1]}",
+                f"FL {self.rng.randrange(2, 12)}",
+                parent.address.city,
+                metro.state,
+                parent.address.zip5,
+                "",
+                self.phone(metro),
+            )
         enumerated, updated = self.dates()
         taxonomies = [SlotTaxonomy(primary, "", "", True)] + [SlotTaxonomy(c, "", "", False) for c in extra]
         if kind == "hospital":  # hospitals report a facility licence
@@ -238,13 +259,25 @@ class PopulationBuilder:
         official_first = self.rng.choice(FIRST_NAMES_F + FIRST_NAMES_M)
         title = self.rng.choice(_OFFICIAL_TITLES)
         org = SampleProvider(
-            npi=self.npi(), entity_type=2, metro=metro.code, kind=kind, address=address,
-            mailing=self.mailing_for(address, metro), taxonomies=taxonomies,
-            enumerated=enumerated, updated=updated,
-            legal_name=pattern.format(s=base), subpart=parent is not None,
+            npi=self.npi(),
+            entity_type=2,
+            metro=metro.code,
+            kind=kind,
+            address=address,
+            mailing=self.mailing_for(address, metro),
+            taxonomies=taxonomies,
+            enumerated=enumerated,
+            updated=updated,
+            legal_name=pattern.format(s=base),
+            subpart=parent is not None,
             parent_name=parent.legal_name if parent else "",
-            official=(self.surname(), official_first, title, "DR." if title == "MEDICAL DIRECTOR" else "",
-                      "MD" if title == "MEDICAL DIRECTOR" else ""),
+            official=(
+                self.surname(),
+                official_first,
+                title,
+                "DR." if title == "MEDICAL DIRECTOR" else "",
+                "MD" if title == "MEDICAL DIRECTOR" else "",
+            ),
             fax=self.phone(metro) if self.rng.random() < 0.6 else "",
             medicaid_id=self.digits(8) if self.rng.random() < 0.5 else "",
         )
@@ -273,13 +306,22 @@ class PopulationBuilder:
         address = self.address(metro)
         enumerated, updated = self.dates()
         person = SampleProvider(
-            npi=self.npi(), entity_type=1, metro=metro.code, kind=kind, address=address,
-            mailing=self.mailing_for(address, metro), taxonomies=taxonomies,
-            enumerated=enumerated, updated=updated, last=last, first=first,
+            npi=self.npi(),
+            entity_type=1,
+            metro=metro.code,
+            kind=kind,
+            address=address,
+            mailing=self.mailing_for(address, metro),
+            taxonomies=taxonomies,
+            enumerated=enumerated,
+            updated=updated,
+            last=last,
+            first=first,
             middle=rng.choice(MIDDLE_INITIALS) if rng.random() < 0.6 else "",
             prefix="DR." if profession == "physician" and rng.random() < 0.4 else "",
             suffix=rng.choice(("JR.", "III")) if rng.random() < 0.03 else "",
-            credential=self.credential(metro, kind), sex=sex,
+            credential=self.credential(metro, kind),
+            sex=sex,
             sole_proprietor=rng.choice("YNNNX"),
             medicaid_id=self.digits(8) if rng.random() < 0.3 else "",
         )
@@ -292,11 +334,16 @@ class PopulationBuilder:
         if kind.endswith("psychiatrist"):
             return rng.choice(PSYCHIATRIST_CREDENTIALS)
         table = {
-            "pmhnp": PMHNP_CREDENTIALS, "psych_cns": ("APRN, PMHCNS-BC", "CNS"),
-            "psychologist": PSYCHOLOGIST_CREDENTIALS, "clinical_psychologist": PSYCHOLOGIST_CREDENTIALS,
-            "social_worker": metro.social_worker_credentials, "counselor": metro.counselor_credentials,
-            "addiction_counselor": ("CADC", "LADC", "CASAC"), "mft": MFT_CREDENTIALS,
-            "peer_specialist": ("CPS", "CPRS", ""), "psych_pharmacist": ("PHARMD, BCPP", "PHARM.D."),
+            "pmhnp": PMHNP_CREDENTIALS,
+            "psych_cns": ("APRN, PMHCNS-BC", "CNS"),
+            "psychologist": PSYCHOLOGIST_CREDENTIALS,
+            "clinical_psychologist": PSYCHOLOGIST_CREDENTIALS,
+            "social_worker": metro.social_worker_credentials,
+            "counselor": metro.counselor_credentials,
+            "addiction_counselor": ("CADC", "LADC", "CASAC"),
+            "mft": MFT_CREDENTIALS,
+            "peer_specialist": ("CPS", "CPRS", ""),
+            "psych_pharmacist": ("PHARMD, BCPP", "PHARM.D."),
         }
         return rng.choice(table.get(kind, PHYSICIAN_CREDENTIALS))
 

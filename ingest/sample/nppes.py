@@ -18,7 +18,7 @@ from importlib import resources
 
 from directory.npi import make_npi
 
-from .sample_population import UNKNOWN_TAXONOMY, SampleProvider
+from .population import UNKNOWN_TAXONOMY, SampleProvider
 
 NPPES_FILE_NAME = "npidata_pfile_20050523-20261109.csv"
 HEADER_FILE = "npidata_pfile_v2_fileheader.csv"
@@ -69,49 +69,57 @@ def provider_row(p: SampleProvider) -> dict[str, str]:
         row[f"Provider Business {prefix} Address Telephone Number"] = addr.phone
         row[f"Provider Business {prefix} Address Fax Number"] = fax
     if p.entity_type == 1:
-        row.update({
-            "Provider Last Name (Legal Name)": p.last,
-            "Provider First Name": p.first,
-            "Provider Middle Name": p.middle,
-            "Provider Name Prefix Text": p.prefix,
-            "Provider Name Suffix Text": p.suffix,
-            "Provider Credential Text": p.credential,
-            "Provider Sex Code": p.sex,
-            "Is Sole Proprietor": p.sole_proprietor,
-        })
+        row.update(
+            {
+                "Provider Last Name (Legal Name)": p.last,
+                "Provider First Name": p.first,
+                "Provider Middle Name": p.middle,
+                "Provider Name Prefix Text": p.prefix,
+                "Provider Name Suffix Text": p.suffix,
+                "Provider Credential Text": p.credential,
+                "Provider Sex Code": p.sex,
+                "Is Sole Proprietor": p.sole_proprietor,
+            }
+        )
         if p.former_last:
-            row.update({
-                "Provider Other Last Name": p.former_last,
-                "Provider Other First Name": p.first,
-                "Provider Other Credential Text": p.credential,
-                "Provider Other Last Name Type Code": "1",
-            })
+            row.update(
+                {
+                    "Provider Other Last Name": p.former_last,
+                    "Provider Other First Name": p.first,
+                    "Provider Other Credential Text": p.credential,
+                    "Provider Other Last Name Type Code": "1",
+                }
+            )
     else:
         last, first, title, prefix, credential = p.official
-        row.update({
-            "Provider Organization Name (Legal Business Name)": p.legal_name,
-            "Provider Other Organization Name": p.dba,
-            "Provider Other Organization Name Type Code": "3" if p.dba else "",
-            "Authorized Official Last Name": last,
-            "Authorized Official First Name": first,
-            "Authorized Official Title or Position": title,
-            "Authorized Official Telephone Number": p.address.phone,
-            "Authorized Official Name Prefix Text": prefix,
-            "Authorized Official Credential Text": credential,
-            "Is Organization Subpart": "Y" if p.subpart else "N",
-            "Parent Organization LBN": p.parent_name,
-        })
+        row.update(
+            {
+                "Provider Organization Name (Legal Business Name)": p.legal_name,
+                "Provider Other Organization Name": p.dba,
+                "Provider Other Organization Name Type Code": "3" if p.dba else "",
+                "Authorized Official Last Name": last,
+                "Authorized Official First Name": first,
+                "Authorized Official Title or Position": title,
+                "Authorized Official Telephone Number": p.address.phone,
+                "Authorized Official Name Prefix Text": prefix,
+                "Authorized Official Credential Text": credential,
+                "Is Organization Subpart": "Y" if p.subpart else "N",
+                "Parent Organization LBN": p.parent_name,
+            }
+        )
     for k, t in enumerate(p.taxonomies[:TAXONOMY_SLOTS], start=1):
         row[f"Healthcare Provider Taxonomy Code_{k}"] = t.code
         row[f"Provider License Number_{k}"] = t.licence
         row[f"Provider License Number State Code_{k}"] = t.state
         row[f"Healthcare Provider Primary Taxonomy Switch_{k}"] = "Y" if t.primary else "N"
     if p.medicaid_id:
-        row.update({
-            "Other Provider Identifier_1": p.medicaid_id,
-            "Other Provider Identifier Type Code_1": "05",  # MEDICAID
-            "Other Provider Identifier State_1": p.address.state,
-        })
+        row.update(
+            {
+                "Other Provider Identifier_1": p.medicaid_id,
+                "Other Provider Identifier Type Code_1": "05",  # MEDICAID
+                "Other Provider Identifier State_1": p.address.state,
+            }
+        )
     return row
 
 
@@ -189,10 +197,20 @@ def nppes_text(population: list[SampleProvider], seed: int) -> tuple[bytes, list
     warned = {p.npi for p in population if "unknown_taxonomy" in p.tags}
     for line, fields in enumerate(body, start=2):
         if fields[0] in warned and id(fields) not in bad_by_id:
-            documented.append(BadRow(line, fields[0], "invalid_taxonomy",
-                                     f"taxonomy slot holds {UNKNOWN_TAXONOMY}, not a NUCC code (warning: row loads)"))
-    counts = {"rows": len(body), "providers": len(population), "bad_rows": len(documented) - len(warned),
-              "sparse_deactivations": 1}
+            documented.append(
+                BadRow(
+                    line,
+                    fields[0],
+                    "invalid_taxonomy",
+                    f"taxonomy slot holds {UNKNOWN_TAXONOMY}, not a NUCC code (warning: row loads)",
+                )
+            )
+    counts = {
+        "rows": len(body),
+        "providers": len(population),
+        "bad_rows": len(documented) - len(warned),
+        "sparse_deactivations": 1,
+    }
     return buffer.getvalue().encode("utf-8"), documented, counts
 
 

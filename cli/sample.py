@@ -1,0 +1,51 @@
+"""`provnet sample`: regenerate the bundled sample, or load it through the real ingest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from directory.errors import InputError
+
+from .common import SAMPLE_DIR, as_dict, print_report, store_of
+
+
+def cmd_sample_generate(args: argparse.Namespace) -> int:
+    from ingest.sample import generate_sample
+
+    manifest = generate_sample(Path(args.out), seed=args.seed)
+    print(f"sample written to {args.out}")
+    print(json.dumps(manifest if isinstance(manifest, dict) else as_dict(manifest), indent=2, default=str))
+    return 0
+
+
+def cmd_sample_load(args: argparse.Namespace) -> int:
+    """Load the bundled sample through the real ingest: NPPES file, then the catalog."""
+    from ingest import ingest_nppes
+    from ingest.catalog import load_catalog
+
+    folder = Path(args.dir)
+    nppes_files = sorted(folder.glob("npidata_pfile_*.csv"))
+    nppes_files = [p for p in nppes_files if not p.name.endswith("_fileheader.csv")]
+    if not nppes_files:
+        raise InputError(f"no npidata_pfile_*.csv in {folder}; run `provnet sample generate` first")
+    with store_of(args) as store:
+        for path in nppes_files:
+            print(f"ingesting {path}", file=sys.stderr)
+            print_report(ingest_nppes(store, path, scope="all", progress=None))
+        print_report(load_catalog(store, folder / "catalog.json"))
+        print(json.dumps(store.counts(), indent=2))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sample = sub.add_parser("sample", help="the bundled sample").add_subparsers(dest="sample_command", required=True)
+    p = sample.add_parser("generate", help="regenerate the deterministic sample")
+    p.add_argument("--out", default=str(SAMPLE_DIR))
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(func=cmd_sample_generate)
+    p = sample.add_parser("load", help="load the sample through the real ingest")
+    p.add_argument("--dir", default=str(SAMPLE_DIR))
+    p.set_defaults(func=cmd_sample_load)

@@ -1,0 +1,57 @@
+"""`provnet serve` and `provnet export-schema`: the GraphQL API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from directory import settings
+
+from .common import EXIT_FAILURE, store_of
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from schema import create_app
+
+    store = store_of(args)
+    app = create_app(store)
+    host = args.host or settings.get("host") or "127.0.0.1"
+    port = args.port or settings.get_int("port")
+    print(f"provnet GraphQL on http://{host}:{port}/graphql ({store.backend} store)", file=sys.stderr)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace) -> int:
+    from schema import export_sdl
+
+    sdl = export_sdl()
+    out = Path(args.out)
+    if args.check:
+        current = out.read_text(encoding="utf-8") if out.exists() else ""
+        if current != sdl:
+            print(f"{out} is out of date: run `provnet export-schema`", file=sys.stderr)
+            return EXIT_FAILURE
+        print(f"{out} is up to date")
+        return 0
+    out.write_text(sdl, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve GraphQL (GraphiQL at /graphql)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export-schema", help="write the GraphQL SDL")
+    p.add_argument("--out", default="schema/schema.graphql")
+    p.add_argument("--check", action="store_true", help="fail if the file differs instead of writing it")
+    p.set_defaults(func=cmd_export_schema)
