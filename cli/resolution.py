@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from directory.model import MatchStatus
+from directory.services.matches import Decision, decide
 from directory.store import Store
 
 from .common import store_of
@@ -23,14 +24,12 @@ def cmd_review_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_review_decide(args: argparse.Namespace) -> int:
-    from ingest.resolve import decide, undo
+_DECISIONS = {"accept": Decision.MERGE, "reject": Decision.REJECT, "undo": Decision.UNDO}
 
+
+def cmd_review_decide(args: argparse.Namespace) -> int:
     with store_of(args) as store:
-        if args.review_command == "undo":
-            m = undo(store, args.match_id, args.by)
-        else:
-            m = decide(store, args.match_id, accept=args.review_command == "accept", by=args.by)
+        m = decide(store, args.match_id, _DECISIONS[args.review_command], args.by)
     print(f"{m.match_id}: {m.status.value} by {m.decided_by}")
     return 0
 

@@ -11,7 +11,6 @@ from .errors import InputError
 from .model import GeoPoint
 
 EARTH_RADIUS_MILES = 3958.7613
-METERS_PER_MILE = 1609.344
 
 
 @lru_cache(maxsize=65536)

@@ -255,6 +255,17 @@ class Exclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class ExclusionListLoad:
+    """That an exclusion list was loaded, and as of when. Absence from a list
+    means something only once the list has been loaded: vetting needs this,
+    because a list rarely names anyone in the directory."""
+
+    list_name: str  # "LEIE", "SAM", a state Medicaid list
+    as_of: date  # the date the list speaks for (file or supplement date)
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
 class GeoPoint:
     latitude: float
     longitude: float

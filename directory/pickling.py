@@ -32,6 +32,7 @@ def fast_pickling(cls: type) -> type:
         def __getstate__(self):
             return get(self)
 
-    cls.__getstate__ = __getstate__
-    cls.__setstate__ = namespace["__setstate__"]
+    # setattr: mypy does not allow assigning methods to a class it knows
+    setattr(cls, "__getstate__", __getstate__)  # noqa: B010
+    setattr(cls, "__setstate__", namespace["__setstate__"])  # noqa: B010
     return cls

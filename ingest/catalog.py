@@ -13,6 +13,7 @@ A catalog is one JSON object::
      "treatments": [{"npi", "treatment", "location_key"?, "telehealth"?, "detail"?}],
      "access": [{"npi", "accepting_new_patients"?, "telehealth"?, "languages"?, "wait_days"?}],
      "affiliations": [{"individual_npi", "organization_npi", "role"?}],
+     "exclusion_lists": [{"list", "as_of"}],
      "exclusions": [{"npi", "list", "exclusion_type", "excluded_on", "reinstated_on"?}],
      "network_members": [{"network_id", "npi", "added_on"?}]}
 
@@ -186,6 +187,7 @@ def _write(store: Store, c: ParsedCatalog, size: int, out: dict[str, dict[str, i
     each("treatments", c.treatments, store.upsert_treatments)
     each("access", c.access, store.upsert_access)
     each("affiliations", c.affiliations, store.upsert_affiliations)
+    each("exclusion_lists", c.exclusion_lists, store.record_exclusion_lists)
     each("exclusions", c.exclusions, store.upsert_exclusions)
     new = sum(store.add_network_members(list(batch)) for batch in _chunks(c.network_members, size))
     out["network_members"] = {

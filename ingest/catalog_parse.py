@@ -16,6 +16,7 @@ from directory.model import (
     Employer,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     Network,
     NetworkKind,
     NetworkMember,
@@ -37,6 +38,7 @@ SECTIONS = (
     "treatments",
     "access",
     "affiliations",
+    "exclusion_lists",
     "exclusions",
     "network_members",
 )
@@ -55,6 +57,7 @@ class ParsedCatalog:
     treatments: list[TreatmentOffering] = field(default_factory=list)
     access: list[AccessFacts] = field(default_factory=list)
     affiliations: list[Affiliation] = field(default_factory=list)
+    exclusion_lists: list[ExclusionListLoad] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     network_members: list[NetworkMember] = field(default_factory=list)
     #: (where, npi) of every NPI a record names, to check against the store
@@ -293,6 +296,11 @@ class CatalogParser:
         ev = self.evidence_of(rec, where)
         role = self.text(rec, "role", where, required=False) or "member"
         return Affiliation(ind, org, ev, role), (ind, org, ev.source if ev else None)
+
+    def _exclusion_lists(self, rec, where):
+        name, ev = self.text(rec, "list", where), self.evidence_of(rec, where)
+        as_of = self.day(rec, "as_of", where)
+        return ExclusionListLoad(name, as_of, ev), name
 
     def _exclusions(self, rec, where):
         npi, ev = self.npi(rec, "npi", where), self.evidence_of(rec, where)

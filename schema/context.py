@@ -41,6 +41,18 @@ def _by_id(fetch: Callable[[list[str]], list[Any]]) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
+#: The key of loaders that fetch one whole, small collection (e.g. the exclusion lists loaded).
+ALL = "all"
+
+
+def _whole(fetch: Callable[[], Any]) -> DataLoader:
+    async def load(keys: list[str]) -> list[Any]:
+        found = await asyncio.to_thread(fetch)
+        return [found for _ in keys]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Loaders:
     store: Store
@@ -58,6 +70,7 @@ class Loaders:
     networks: DataLoader = field(init=False)
     plans: DataLoader = field(init=False)
     parents: DataLoader = field(init=False)
+    exclusion_lists: DataLoader = field(init=False)
     _payers: list | None = field(default=None, init=False)
     _all_plans: list[Plan] | None = field(default=None, init=False)
 
@@ -78,6 +91,7 @@ class Loaders:
         self.networks = _by_id(s.networks)
         self.plans = _by_id(s.plans)
         self.parents = _batch(s.parents_of, list)
+        self.exclusion_lists = _whole(s.exclusion_lists)
 
     def payers(self) -> list:
         if self._payers is None:

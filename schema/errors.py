@@ -26,6 +26,7 @@ class ErrorCode(enum.Enum):
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
     INVALID_INPUT = "invalid_input"
+    VETTING_FAILED = "vetting_failed"
 
 
 _EXPECTED: tuple[tuple[type[Exception], ErrorCode], ...] = (

@@ -1,11 +1,13 @@
 """The vetting checklist for one provider: each check passes, fails or is
 unknown (no evidence either way), with the reason. Pure: the caller supplies
-the facts it read from the store."""
+the facts it read from the store and the reference data the rules need (which
+taxonomies fit, which exclusion lists were loaded); ``directory.services.vetting``
+is that caller."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,12 +15,12 @@ from directory.model import (
     Credential,
     CredentialKind,
     Exclusion,
+    ExclusionListLoad,
     ProviderLocation,
     ProviderRecord,
     ProviderTaxonomy,
     TreatmentOffering,
 )
-from directory.reference import DEFAULT_SCOPE
 
 
 class CheckStatus(enum.Enum):
@@ -56,7 +58,11 @@ def vet(
     exclusions: Iterable[Exclusion],
     treatments: Iterable[TreatmentOffering],
     today: date,
+    fitting_taxonomies: Collection[str],
+    exclusion_lists: Sequence[ExclusionListLoad],
 ) -> Vetting:
+    """``fitting_taxonomies``: the codes that fit TRD care; ``exclusion_lists``:
+    the lists loaded so far (absence from a list means nothing before it is loaded)."""
     credentials = list(credentials)
     checks = [
         Check(
@@ -64,17 +70,17 @@ def vet(
             CheckStatus.PASS if provider.is_active else CheckStatus.FAIL,
             "NPI active in NPPES" if provider.is_active else f"NPI deactivated on {provider.deactivation_date}",
         ),
-        _taxonomy_check(list(taxonomies)),
+        _taxonomy_check(list(taxonomies), fitting_taxonomies),
         _license_check(provider, list(locations), credentials, today),
-        _exclusion_check(list(exclusions), today),
+        _exclusion_check(list(exclusions), exclusion_lists, today),
         _board_check(provider, credentials),
         _capability_check(list(treatments)),
     ]
     return Vetting(tuple(checks))
 
 
-def _taxonomy_check(taxonomies: list[ProviderTaxonomy]) -> Check:
-    fitting = sorted(t.code for t in taxonomies if t.code in DEFAULT_SCOPE)
+def _taxonomy_check(taxonomies: list[ProviderTaxonomy], fitting_codes: Collection[str]) -> Check:
+    fitting = sorted(t.code for t in taxonomies if t.code in fitting_codes)
     if fitting:
         return Check("taxonomy_fit", CheckStatus.PASS, "behavioural-health taxonomy " + ", ".join(fitting))
     if not taxonomies:
@@ -108,15 +114,22 @@ def _license_check(provider, locations, credentials, today) -> Check:
     return Check("state_license", CheckStatus.PASS, "active licence in " + ", ".join(sorted(active_states)))
 
 
-def _exclusion_check(exclusions: list[Exclusion], today: date) -> Check:
+def _exclusion_check(exclusions: list[Exclusion], lists: Sequence[ExclusionListLoad], today: date) -> Check:
     current = [e for e in exclusions if e.reinstated_on is None or e.reinstated_on > today]
     if current:
         e = current[0]
         return Check(
             "not_excluded", CheckStatus.FAIL, f"excluded by {e.source} ({e.exclusion_type}) on {e.excluded_on}"
         )
-    # Absence from the exclusion lists is the check: it passes once lists have been loaded.
-    return Check("not_excluded", CheckStatus.PASS, "not on the exclusion lists loaded")
+    # Absence from a list is the evidence, so nothing can pass before a list was loaded.
+    if not lists:
+        return Check(
+            "not_excluded",
+            CheckStatus.UNKNOWN,
+            "no exclusion list has been loaded (such as OIG LEIE or SAM): absence from a list means nothing yet",
+        )
+    loaded = ", ".join(f"{x.list_name} as of {x.as_of.isoformat()}" for x in sorted(lists, key=lambda x: x.list_name))
+    return Check("not_excluded", CheckStatus.PASS, f"not on the exclusion lists loaded: {loaded}")
 
 
 def _board_check(provider, credentials) -> Check:

@@ -38,6 +38,7 @@ from ..model import (
     Employer,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     Network,
     NetworkMember,
     OtherName,
@@ -323,6 +324,23 @@ class Store(Books, abc.ABC):
         self._trip()
         return self._upsert_exclusions(list(exclusions))
 
+    def record_exclusion_lists(self, loads: Sequence[ExclusionListLoad]) -> int:
+        """Record that lists were loaded; per list the latest ``as_of`` wins
+        (an older file loaded later does not move the date back)."""
+        if not loads:
+            return 0
+        latest: dict[str, ExclusionListLoad] = {}
+        for load in loads:
+            if load.list_name not in latest or load.as_of >= latest[load.list_name].as_of:
+                latest[load.list_name] = load
+        self._trip()
+        return self._record_exclusion_lists(sorted(latest.values(), key=lambda x: x.list_name))
+
+    def exclusion_lists(self) -> list[ExclusionListLoad]:
+        """Every exclusion list loaded, by name."""
+        self._trip()
+        return self._exclusion_lists()
+
     # ------------------------------------------------- payers, plans, networks
     def upsert_payers(self, payers: Sequence[Payer]) -> int:
         self._trip()
@@ -464,6 +482,10 @@ class Store(Books, abc.ABC):
     def _upsert_affiliations(self, affiliations: list[Affiliation]) -> int: ...
     @abc.abstractmethod
     def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int: ...
+    @abc.abstractmethod
+    def _record_exclusion_lists(self, loads: list[ExclusionListLoad]) -> int: ...
+    @abc.abstractmethod
+    def _exclusion_lists(self) -> list[ExclusionListLoad]: ...
     @abc.abstractmethod
     def _upsert_payers(self, payers: list[Payer]) -> int: ...
     @abc.abstractmethod

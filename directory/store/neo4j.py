@@ -24,6 +24,7 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:Npi)-[:AFFILIATED_WITH {source, role, evidence}]->(:Npi)
     (:Npi)-[:EXCLUDED]->(:Exclusion {uid, npi, list_name, exclusion_type, excluded_on,
         reinstated_on, evidence})
+    (:ExclusionList {list_name, as_of, evidence}): which lists were loaded, as of when
     (:Npi)-[:IN_NETWORK {added_on, evidence}]->(:Network {id, name, kind, owner_id})
     (:Payer|Employer {id, name})-[:OFFERS_NETWORK]->(:Network)
     (:Payer)-[:OFFERS_PLAN]->(:Plan {id, payer_id, name, product_type, network_ids})
@@ -61,6 +62,7 @@ from ..model import (
     Employer,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     IngestRun,
     MatchRecord,
     MatchStatus,
@@ -99,6 +101,7 @@ DATA_LABELS = (
     "Credential",
     "Employer",
     "Exclusion",
+    "ExclusionList",
     "IngestRun",
     "Location",
     "MatchDecision",
@@ -286,6 +289,12 @@ class Neo4jStore(Store):
 
     def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int:
         return self._write_rows(q.UPSERT_EXCLUSIONS, [rows.exclusion_params(x) for x in exclusions])
+
+    def _record_exclusion_lists(self, loads: list[ExclusionListLoad]) -> int:
+        return self._write_rows(q.UPSERT_EXCLUSION_LISTS, [rows.exclusion_list_params(x) for x in loads])
+
+    def _exclusion_lists(self) -> list[ExclusionListLoad]:
+        return [rows.exclusion_list(r["props"]) for r in self._read(q.EXCLUSION_LISTS, {})]
 
     # ------------------------------------------------ payers, plans, networks
     def _upsert_payers(self, payers: list[Payer]) -> int:

@@ -17,6 +17,7 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT credential_uid IF NOT EXISTS FOR (c:Credential) REQUIRE c.uid IS UNIQUE",
     "CREATE CONSTRAINT access_npi IF NOT EXISTS FOR (a:Access) REQUIRE a.npi IS UNIQUE",
     "CREATE CONSTRAINT exclusion_uid IF NOT EXISTS FOR (x:Exclusion) REQUIRE x.uid IS UNIQUE",
+    "CREATE CONSTRAINT exclusion_list_name IF NOT EXISTS FOR (l:ExclusionList) REQUIRE l.list_name IS UNIQUE",
     "CREATE CONSTRAINT payer_id IF NOT EXISTS FOR (p:Payer) REQUIRE p.id IS UNIQUE",
     "CREATE CONSTRAINT employer_id IF NOT EXISTS FOR (e:Employer) REQUIRE e.id IS UNIQUE",
     "CREATE CONSTRAINT network_id IF NOT EXISTS FOR (w:Network) REQUIRE w.id IS UNIQUE",
@@ -286,6 +287,20 @@ SET x = row.props
 MERGE (n)-[:EXCLUDED]->(x)
 RETURN count(*) AS written"""
 
+# An older file loaded later does not move a list's date back.
+UPSERT_EXCLUSION_LISTS = """
+UNWIND $rows AS row
+MERGE (l:ExclusionList {list_name: row.list_name})
+WITH l, row
+WHERE l.as_of IS NULL OR row.props.as_of >= l.as_of
+SET l += row.props
+RETURN count(*) AS written"""
+
+EXCLUSION_LISTS = """
+MATCH (l:ExclusionList)
+RETURN properties(l) AS props
+ORDER BY l.list_name"""
+
 # ------------------------------------------------- payers, plans, networks
 UPSERT_PAYERS = """
 UNWIND $rows AS row
@@ -488,6 +503,7 @@ COUNTS: tuple[tuple[str, str], ...] = (
     ("access_facts", "MATCH (a:Access) RETURN count(a) AS n"),
     ("affiliations", "MATCH ()-[r:AFFILIATED_WITH]->() RETURN count(r) AS n"),
     ("exclusions", "MATCH (x:Exclusion) RETURN count(x) AS n"),
+    ("exclusion_lists", "MATCH (l:ExclusionList) RETURN count(l) AS n"),
     ("payers", "MATCH (p:Payer) RETURN count(p) AS n"),
     ("employers", "MATCH (e:Employer) RETURN count(e) AS n"),
     ("networks", "MATCH (w:Network) RETURN count(w) AS n"),

@@ -17,6 +17,7 @@ from ..model import (
     EntityType,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     IngestRun,
     Location,
     MatchRecord,
@@ -462,6 +463,17 @@ def exclusion(p: dict) -> Exclusion:
         evidence=evidence(p),
         reinstated_on=day(p.get("reinstated_on")),
     )
+
+
+def exclusion_list_params(x: ExclusionListLoad) -> dict:
+    return {
+        "list_name": x.list_name,
+        "props": {"list_name": x.list_name, "as_of": x.as_of.isoformat(), **evidence_params(x.evidence)},
+    }
+
+
+def exclusion_list(p: dict) -> ExclusionListLoad:
+    return ExclusionListLoad(p["list_name"], date.fromisoformat(p["as_of"]), evidence(p))
 
 
 # ------------------------------------------------- payers, plans, networks

@@ -31,6 +31,7 @@ from ..model import (
     Employer,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     IngestRun,
     MatchRecord,
     MatchStatus,
@@ -373,6 +374,16 @@ class SQLiteStore(Store):
 
     def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int:
         return self._write_many(q.UPSERT_EXCLUSION, [rows.exclusion_params(x) for x in exclusions])
+
+    def _record_exclusion_lists(self, loads: list[ExclusionListLoad]) -> int:
+        params = [
+            {"list_name": x.list_name, "as_of": x.as_of.isoformat(), **rows.evidence_params(x.evidence)} for x in loads
+        ]
+        return self._write_many(q.UPSERT_EXCLUSION_LIST, params)
+
+    def _exclusion_lists(self) -> list[ExclusionListLoad]:
+        with self._tx(write=False) as conn:
+            return [rows.exclusion_list(r) for r in conn.execute(q.EXCLUSION_LISTS)]
 
     # ------------------------------------------------ payers, plans, networks
     def _upsert_payers(self, payers: list[Payer]) -> int:

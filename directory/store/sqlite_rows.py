@@ -15,6 +15,7 @@ from ..model import (
     EntityType,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     IngestRun,
     Location,
     MatchRecord,
@@ -318,6 +319,10 @@ def exclusion(row: sqlite3.Row) -> Exclusion:
         evidence=evidence(row),
         reinstated_on=day(row["reinstated_on"]),
     )
+
+
+def exclusion_list(row: sqlite3.Row) -> ExclusionListLoad:
+    return ExclusionListLoad(row["list_name"], date.fromisoformat(row["as_of"]), evidence(row))
 
 
 def network(row: sqlite3.Row) -> Network:

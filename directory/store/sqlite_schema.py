@@ -156,6 +156,11 @@ DDL: tuple[str, ...] = (
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
         confidence REAL NOT NULL, reference TEXT,
         PRIMARY KEY (npi, list_name, exclusion_type, excluded_on)) WITHOUT ROWID""",
+    # which exclusion lists were loaded, as of when (one row per list)
+    """CREATE TABLE IF NOT EXISTS exclusion_list (
+        list_name TEXT PRIMARY KEY, as_of TEXT NOT NULL,
+        source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
+        confidence REAL NOT NULL, reference TEXT)""",
     "CREATE TABLE IF NOT EXISTS payer (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS employer (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS network (
@@ -203,6 +208,7 @@ WIPE: tuple[str, ...] = (
     "DELETE FROM employer",
     "DELETE FROM payer",
     "DELETE FROM exclusion",
+    "DELETE FROM exclusion_list",
     "DELETE FROM affiliation",
     "DELETE FROM access_facts",
     "DELETE FROM treatment_offering",
@@ -234,6 +240,7 @@ SELECT
     (SELECT count(*) FROM access_facts) AS access_facts,
     (SELECT count(*) FROM affiliation) AS affiliations,
     (SELECT count(*) FROM exclusion) AS exclusions,
+    (SELECT count(*) FROM exclusion_list) AS exclusion_lists,
     (SELECT count(*) FROM payer) AS payers,
     (SELECT count(*) FROM employer) AS employers,
     (SELECT count(*) FROM network) AS networks,

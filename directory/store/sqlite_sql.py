@@ -307,3 +307,14 @@ QUARANTINE = """
 INSERT OR IGNORE INTO quarantine (run_id, line_number, source, reason, detail, raw) VALUES (?, ?, ?, ?, ?, ?)"""
 QUARANTINED = """
 SELECT * FROM quarantine WHERE :run_id IS NULL OR run_id = :run_id ORDER BY run_id, line_number LIMIT :limit"""
+
+# An older file loaded later does not move a list's date back.
+UPSERT_EXCLUSION_LIST = """
+INSERT INTO exclusion_list (list_name, as_of, source, retrieved, method, confidence, reference)
+VALUES (:list_name, :as_of, :source, :retrieved, :method, :confidence, :reference)
+ON CONFLICT (list_name) DO UPDATE SET as_of = excluded.as_of, source = excluded.source,
+    retrieved = excluded.retrieved, method = excluded.method, confidence = excluded.confidence,
+    reference = excluded.reference
+WHERE excluded.as_of >= exclusion_list.as_of"""
+
+EXCLUSION_LISTS = "SELECT * FROM exclusion_list ORDER BY list_name"

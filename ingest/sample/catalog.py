@@ -255,6 +255,7 @@ class CatalogBuilder:
         org = self.by_npi.get(p.org_npi or "")
         at_org = org is not None and "at_org_address" in p.tags
         org_offers = self.offered.get(org.npi, set()) if org else set()
+        rems_site = self.rems_ids.get(org.npi) if org else None
         if p.kind.endswith("psychiatrist"):
             self.offer(p, Treatment.MEDICATION_MANAGEMENT, self.roster_or_attestation(p), None)
             if rng.random() < 0.4:
@@ -267,9 +268,7 @@ class CatalogBuilder:
                     "prescribes and supervises TMS; motor threshold (CPT 90867)",
                 )
             if at_org and Treatment.ESKETAMINE_REMS in org_offers:
-                self.offer(
-                    p, Treatment.ESKETAMINE_REMS, "rems-2026-10", f"prescriber at REMS site {self.rems_ids[org.npi]}"
-                )
+                self.offer(p, Treatment.ESKETAMINE_REMS, "rems-2026-10", f"prescriber at REMS site {rems_site}")
             if at_org and Treatment.IV_KETAMINE in org_offers:
                 self.offer(p, Treatment.IV_KETAMINE, self.attestation(p), "psychiatric evaluation and follow-up")
         elif p.kind in PRESCRIBERS:
@@ -279,9 +278,7 @@ class CatalogBuilder:
             if telehealth_only or rng.random() < 0.5:
                 self.offer(p, Treatment.MEDICATION_MANAGEMENT, self.attestation(p), "video visits", telehealth=True)
             if at_org and Treatment.ESKETAMINE_REMS in org_offers and rng.random() < 0.5:
-                self.offer(
-                    p, Treatment.ESKETAMINE_REMS, "rems-2026-10", f"prescriber at REMS site {self.rems_ids[org.npi]}"
-                )
+                self.offer(p, Treatment.ESKETAMINE_REMS, "rems-2026-10", f"prescriber at REMS site {rems_site}")
         elif p.kind in THERAPISTS:
             self.offer(
                 p,
@@ -446,14 +443,14 @@ def build_catalog(population: list[SampleProvider], seed: int) -> dict:
     ]
     members += [_member(EMPLOYER_NETWORK[0], p, "vetting-acme-2026-10", rng) for p in vetted if rng.random() < 0.7]
 
-    evidence = {
+    named_evidence = {
         key: {"source": s, "retrieved": d, "method": m, "confidence": c, "reference": r}
         for key, (s, d, m, c, r) in sorted(EVIDENCE.items())
     }
     return {
         "format": "provnet-catalog",
         "version": 1,
-        "evidence": evidence,
+        "evidence": named_evidence,
         "payers": [{"id": i, "name": n} for i, n in PAYERS],
         "employers": [{"id": i, "name": n} for i, n in EMPLOYERS],
         "networks": [{"id": i, "name": n, "kind": k, "owner_id": o} for i, n, k, o, *_ in NETWORKS]
@@ -466,6 +463,8 @@ def build_catalog(population: list[SampleProvider], seed: int) -> dict:
         "treatments": b.treatments,
         "access": access,
         "affiliations": affiliations,
+        # the whole list was checked, not only the two names it holds
+        "exclusion_lists": [{"list": "LEIE", "as_of": "2026-10-01", "evidence": "leie-2026-10"}],
         "exclusions": exclusions,
         "network_members": members,
     }

@@ -191,9 +191,9 @@ def nppes_text(population: list[SampleProvider], seed: int) -> tuple[bytes, list
     documented: list[BadRow] = []
     bad_by_id = {id(item[1]): item for _, item in placed}
     for line, fields in enumerate(body, start=2):
-        item = bad_by_id.get(id(fields))
-        if item is not None:
-            documented.append(BadRow(line, fields[0], item[0], item[2]))
+        found = bad_by_id.get(id(fields))
+        if found is not None:
+            documented.append(BadRow(line, fields[0], found[0], found[2]))
     warned = {p.npi for p in population if "unknown_taxonomy" in p.tags}
     for line, fields in enumerate(body, start=2):
         if fields[0] in warned and id(fields) not in bad_by_id:

@@ -354,7 +354,7 @@ def build_population(seed: int) -> list[SampleProvider]:
     everyone: list[SampleProvider] = []
     for metro in METROS:
         orgs: list[SampleProvider] = []
-        hospital = None
+        hospital: SampleProvider | None = None
         for kind, count, primary, extra, pattern in ORG_MIX:
             for _ in range(count):
                 parent = hospital if kind == "hospital_subpart" else None

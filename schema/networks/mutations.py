@@ -1,113 +1,96 @@
-"""Network curation: add and remove members. Expected refusals come back as
-typed errors in the payload, and a change is all or nothing."""
+"""Network curation: add and remove members. The rules are those of
+``directory.services.networks``; this module checks who the caller is, turns
+refusals into typed errors in the payload, and keeps the store off the event
+loop. A change is all or nothing."""
 
 from __future__ import annotations
 
-import logging
+import asyncio
 
 import strawberry
 
 from directory import model
 from directory.errors import NotFound
-from directory.npi import is_valid_npi
+from directory.services import networks as service
 
 from ..auth import Role, can_manage_network
 from ..errors import ErrorCode
 from .types import Network, NetworkError, NetworkMembersPayload
 
-log = logging.getLogger(__name__)
+_CODES = {
+    service.ProblemCode.INVALID_INPUT: ErrorCode.INVALID_INPUT,
+    service.ProblemCode.NOT_FOUND: ErrorCode.NOT_FOUND,
+    service.ProblemCode.VETTING_FAILED: ErrorCode.VETTING_FAILED,
+}
 
-#: Most NPIs one mutation may name.
-MAX_NPIS_PER_CHANGE = 1000
+
+def _refuse(code: ErrorCode, message: str) -> NetworkMembersPayload:
+    return NetworkMembersPayload(network=None, changed=0, errors=[NetworkError(code=code, message=message)])
 
 
-def _refuse(
-    code: ErrorCode, message: str, npi: str | None = None, network: model.Network | None = None
-) -> NetworkMembersPayload:
+def _payload(change: service.MembershipChange) -> NetworkMembersPayload:
     return NetworkMembersPayload(
-        network=None if network is None else Network.of(network),
-        changed=0,
-        errors=[NetworkError(code=code, message=message, npi=npi)],
+        network=Network.of(change.network),
+        changed=change.changed,
+        errors=[
+            NetworkError(code=_CODES[p.code], message=p.message, npi=p.npi, failed_checks=list(p.failed_checks))
+            for p in change.problems
+        ],
     )
 
 
-def _prepare(
-    info: strawberry.Info, network_id: str, npis: list[str]
-) -> tuple[model.Network | None, list[str], NetworkMembersPayload | None]:
-    """The network and the cleaned NPIs, or the payload refusing the change."""
+async def _managed_network(info: strawberry.Info, network_id: str) -> model.Network | NetworkMembersPayload:
+    """The network if the caller may change it, else the payload refusing the change."""
     principal = info.context.principal
     if principal.role is Role.NAVIGATOR:
-        return None, [], _refuse(ErrorCode.FORBIDDEN, "a navigator may not change networks")
-    wanted = list(dict.fromkeys(n.strip() for n in npis))
-    if not wanted:
-        return None, [], _refuse(ErrorCode.INVALID_INPUT, "npis must name at least one NPI")
-    if len(wanted) > MAX_NPIS_PER_CHANGE:
-        return None, [], _refuse(ErrorCode.INVALID_INPUT, f"at most {MAX_NPIS_PER_CHANGE} NPIs per change")
-    found = info.context.store.networks([network_id])
-    if not found:
-        return None, [], _refuse(ErrorCode.NOT_FOUND, f"no network {network_id!r}")
-    network = found[0]
+        return _refuse(ErrorCode.FORBIDDEN, "a navigator may not change networks")
+    try:
+        network = await asyncio.to_thread(service.find_network, info.context.store, network_id)
+    except NotFound as exc:
+        return _refuse(ErrorCode.NOT_FOUND, str(exc))
     if not can_manage_network(principal, network):
-        return None, [], _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not change network {network_id!r}")
-    invalid = [n for n in wanted if not is_valid_npi(n)]
-    if invalid:
-        return (
-            network,
-            [],
-            NetworkMembersPayload(
-                network=Network.of(network),
-                changed=0,
-                errors=[
-                    NetworkError(code=ErrorCode.INVALID_INPUT, message=f"{n!r} is not a valid NPI", npi=n)
-                    for n in invalid
-                ],
-            ),
-        )
-    return network, wanted, None
+        return _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not change network {network_id[:200]!r}")
+    return network
 
 
 @strawberry.type
 class NetworkMutations:
-    @strawberry.mutation(description="Add providers to a network the caller manages.")
-    def add_network_members(
-        self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str], reference: str | None = None
+    @strawberry.mutation(
+        description="Add providers to a network the caller manages. An employer's vetted network refuses a "
+        "provider that fails vetting (VETTING_FAILED) unless `overrideNote` says why it is added anyway; "
+        "the note is kept with the membership's evidence."
+    )
+    async def add_network_members(
+        self,
+        info: strawberry.Info,
+        network_id: strawberry.ID,
+        npis: list[str],
+        reference: str | None = None,
+        override_note: str | None = None,
     ) -> NetworkMembersPayload:
-        network, wanted, refused = _prepare(info, network_id, npis)
-        if refused is not None:
-            return refused
-        assert network is not None
-        store = info.context.store
-        known = store.providers(wanted)
-        missing = [n for n in wanted if n not in known]
-        if missing:
-            return NetworkMembersPayload(
-                network=Network.of(network),
-                changed=0,
-                errors=[
-                    NetworkError(code=ErrorCode.NOT_FOUND, message=f"no provider with NPI {n}", npi=n) for n in missing
-                ],
-            )
-        principal, today = info.context.principal, info.context.today
-        evidence = model.Evidence(
-            source=f"api:{principal.label}", retrieved=today, method="curation", confidence=1.0, reference=reference
+        network = await _managed_network(info, network_id)
+        if isinstance(network, NetworkMembersPayload):
+            return network
+        change = await asyncio.to_thread(
+            service.add_members,
+            info.context.store,
+            network,
+            npis,
+            actor=info.context.principal.label,
+            today=info.context.today,
+            reference=reference,
+            override_note=override_note,
         )
-        try:
-            added = store.add_network_members(
-                [model.NetworkMember(network_id=network.id, npi=n, evidence=evidence, added_on=today) for n in wanted]
-            )
-        except NotFound as exc:  # removed meanwhile
-            return _refuse(ErrorCode.NOT_FOUND, str(exc), network=network)
-        log.info("%s added %d member(s) to network %s", principal.label, added, network.id)
-        return NetworkMembersPayload(network=Network.of(network), changed=added, errors=[])
+        return _payload(change)
 
     @strawberry.mutation(description="Remove providers from a network the caller manages; non-members are ignored.")
-    def remove_network_members(
+    async def remove_network_members(
         self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str]
     ) -> NetworkMembersPayload:
-        network, wanted, refused = _prepare(info, network_id, npis)
-        if refused is not None:
-            return refused
-        assert network is not None
-        removed = info.context.store.remove_network_members(network.id, wanted)
-        log.info("%s removed %d member(s) from network %s", info.context.principal.label, removed, network.id)
-        return NetworkMembersPayload(network=Network.of(network), changed=removed, errors=[])
+        network = await _managed_network(info, network_id)
+        if isinstance(network, NetworkMembersPayload):
+            return network
+        change = await asyncio.to_thread(
+            service.remove_members, info.context.store, network, npis, actor=info.context.principal.label
+        )
+        return _payload(change)

@@ -102,6 +102,9 @@ class NetworkError:
     code: ErrorCode
     message: str
     npi: str | None = None
+    failed_checks: list[str] = strawberry.field(
+        default_factory=list, description="For VETTING_FAILED: the vetting checks the provider fails."
+    )
 
 
 @strawberry.type(

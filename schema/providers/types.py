@@ -12,8 +12,9 @@ import strawberry
 
 from directory import model
 from directory.errors import NotFound
-from scoring import trd_expertise, vet
+from directory.services.vetting import ProviderFacts, expertise_of, vetting_of
 
+from ..context import ALL
 from ..evidence import Evidence, FactKind
 from .enums import EntityType
 from .facts import (
@@ -181,8 +182,7 @@ class Provider:
         out += [Exclusion.of(x, today).evidence for x in excl]
         return out
 
-    @strawberry.field(description="The vetting checklist, computed from the facts on record today.")
-    async def vetting(self, info: strawberry.Info) -> VettingResult:
+    async def _facts(self, info: strawberry.Info) -> ProviderFacts:
         L = info.context.loaders
         locs, taxes, creds, excl, offers = await asyncio.gather(
             L.locations.load(self.npi),
@@ -191,25 +191,16 @@ class Provider:
             L.exclusions.load(self.npi),
             L.treatments.load(self.npi),
         )
-        return VettingResult.of(
-            vet(
-                self.record,
-                locations=locs,
-                taxonomies=taxes,
-                credentials=creds,
-                exclusions=excl,
-                treatments=offers,
-                today=info.context.today,
-            )
-        )
+        return ProviderFacts(self.record, tuple(locs), tuple(taxes), tuple(creds), tuple(excl), tuple(offers))
 
-    @strawberry.field(description="TRD expertise score (0..100) with its reasons.")
+    @strawberry.field(description="The vetting checklist, computed from the facts on record today.")
+    async def vetting(self, info: strawberry.Info) -> VettingResult:
+        facts, lists = await asyncio.gather(self._facts(info), info.context.loaders.exclusion_lists.load(ALL))
+        return VettingResult.of(vetting_of(facts, lists, info.context.today))
+
+    @strawberry.field(description="TRD expertise score (0..100) with the reasons that produced it.")
     async def trd_expertise(self, info: strawberry.Info) -> TrdExpertise:
-        L = info.context.loaders
-        offers, taxes, creds = await asyncio.gather(
-            L.treatments.load(self.npi), L.taxonomies.load(self.npi), L.credentials.load(self.npi)
-        )
-        return TrdExpertise.of(trd_expertise(offers, taxes, creds, info.context.today))
+        return TrdExpertise.of(expertise_of(await self._facts(info), info.context.today))
 
 
 @strawberry.type(description="An individual practising at or with an organization.")

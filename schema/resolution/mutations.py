@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import UTC, datetime
 
 import strawberry
 
 from directory.errors import InputError, NotFound
+from directory.services import matches
 
 from ..auth import Role
 from ..errors import ErrorCode
-from .types import DECISION_STATUS, DecideMatchPayload, Match, MatchDecision, MatchError
+from .types import DecideMatchPayload, Match, MatchDecision, MatchError
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 @strawberry.type
 class ResolutionMutations:
     @strawberry.mutation(description="Merge, reject or undo a pair. The decision is kept with who made it.")
-    def decide_match(
+    async def decide_match(
         self, info: strawberry.Info, match_id: strawberry.ID, decision: MatchDecision
     ) -> DecideMatchPayload:
         principal = info.context.principal
@@ -27,12 +28,12 @@ class ResolutionMutations:
             return DecideMatchPayload(
                 match=None, errors=[MatchError(code=ErrorCode.FORBIDDEN, message="only an admin may decide matches")]
             )
-        now = datetime.now(UTC).isoformat(timespec="seconds")
         try:
-            decided = info.context.store.decide_match(match_id, DECISION_STATUS[decision], principal.label, now)
+            decided = await asyncio.to_thread(
+                matches.decide, info.context.store, match_id, matches.Decision(decision.value), principal.label
+            )
         except NotFound as exc:
             return DecideMatchPayload(match=None, errors=[MatchError(code=ErrorCode.NOT_FOUND, message=str(exc))])
         except InputError as exc:
             return DecideMatchPayload(match=None, errors=[MatchError(code=ErrorCode.INVALID_INPUT, message=str(exc))])
-        log.info("%s decided %s on match %s", principal.label, decision.value, match_id)
         return DecideMatchPayload(match=Match.of(decided), errors=[])

@@ -20,13 +20,6 @@ class MatchDecision(enum.Enum):
     UNDO = "undo"
 
 
-DECISION_STATUS = {
-    MatchDecision.MERGE: model.MatchStatus.MERGED,
-    MatchDecision.REJECT: model.MatchStatus.REJECTED,
-    MatchDecision.UNDO: model.MatchStatus.UNDONE,
-}
-
-
 @strawberry.type(description="How one comparison of the pair came out, with its weight.")
 class Comparison:
     comparison: str

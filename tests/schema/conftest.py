@@ -24,6 +24,7 @@ from directory.model import (
     EntityType,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     Location,
     MatchRecord,
     MatchStatus,
@@ -48,6 +49,7 @@ TOKENS = "adm=admin,acme-tok=employer:acme,globex-tok=employer:globex,nw-tok=pay
 NPPES = Evidence("nppes", date(2025, 10, 6), "bulk_file", 1.0, "npidata_pfile_20251006.csv")
 REMS = Evidence("rems_list", date(2025, 11, 1), "bulk_file", 0.95, "spravato-rems-2025-11.csv")
 ROSTER = Evidence("roster:northwind", date(2025, 9, 1), "attestation", 0.8, "roster.xlsx#3")
+LEIE_FILE = Evidence("oig_leie", date(2025, 11, 8), "bulk_file", 1.0, "UPDATED.csv")
 FIRST = [
     "Ana",
     "Ben",
@@ -218,6 +220,7 @@ def populate(store: Store) -> Directory:
     store.upsert_affiliations([Affiliation(npi, d.organization, ROSTER) for npi in d.in_plan_near[:3]])
     d.excluded = d.in_plan_near[1]
     store.upsert_exclusions([Exclusion(d.excluded, "LEIE", "1128b4", date(2020, 2, 2), NPPES)])
+    store.record_exclusion_lists([ExclusionListLoad("LEIE", date(2025, 11, 1), LEIE_FILE)])
 
     store.upsert_payers([Payer("northwind", "Northwind Health")])
     store.upsert_employers([Employer("acme", "Acme Corp"), Employer("globex", "Globex")])

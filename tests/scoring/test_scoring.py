@@ -6,6 +6,7 @@ from directory.model import (
     EntityType,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     Location,
     ProviderLocation,
     ProviderRecord,
@@ -16,6 +17,9 @@ from directory.model import (
 from scoring import CheckStatus, fact_confidence, freshness, trd_expertise, vet
 
 TODAY = date(2026, 11, 25)
+#: What fits TRD care, as the vetting service passes it (scoring knows no reference data of its own).
+FITTING = frozenset({"2084P0800X", "363LP0808X"})
+LISTS = [ExclusionListLoad("LEIE", date(2025, 10, 1), Evidence("oig_leie", date(2025, 10, 8), "bulk_file", 1.0))]
 
 
 def ev(days_old=0, confidence=1.0, source="attestation"):
@@ -73,6 +77,8 @@ def test_vetting_passes_with_active_licence_and_no_exclusion():
         exclusions=[],
         treatments=[],
         today=TODAY,
+        fitting_taxonomies=FITTING,
+        exclusion_lists=LISTS,
     )
     assert v.passed
     assert {c.name: c.status for c in v.checks}["trd_capability"] is CheckStatus.UNKNOWN
@@ -91,12 +97,35 @@ def test_vetting_fails_on_exclusion_expired_licence_or_deactivation():
         exclusions=[excl],
         treatments=[],
         today=TODAY,
+        fitting_taxonomies=FITTING,
+        exclusion_lists=LISTS,
     )
     status = {c.name: c.status for c in v.checks}
     assert status["active_npi"] is CheckStatus.FAIL
     assert status["state_license"] is CheckStatus.FAIL
     assert status["not_excluded"] is CheckStatus.FAIL
     assert not v.passed
+
+
+def test_vetting_cannot_pass_not_excluded_before_an_exclusion_list_is_loaded():
+    licence = Credential(CredentialKind.STATE_LICENSE, ev(), number="9", state="NY", status="active")
+    facts = dict(
+        locations=[_loc("NY")],
+        taxonomies=[ProviderTaxonomy("2084P0800X", True, None, None, ev())],
+        credentials=[licence],
+        exclusions=[],
+        treatments=[],
+        today=TODAY,
+        fitting_taxonomies=FITTING,
+    )
+    unknown = vet(_provider(), exclusion_lists=[], **facts)
+    check = {c.name: c for c in unknown.checks}["not_excluded"]
+    assert check.status is CheckStatus.UNKNOWN and "no exclusion list has been loaded" in check.reason
+    assert not unknown.passed
+    known = vet(_provider(), exclusion_lists=LISTS, **facts)
+    check = {c.name: c for c in known.checks}["not_excluded"]
+    assert check.status is CheckStatus.PASS and check.reason.endswith("LEIE as of 2025-10-01")
+    assert known.passed
 
 
 def test_vetting_unknown_licence_in_an_unverified_state():
@@ -109,6 +138,8 @@ def test_vetting_unknown_licence_in_an_unverified_state():
         exclusions=[],
         treatments=[],
         today=TODAY,
+        fitting_taxonomies=FITTING,
+        exclusion_lists=LISTS,
     )
     check = {c.name: c for c in v.checks}["state_license"]
     assert check.status is CheckStatus.UNKNOWN and "NJ" in check.reason

@@ -134,3 +134,28 @@ def test_sweep_removes_what_a_full_file_no_longer_lists(store):
     assert store.sweep_secondary_facts("nppes_othername", "othername_pfile_20050523-20240531.csv") == 1
     assert store.other_names_for([clinic]).get(clinic, []) == []
     assert store.search(SearchCriteria(name="Lakeview Ketamine", limit=5)).hits == ()
+
+
+def test_exclusion_list_loads_keep_the_latest_date_per_list(store):
+    from directory.model import ExclusionListLoad
+
+    assert store.exclusion_lists() == []
+    leie_nov = Evidence("oig_leie", date(2026, 11, 9), "bulk_file", 1.0, "UPDATED.csv")
+    leie_oct = Evidence("oig_leie", date(2026, 10, 8), "bulk_file", 1.0, "2610EXCL.csv")
+    sam = Evidence("sam_gov", date(2026, 11, 1), "bulk_file", 0.95, "SAM_Exclusions.csv")
+    assert (
+        store.record_exclusion_lists(
+            [ExclusionListLoad("LEIE", date(2026, 11, 1), leie_nov), ExclusionListLoad("SAM", date(2026, 10, 31), sam)]
+        )
+        == 2
+    )
+    # An older supplement loaded later does not move the date back; within one call the latest wins.
+    store.record_exclusion_lists([ExclusionListLoad("LEIE", date(2026, 10, 1), leie_oct)])
+    store.record_exclusion_lists(
+        [ExclusionListLoad("SAM", date(2026, 11, 30), sam), ExclusionListLoad("SAM", date(2026, 11, 2), sam)]
+    )
+    assert store.exclusion_lists() == [
+        ExclusionListLoad("LEIE", date(2026, 11, 1), leie_nov),
+        ExclusionListLoad("SAM", date(2026, 11, 30), sam),
+    ]
+    assert store.counts()["exclusion_lists"] == 2

@@ -33,6 +33,7 @@ from directory.model import (
     EntityType,
     Evidence,
     Exclusion,
+    ExclusionListLoad,
     GeoPoint,
     IngestRun,
     Location,
@@ -663,6 +664,8 @@ def test_every_primitive_sends_complete_plain_parameters(fake):
     store.upsert_access([ACCESS, AccessFacts(npi, ROSTER)])
     store.upsert_affiliations([Affiliation(npi, "1568946812", ROSTER)])
     store.upsert_exclusions([EXCLUSION])
+    store.record_exclusion_lists([ExclusionListLoad("LEIE", date(2024, 5, 1), EV)])
+    store.exclusion_lists()
     store.upsert_payers([PAYER])
     store.upsert_employers([EMPLOYER])
     store.upsert_networks([NETWORK])
@@ -680,7 +683,9 @@ def test_every_primitive_sends_complete_plain_parameters(fake):
     assert store.quarantine([QUARANTINED, QUARANTINED, QuarantinedRow("r1", "nppes", 8, "x", "y", "z")]) == 1
     store.quarantined("r1", 10)
     counts = store.counts()
-    assert list(counts) == [kind for kind, _ in cypher.COUNTS] and list(counts.values()) == list(range(22))
+    assert list(counts) == [kind for kind, _ in cypher.COUNTS] and list(counts.values()) == list(
+        range(len(cypher.COUNTS))
+    )
     assert [mode for mode, _ in driver.transactions][-1] == "read"  # all counts in one transaction
     assert len(driver.transactions[-1][1]) == len(cypher.COUNTS)
     check_all(driver)
