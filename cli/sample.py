@@ -32,6 +32,9 @@ def cmd_sample_load(args: argparse.Namespace) -> int:
     if not nppes_files:
         raise InputError(f"no npidata_pfile_*.csv in {folder}; run `provnet sample generate` first")
     with store_of(args) as store:
+        if args.if_empty and store.counts().get("providers", 0) > 0:
+            print("the store already holds providers: sample not loaded (--if-empty)", file=sys.stderr)
+            return 0
         for path in nppes_files:
             print(f"ingesting {path}", file=sys.stderr)
             print_report(ingest_nppes(store, path, scope="all", progress=None))
@@ -48,4 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_sample_generate)
     p = sample.add_parser("load", help="load the sample through the real ingest")
     p.add_argument("--dir", default=str(SAMPLE_DIR))
+    p.add_argument(
+        "--if-empty", action="store_true", help="load only into a store that holds no providers (a first start)"
+    )
     p.set_defaults(func=cmd_sample_load)
