@@ -18,6 +18,7 @@ from ..model import CoverageProvider, CoverageQuery, CoverageSite, EntityType
 CREATE_CHOSEN = "CREATE TEMP TABLE IF NOT EXISTS coverage_chosen (npi TEXT PRIMARY KEY) WITHOUT ROWID"
 CLEAR_CHOSEN = "DELETE FROM temp.coverage_chosen"
 NETWORK_EXISTS = "SELECT 1 FROM network WHERE id = ?"
+_ENTITY = {t.value: t for t in EntityType}
 
 # active: never deactivated, or reactivated on or after the deactivation
 CHOOSE = """
@@ -50,7 +51,8 @@ SELECT DISTINCT pl.npi, l.key, l.latitude, l.longitude, l.zip5, l.state, l.count
 FROM temp.coverage_chosen c
 JOIN provider_location pl ON pl.npi = c.npi
 JOIN location l ON l.id = pl.location_id
-WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL"""
+WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL
+ORDER BY pl.npi, l.key"""
 
 
 def read(conn: sqlite3.Connection, query: CoverageQuery) -> list[CoverageProvider]:
@@ -67,33 +69,35 @@ def read(conn: sqlite3.Connection, query: CoverageQuery) -> list[CoverageProvide
         "max_lon": box[3],
     }
     wanted = set(query.taxonomy_codes)
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples: sqlite3.Row costs a second on a state's providers
     conn.execute(CREATE_CHOSEN)
     conn.execute(CLEAR_CHOSEN)
     try:
         conn.execute(CHOOSE, params)
         codes: dict[str, set[str]] = {}
         states: dict[str, set[str]] = {}
-        for npi, code, state in conn.execute(TAXONOMIES):
+        for npi, code, state in cur.execute(TAXONOMIES):
             if code in wanted:
                 codes.setdefault(npi, set()).add(code)
             if state:
                 states.setdefault(npi, set()).add(state)
-        sites: dict[str, dict[str, CoverageSite]] = {}
-        for npi, key, lat, lon, zip5, state, county, line1, line2, city in conn.execute(SITES):
-            sites.setdefault(npi, {})[key] = CoverageSite(
-                key, float(lat), float(lon), zip5, state, county, line1 or "", line2 or "", city or ""
+        sites: dict[str, list[CoverageSite]] = {}
+        for npi, key, lat, lon, zip5, state, county, line1, line2, city in cur.execute(SITES):
+            sites.setdefault(npi, []).append(
+                CoverageSite(key, float(lat), float(lon), zip5, state, county, line1 or "", line2 or "", city or "")
             )
-        found = conn.execute(PROVIDERS, {"network_id": query.network_id}).fetchall()
+        found = cur.execute(PROVIDERS, {"network_id": query.network_id}).fetchall()
     finally:
         conn.execute(CLEAR_CHOSEN)
     return [
         CoverageProvider(
             npi=npi,
             display_name=name or "",
-            entity_type=EntityType(entity_type),
+            entity_type=_ENTITY[entity_type],
             taxonomy_codes=tuple(sorted(codes.get(npi, ()))),
             license_states=tuple(sorted(states.get(npi, ()))),
-            sites=tuple(site for _, site in sorted(sites.get(npi, {}).items())),
+            sites=tuple(sites.get(npi, ())),
             telehealth=bool(telehealth),
             in_network=bool(in_network),
         )

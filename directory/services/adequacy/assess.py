@@ -184,25 +184,28 @@ def assess(
         )
         coverage = compute.cover(points, site_lat, site_lon, site_p, in_network, travel)
         covered_by[specialty] = coverage.covered_zip
+        counted_by_county = compute.providers_by_group(coverage, county_of, len(county_list), True)
+        members_by_county = np.bincount(county_of, weights=zip_members, minlength=len(county_list))
+        covered_by_county = np.bincount(
+            county_of, weights=zip_members * coverage.covered_zip, minlength=len(county_list)
+        )
+        # in-network telehealth providers of the specialty, by the states they can serve
+        serving: dict[str, list[str]] = {}
+        for i in holders:
+            p = providers[i]
+            if p.in_network and p.telehealth:
+                for state in set(p.license_states) | {s.state for s in p.sites}:
+                    serving.setdefault(state, []).append(p.npi)
         for ci, county in enumerate(county_list):
             rule = rules[ci]
             if rule is None:
                 notes.append(f"{county.county}, {county.state}: no {specialty} standard for {county.county_type}")
                 continue
             mask = county_of == ci
-            total = int(zip_members[mask].sum())
-            got = int(zip_members[mask & coverage.covered_zip].sum())
-            counted = compute.providers_in_reach(coverage, mask, True)
-            tele = [
-                providers[i].npi
-                for i in holders
-                if providers[i].in_network
-                and providers[i].telehealth
-                and (
-                    county.state in providers[i].license_states
-                    or any(s.state == county.state for s in providers[i].sites)
-                )
-            ]
+            total = int(members_by_county[ci])
+            got = int(covered_by_county[ci])
+            counted = counted_by_county[ci]
+            tele = serving.get(county.state, [])
             credit = rule.telehealth_credit if tele else 0.0
             required_pct = compute.REQUIRED_PERCENT[county.county_type]
             given = dict(county.required).get(specialty)

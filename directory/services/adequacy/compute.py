@@ -136,6 +136,24 @@ def cover(
     return SpecialtyCoverage(found, site_provider, in_network, covered)
 
 
+def providers_by_group(
+    coverage: SpecialtyCoverage, group_of_zip: np.ndarray, groups: int, network: bool
+) -> list[np.ndarray]:
+    """For each group of ZIPs (a county): the provider indices (sorted, unique)
+    in (or out of) the network with a location within both limits of one of
+    its ZIPs. One pass over the pairs for every group."""
+    r = coverage.reach
+    out = [np.zeros(0, np.int64)] * groups
+    if not len(r.zip_idx):
+        return out
+    providers = coverage.site_provider[r.site_idx]
+    chosen = coverage.in_network[providers] == network
+    # a (group x provider) table of flags: one scatter over the pairs, no sort
+    seen = np.zeros((groups, len(coverage.in_network)), bool)
+    seen[group_of_zip[r.zip_idx[chosen]], providers[chosen]] = True
+    return [np.flatnonzero(row) for row in seen]
+
+
 def providers_in_reach(coverage: SpecialtyCoverage, zip_mask: np.ndarray, network: bool) -> np.ndarray:
     """Provider indices (sorted, unique) in (or out of) the network with a
     location within both limits of a ZIP selected by ``zip_mask``."""
@@ -154,10 +172,12 @@ def zips_reached_by(coverage: SpecialtyCoverage, zip_mask: np.ndarray, network: 
     chosen = zip_mask[r.zip_idx] & (coverage.in_network[providers] == network)
     if not chosen.any():
         return {}
-    pairs = np.unique(np.stack([providers[chosen], r.zip_idx[chosen]], axis=1), axis=0)
-    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
-    ends = np.r_[starts[1:], len(pairs)]
-    return {int(pairs[s, 0]): pairs[s:e, 1] for s, e in zip(starts, ends)}
+    width = int(r.zip_idx.max()) + 1
+    keys = np.unique(providers[chosen] * width + r.zip_idx[chosen])
+    owner, zips = keys // width, keys % width
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    return {int(owner[a]): zips[a:b] for a, b in zip(starts, ends)}
 
 
 def percent(part: int, whole: int) -> float:
