@@ -40,7 +40,8 @@ HEADER_SEARCH_ROWS = 10
 
 
 def _norm(header: object) -> str:
-    text = re.sub(r"\(see notes\)", "", str(header or ""), flags=re.IGNORECASE)
+    # headers carry line breaks inside them, e.g. "Clinical Social Work (see\nNotes)"
+    text = re.sub(r"\(see notes\)", "", " ".join(str(header or "").split()), flags=re.IGNORECASE)
     return " ".join(text.split()).upper()
 
 
