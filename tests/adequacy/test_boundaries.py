@@ -7,7 +7,6 @@ from fractions import Fraction
 import pytest
 from helpers import (
     NET,
-    PSYCHIATRY,
     PSYCHOLOGY,
     SOCIAL_WORK,
     add,

@@ -64,7 +64,7 @@ def brute(members, records, network, telehealth, counties, standards, specialtie
             mine = [r for r in records if codes & {t.code for t in r.taxonomies}]
             speed = SPEEDS[county.county_type]
 
-            def within(r, z):
+            def within(r, z, rule=rule, speed=speed):
                 for pl in r.locations:
                     d = haversine_miles(GeoPoint(*places[z][:2]), GeoPoint(pl.location.latitude, pl.location.longitude))
                     if d <= rule.max_miles + 1e-6 and d / speed * 60 <= rule.max_minutes + 1e-6:
