@@ -10,9 +10,10 @@
     │   ├── SourceFormatError   a source file is not in the format it claims
     │   └── OutOfOrderError     an incremental file was applied out of date order
     ├── AccessDenied            the caller's role or tenant may not do this
-    └── RegistryError           the NPI Registry API answered with an error
-        ├── RegistryRequestError   the API's ``Errors`` payload: our query was bad
-        └── RegistryUnavailable    timeouts, 429 and 5xx after the retries ran out
+    ├── RegistryError           the NPI Registry API answered with an error
+    │   ├── RegistryRequestError   the API's ``Errors`` payload: our query was bad
+    │   └── RegistryUnavailable    timeouts, 429 and 5xx after the retries ran out
+    └── RoutingError            the OSRM server (travel times) failed or refused a request
 
 Adapters translate their drivers' exceptions at the boundary with
 ``raise StoreError(...) from exc`` so callers never import a driver.
@@ -76,3 +77,7 @@ class RegistryRequestError(RegistryError):
 
 class RegistryUnavailable(RegistryError):
     pass
+
+
+class RoutingError(ProvnetError):
+    """The OSRM server configured for travel times failed or answered with an error."""

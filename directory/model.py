@@ -368,6 +368,50 @@ class MatchRecord:
     npi: str | None = None  # the NPI the pair resolves to, when known
 
 
+@dataclass(frozen=True, slots=True)
+class CoverageQuery:
+    """What network adequacy reads: the providers holding any of ``taxonomy_codes``
+    with a geocoded location inside ``bbox`` (min_lat, max_lat, min_lon, max_lon;
+    None: anywhere), plus every member of the network holding one of the codes,
+    located or not (a telehealth-only provider has no location)."""
+
+    network_id: str
+    taxonomy_codes: tuple[str, ...]
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSite:
+    """A geocoded practice location of a provider, as adequacy measures it."""
+
+    key: str
+    latitude: float
+    longitude: float
+    zip5: str
+    state: str
+    county: str | None = None
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageProvider:
+    """An active provider as network adequacy sees it: the listed taxonomies it
+    holds, every geocoded location, the states it is licensed in, whether it
+    offers telehealth (an access fact or a telehealth treatment offering) and
+    whether it is in the network asked about."""
+
+    npi: str
+    display_name: str
+    entity_type: EntityType
+    taxonomy_codes: tuple[str, ...]  # sorted, only codes of the query
+    license_states: tuple[str, ...]  # sorted, of every taxonomy on record
+    sites: tuple[CoverageSite, ...]  # sorted by key
+    telehealth: bool
+    in_network: bool
+
+
 # records cross from the reading process to the writer in a parallel load
 for _cls in list(vars(sys.modules[__name__]).values()):
     if isinstance(_cls, type) and is_dataclass(_cls) and _cls.__module__ == __name__:

@@ -49,6 +49,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("npi_api_url", "https://npiregistry.cms.hhs.gov/api/", "Base URL of the NPI Registry API."),
     Setting("npi_api_timeout", "20", "Seconds before an NPI Registry API request times out."),
     Setting("log_level", "INFO", "Log level of the CLI."),
+    Setting(
+        "adequacy_speeds_mph",
+        "Large Metro=30,Metro=40,Micro=45,Rural=50,CEAC=55",
+        "Network adequacy: speed (mph) by county type that turns straight-line miles into travel minutes "
+        "when no OSRM server is configured.",
+    ),
+    Setting(
+        "osrm_url",
+        None,
+        "Network adequacy: base URL of an OSRM server (e.g. `http://127.0.0.1:5000`); when set, travel minutes "
+        "come from its `/table/v1/driving` service. Unset: estimated from distance, no network used.",
+    ),
+    Setting("osrm_timeout", "30", "Seconds before an OSRM table request times out."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -6,6 +6,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from .adequacy.queries import AdequacyQueries
 from .auth import Role
 from .errors import ErrorPolicy, log_errors
 from .limits import limit_extensions
@@ -25,7 +26,7 @@ class Viewer:
 
 
 @strawberry.type
-class Query(ProviderQueries, NetworkQueries, ResolutionQueries):
+class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries):
     @strawberry.field
     def viewer(self, info: strawberry.Info) -> Viewer:
         principal = info.context.principal

@@ -34,6 +34,8 @@ from ..errors import InputError
 from ..model import (
     AccessFacts,
     Affiliation,
+    CoverageProvider,
+    CoverageQuery,
     Credential,
     Employer,
     Evidence,
@@ -391,6 +393,20 @@ class Store(Books, abc.ABC):
         self._trip()
         return self._network_members(network_id)
 
+    # --------------------------------------------------------- network adequacy
+    def coverage_inputs(self, query: CoverageQuery) -> list[CoverageProvider]:
+        """Everything network adequacy needs of the providers, in one round trip:
+        the active providers holding any of ``query.taxonomy_codes`` with a
+        geocoded location in ``query.bbox`` (anywhere when None) and the
+        network's members holding one of the codes, each with its matching codes,
+        licence states, every geocoded location, telehealth flag and membership.
+        Sorted by NPI. Raises NotFound if the network does not exist."""
+        codes = tuple(sorted({c.strip() for c in query.taxonomy_codes if c.strip()}))
+        if not codes:
+            return []
+        self._trip()
+        return self._coverage_inputs(CoverageQuery(query.network_id, codes, query.bbox))
+
     # ------------------------------------------------------------------ search
     def search(self, criteria: SearchCriteria) -> SearchPage:
         """One round trip for candidates, then ranking and paging done here so
@@ -508,6 +524,10 @@ class Store(Books, abc.ABC):
     def _remove_network_members(self, network_id: str, npis: list[str]) -> int: ...
     @abc.abstractmethod
     def _network_members(self, network_id: str) -> list[NetworkMember]: ...
+    @abc.abstractmethod
+    def _coverage_inputs(self, query: CoverageQuery) -> list[CoverageProvider]:
+        """See :meth:`coverage_inputs`; ``query.taxonomy_codes`` is sorted and not empty."""
+
     @abc.abstractmethod
     def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:
         """Apply every structured filter of ``criteria`` in one query and return

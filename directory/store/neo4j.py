@@ -58,6 +58,8 @@ from ..errors import (
 from ..model import (
     AccessFacts,
     Affiliation,
+    CoverageProvider,
+    CoverageQuery,
     Credential,
     Employer,
     Evidence,
@@ -79,6 +81,7 @@ from ..model import (
     Taxonomy,
     TreatmentOffering,
 )
+from . import neo4j_coverage as coverage
 from . import neo4j_cypher as q
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
@@ -371,6 +374,10 @@ class Neo4jStore(Store):
     def _network_members(self, network_id: str) -> list[NetworkMember]:
         found = self._run(False, txf.members, network_id)
         return [rows.network_member(network_id, r) for r in found]
+
+    # ------------------------------------------------------ network adequacy
+    def _coverage_inputs(self, query: CoverageQuery) -> list[CoverageProvider]:
+        return self._run(False, coverage.read, query)
 
     # ---------------------------------------------------------------- search
     def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:

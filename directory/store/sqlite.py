@@ -27,6 +27,8 @@ from ..errors import ConstraintViolation, NotFound, StoreError, StoreUnavailable
 from ..model import (
     AccessFacts,
     Affiliation,
+    CoverageProvider,
+    CoverageQuery,
     Credential,
     Employer,
     Evidence,
@@ -48,6 +50,7 @@ from ..model import (
     Taxonomy,
     TreatmentOffering,
 )
+from . import sqlite_coverage as coverage
 from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
@@ -465,6 +468,11 @@ class SQLiteStore(Store):
         with self._tx(write=False) as conn:
             self._require_network(conn, [network_id])
             return [rows.network_member(r) for r in conn.execute(q.MEMBERS, (network_id,))]
+
+    # ------------------------------------------------------ network adequacy
+    def _coverage_inputs(self, query: CoverageQuery) -> list[CoverageProvider]:
+        with self._tx(write=False) as conn:
+            return coverage.read(conn, query)
 
     # ---------------------------------------------------------------- search
     def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:

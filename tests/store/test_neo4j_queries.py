@@ -55,6 +55,7 @@ from directory.model import (
 )
 from directory.store import RunCheckpoint
 from directory.store import neo4j as adapter
+from directory.store import neo4j_coverage as coverage
 from directory.store import neo4j_cypher as cypher
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
@@ -62,7 +63,7 @@ from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, search)
+QUERY_MODULES = (cypher, search, coverage)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(
@@ -883,3 +884,58 @@ def test_cypher_passes_neo4j_syntax_and_semantic_analysis(tmp_path):
     findings = {name: found for name, found in json.loads(done.stdout).items() if found}
     assert len(json.loads(done.stdout)) > 100
     assert not findings, findings
+
+
+# ------------------------------------------------------- network adequacy
+def test_coverage_inputs_is_one_read_transaction_and_converts_rows(fake):
+    from directory.model import CoverageQuery, CoverageSite
+
+    store, driver = fake
+    driver.answers[coverage.NETWORK_FOUND] = [{"found": True}]
+    site = {"key": MIDTOWN.key, "latitude": 40.7566, "longitude": -73.9867, "zip5": "10036", "state": "NY"}
+    driver.answers[coverage.COVERAGE_INPUTS] = [
+        {
+            "npi": "1234567893",
+            "display_name": "Ann B O'Neil, MD",
+            "entity_type": 1,
+            "taxonomies": [
+                {"code": "2084P0800X", "license_state": "NY"},
+                {"code": "363LP0808X", "license_state": "NJ"},
+                {"code": "2084P0800X", "license_state": None},
+            ],
+            # one location placed by two owners comes back twice
+            "sites": [{**site, "county": "New York", "line1": "1501 Broadway", "line2": None, "city": "New York"}] * 2,
+            "in_network": True,
+            "telehealth": False,
+        }
+    ]
+    found = store.coverage_inputs(CoverageQuery("net", ("2084P0800X", " "), (40.0, 41.0, -75.0, -73.0)))
+    check_all(driver)
+    assert [mode for mode, _ in driver.transactions] == ["read"]
+    ((_, statements),) = driver.transactions
+    assert [q for q, _ in statements] == [coverage.NETWORK_FOUND, coverage.COVERAGE_INPUTS]
+    sent = statements[1][1]
+    assert sent == {
+        "codes": ["2084P0800X"],
+        "network_id": "net",
+        "min_lat": 40.0,
+        "max_lat": 41.0,
+        "min_lon": -75.0,
+        "max_lon": -73.0,
+    }
+    (ann,) = found
+    assert ann.taxonomy_codes == ("2084P0800X",) and ann.license_states == ("NJ", "NY")
+    assert ann.sites == (
+        CoverageSite(MIDTOWN.key, 40.7566, -73.9867, "10036", "NY", "New York", "1501 Broadway", "", "New York"),
+    )
+    assert ann.in_network and not ann.telehealth and ann.entity_type is EntityType.INDIVIDUAL
+
+
+def test_coverage_inputs_of_an_unknown_network_is_not_found_on_neo4j(fake):
+    from directory.model import CoverageQuery
+
+    store, driver = fake
+    driver.answers[coverage.NETWORK_FOUND] = [{"found": False}]
+    with pytest.raises(NotFound, match="nope"):
+        store.coverage_inputs(CoverageQuery("nope", ("2084P0800X",)))
+    assert [q for q, _ in driver.statements()] == [coverage.NETWORK_FOUND]
