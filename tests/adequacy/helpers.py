@@ -14,6 +14,7 @@ from directory.model import (
     CredentialKind,
     EntityType,
     Evidence,
+    ExclusionListLoad,
     Location,
     Network,
     NetworkKind,
@@ -90,6 +91,8 @@ def add(store, records, *, network=(), telehealth=(), vetted=()) -> None:
     if telehealth:
         store.upsert_access([AccessFacts(n, ROSTER, telehealth=True) for n in telehealth])
     if vetted:
+        # vetting passes only once an exclusion list has been loaded
+        store.record_exclusion_lists([ExclusionListLoad("LEIE", TODAY, ROSTER)])
         records_by = {r.npi: r for r in records}
         store.upsert_credentials(
             [

@@ -1,7 +1,7 @@
 """The network adequacy service: read the network's providers once through the
 store port, measure every county with members against every specialty of the
 standards (:mod:`.compute`), and propose the providers that close each gap
-(:mod:`.fixes`, vetting candidates with :func:`scoring.vet`)."""
+(:mod:`.fixes`, vetting candidates with the vetting service)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from datetime import date
 
 import numpy as np
 
-from scoring import vet
-
 from ...errors import NotFound
 from ...model import CoverageProvider, CoverageQuery, Network
 from ...store import Store
+from ..vetting import vet_providers
 from . import compute
 from .fixes import Fixes, plan_fixes
 from .inputs import Counties, County, Members, SpecialtyMap, Standards
@@ -90,26 +89,11 @@ def _bbox(lat: np.ndarray, lon: np.ndarray, miles: float) -> tuple[float, float,
 
 
 def vetted_npis(store: Store, npis: list[str], today: date) -> set[str]:
-    """The NPIs whose vetting checklist passes (six store reads per batch)."""
+    """The NPIs whose vetting checklist passes (the vetting service, in batches)."""
     passed: set[str] = set()
     for start in range(0, len(npis), VET_BATCH):
-        chunk = npis[start : start + VET_BATCH]
-        records = store.providers(chunk)
-        locations, taxonomies = store.locations_for(chunk), store.taxonomies_for(chunk)
-        credentials, exclusions = store.credentials_for(chunk), store.exclusions_for(chunk)
-        treatments = store.treatments_for(chunk)
-        for npi, record in records.items():
-            checklist = vet(
-                record,
-                locations=locations.get(npi, []),
-                taxonomies=taxonomies.get(npi, []),
-                credentials=credentials.get(npi, []),
-                exclusions=exclusions.get(npi, []),
-                treatments=treatments.get(npi, []),
-                today=today,
-            )
-            if checklist.passed:
-                passed.add(npi)
+        results = vet_providers(store, npis[start : start + VET_BATCH], today)
+        passed.update(npi for npi, checklist in results.items() if checklist.passed)
     return passed
 
 
