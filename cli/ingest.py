@@ -65,7 +65,7 @@ def cmd_ingest_weekly(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_deactivations(args: argparse.Namespace) -> int:
-    from ingest.deactivation import apply_deactivation_report
+    from ingest.sources.deactivation import apply_deactivation_report
 
     with store_of(args) as store:
         report = apply_deactivation_report(store, Path(args.path), policy=args.policy)
@@ -74,7 +74,7 @@ def cmd_ingest_deactivations(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_catalog(args: argparse.Namespace) -> int:
-    from ingest.catalog import load_catalog
+    from ingest.sources.catalog import load_catalog
 
     with store_of(args) as store:
         report = load_catalog(store, Path(args.path))
