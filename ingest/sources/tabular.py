@@ -21,6 +21,7 @@ import enum
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar, TypeVar
 
 from directory.errors import SourceFormatError
@@ -75,8 +76,10 @@ class CsvSource(Source):
     #: What the file is called in error messages.
     label: ClassVar[str] = "CSV"
 
-    def __init__(self, path: str | os.PathLike[str], *, member: str | None = None):
-        self.path, self.member = path, member
+    def __init__(self, path: str | os.PathLike[str], *, member: str | None = None, retrieved: date | None = None):
+        """``retrieved``: the date the file speaks for (default: the end date of
+        a ``<start>-<end>`` period in its name, else its modification date)."""
+        self.path, self.member, self.retrieved = path, member, retrieved
 
     @abc.abstractmethod
     def map(self, row: Mapping[str, str]) -> Facts | FilterReason:
@@ -89,8 +92,9 @@ class CsvSource(Source):
         file = CsvFile(self.path, self.member, self.columns, self.label)
         with file:
             self.file = file
-            self.evidence = Evidence(self.name, file.date, self.method, self.confidence, file.name)
-            yield SourceFile(file.name, file_key(self.path, self.member), file.date)
+            retrieved = self.retrieved or file.date
+            self.evidence = Evidence(self.name, retrieved, self.method, self.confidence, file.name)
+            yield SourceFile(file.name, file_key(self.path, self.member), retrieved)
 
     def outcomes(self, store: Store, resume_line: int) -> Iterator[Outcome]:
         LOAD, FILTER, REJECT = Kind.LOAD, Kind.FILTER, Kind.REJECT
