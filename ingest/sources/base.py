@@ -112,8 +112,9 @@ class Source(abc.ABC):
 
     @abc.abstractmethod
     def open(self, store: Store) -> contextlib.AbstractContextManager[SourceFile]:
-        """Open the input and check its shape; SourceFormatError (or InputError)
-        here means nothing is written. The input stays open inside the block."""
+        """Open the input and check its shape (against the store too, as the
+        catalog checks its references); SourceFormatError (or InputError) here
+        means nothing is written, not even a run. The input stays open inside the block."""
 
     @abc.abstractmethod
     def outcomes(self, store: Store, resume_line: int) -> Iterator[Outcome]:
