@@ -39,7 +39,7 @@ def cmd_ingest_bundle(args: argparse.Namespace) -> int:
         report = apply_bundle(
             store,
             Path(args.path),
-            scope="all" if args.all else "default",
+            scope=args.scope,
             policy=args.policy,
             batch_size=args.batch_size,
             progress=None if args.quiet else progress_printer(),
@@ -55,7 +55,7 @@ def cmd_ingest_weekly(args: argparse.Namespace) -> int:
         reports = apply_weeklies(
             store,
             [Path(p) for p in args.paths],
-            scope="all" if args.all else "default",
+            scope=args.scope,
             policy=args.policy,
             batch_size=args.batch_size,
         )
@@ -65,7 +65,7 @@ def cmd_ingest_weekly(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_deactivations(args: argparse.Namespace) -> int:
-    from ingest.deactivation import apply_deactivation_report
+    from ingest.sources.deactivation import apply_deactivation_report
 
     with store_of(args) as store:
         report = apply_deactivation_report(store, Path(args.path), policy=args.policy)
@@ -74,7 +74,7 @@ def cmd_ingest_deactivations(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_catalog(args: argparse.Namespace) -> int:
-    from ingest.catalog import load_catalog
+    from ingest.sources.catalog import load_catalog
 
     with store_of(args) as store:
         report = load_catalog(store, Path(args.path))
@@ -91,34 +91,31 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_scope(p: argparse.ArgumentParser, default: str) -> None:
+    """``--scope default|all``, and ``--all`` for ``--scope all`` (the flag the bundle commands had)."""
+    p.add_argument("--scope", choices=["default", "all"], default="default", help=f"default: {default}; all: every row")
+    p.add_argument("--all", dest="scope", action="store_const", const="all", help="the same as --scope all")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     ingest = sub.add_parser("ingest", help="load source files").add_subparsers(dest="ingest_command", required=True)
     p = ingest.add_parser("nppes", help="ingest an NPPES main file (npidata_pfile_*.csv)")
     p.add_argument("path")
-    p.add_argument(
-        "--scope",
-        choices=["default", "all"],
-        default="default",
-        help="default: behavioural health and ketamine-capable specialties; all: every row",
-    )
+    add_scope(p, "behavioural health and ketamine-capable specialties")
     p.add_argument("--policy", choices=POLICIES, default="quarantine", help="what to do with a bad row")
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_ingest_nppes)
     p = ingest.add_parser("bundle", help="apply a monthly or weekly NPPES bundle (zip or folder) in order")
     p.add_argument("path")
-    p.add_argument(
-        "--all",
-        action="store_true",
-        help="load every row (default: the behavioural-health scope with the organizations its providers link to)",
-    )
+    add_scope(p, "the behavioural-health scope with the organizations its providers link to")
     p.add_argument("--policy", choices=POLICIES, default="quarantine")
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_ingest_bundle)
     p = ingest.add_parser("weekly", help="apply weekly NPPES bundles on top of the monthly load, in date order")
     p.add_argument("paths", nargs="+")
-    p.add_argument("--all", action="store_true", help="load every row")
+    add_scope(p, "the behavioural-health scope with the organizations its providers link to")
     p.add_argument("--policy", choices=POLICIES, default="quarantine")
     p.add_argument("--batch-size", type=int, default=None)
     p.set_defaults(func=cmd_ingest_weekly)

@@ -24,7 +24,7 @@ def cmd_sample_generate(args: argparse.Namespace) -> int:
 def cmd_sample_load(args: argparse.Namespace) -> int:
     """Load the bundled sample through the real ingest: NPPES file, then the catalog."""
     from ingest import ingest_nppes
-    from ingest.catalog import load_catalog
+    from ingest.sources.catalog import load_catalog
 
     folder = Path(args.dir)
     nppes_files = sorted(folder.glob("npidata_pfile_*.csv"))

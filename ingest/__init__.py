@@ -1,10 +1,11 @@
-"""Ingest: NPPES bulk files and the NPI Registry API into the store."""
+"""Ingest: NPPES bulk files, the NPI Registry API and other sources into the
+store, each source a module of ``ingest.sources`` loaded the same way."""
 
 from .nppes import read_main_file
-from .pipeline import ingest_nppes, load_taxonomies
 from .quarantine import BadRowPolicy, FilterReason, ReasonCode
 from .report import IngestReport
 from .scope import Scope
+from .sources.nppes import ingest_nppes, load_taxonomies
 
 __all__ = [
     "BadRowPolicy",

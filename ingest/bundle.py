@@ -1,8 +1,8 @@
 """An NPPES bundle, monthly or weekly, as a zip or an unpacked folder: find
 its four files by name and apply them in order.
 
-    npidata_pfile_<start>-<end>.csv    the main file (ingest.pipeline)
-    pl_pfile_<start>-<end>.csv         secondary practice locations  } ingest.secondary,
+    npidata_pfile_<start>-<end>.csv    the main file (ingest.sources.nppes)
+    pl_pfile_<start>-<end>.csv         secondary practice locations  } ingest.sources.reference,
     othername_pfile_<start>-<end>.csv  other organization names      } for NPIs in the store
     endpoint_pfile_<start>-<end>.csv   counted, not loaded           }
 
@@ -36,12 +36,12 @@ from directory.store.base import Store
 from .linked_scope import linked_scope
 from .normalize import RowRejected
 from .nppes import MainFile
-from .pipeline import ingest_nppes
 from .quarantine import BadRowPolicy
 from .reference_files import ENDPOINT, FILE_CLASSES, OTHERNAME, PL, row_npi
 from .report import IngestReport
 from .scope import Scope
-from .secondary import KINDS, load_reference_file
+from .sources.nppes import ingest_nppes
+from .sources.reference import KINDS, load_reference_file
 from .weekly import Period, check_order, period_of
 from .zipped import open_member, open_zip
 
@@ -151,8 +151,9 @@ def apply_bundle(
     main_path, main_member = bundle.locate(MAIN)
     if bundle.is_zip:  # a damaged member is refused now, not after half of it was written
         for kind in ORDER:
-            if kind != MAIN or scope.codes is None:  # the linked-scope pass reads the main member anyway
-                verify_member(*bundle.locate(kind))
+            where, member = bundle.locate(kind)
+            if member is not None and (kind != MAIN or scope.codes is None):  # the linked-scope pass reads it anyway
+                verify_member(where, member)
     weekly_npis = _npis_of_main(main_path, main_member) if bundle.weekly else []
     load_scope = linked_scope(scope, main_path, main_member)  # ingest_nppes adds the NPIs the store holds
     result = BundleReport(bundle.path.name, bundle.weekly, f"{bundle.period.start}..{bundle.period.end}")
@@ -171,7 +172,7 @@ def apply_bundle(
     for kind in (PL, OTHERNAME, ENDPOINT):
         where, member = bundle.locate(kind)
         result.reports[kind] = load_reference_file(
-            store, kind, where, member=member, policy=policy, batch_size=batch_size or 5000
+            store, kind, where, member=member, policy=policy, batch_size=batch_size
         )
     for kind in (PL, OTHERNAME):  # what the files no longer list is gone
         where, member = bundle.locate(kind)
@@ -182,7 +183,7 @@ def apply_bundle(
     return result
 
 
-def verify_member(path: Path, member: str | None) -> None:
+def verify_member(path: Path, member: str) -> None:
     """Read a zip member through once, so its CRC-32 is checked (SourceFormatError if damaged)."""
     with open_member(path, member) as stream:
         while stream.read(1 << 20):
@@ -192,10 +193,11 @@ def verify_member(path: Path, member: str | None) -> None:
 def _npis_of_main(path: Path, member: str | None) -> list[str]:
     npis = []
     with MainFile(path, member) as main:
-        at = main.columns.npi
+        at, entity_at = main.columns.npi, main.columns.entity_type
         for row in main.rows():
-            if row.problem is None and row.fields[main.columns.entity_type]:
-                npis.append(row.fields[at].strip())
+            fields = row.fields
+            if row.problem is None and fields is not None and fields[entity_at]:
+                npis.append(fields[at].strip())
     return npis
 
 
@@ -205,7 +207,7 @@ def _clear_unlisted(store: Store, kind: str, main_npis: list[str], path: Path, m
     listed: set[str] = set()
     with FILE_CLASSES[kind](path, member) as ref:
         for row in ref.rows():
-            if row.problem is None:
+            if row.problem is None and row.fields is not None:
                 try:
                     listed.add(row_npi(row.fields))
                 except RowRejected:

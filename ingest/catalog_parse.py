@@ -1,4 +1,4 @@
-"""Turns a decoded catalog (see :mod:`ingest.catalog`) into domain records,
+"""Turns a decoded catalog (see :mod:`ingest.sources.catalog`) into domain records,
 collecting every problem with where it is (``treatments[12].treatment``)
 instead of stopping at the first."""
 
@@ -45,6 +45,8 @@ SECTIONS = (
 LICENCE_STATUSES = frozenset({"active", "expired", "restricted", "revoked", "suspended", "inactive", "unknown"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISSING = object()
+#: Stands in while a record with a bad evidence is checked on; never stored.
+_NO_EVIDENCE = Evidence("", date.min, "")
 
 
 @dataclass(slots=True)
@@ -152,9 +154,9 @@ class CatalogParser:
         confidence = rec.get("confidence", 1.0)
         if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
             self.problem(f"{where}.confidence", f"expected a number from 0 to 1, got {confidence!r}")
-        if len(self.problems) > before:
+        if len(self.problems) > before or source is None or method is None or retrieved is None:
             return None
-        return Evidence(source, retrieved, method, float(confidence), reference)  # type: ignore[arg-type]
+        return Evidence(source, retrieved, method, float(confidence), reference)
 
     # ------------------------------------------------------------ sections
     def parse(self, data: object) -> ParsedCatalog:
@@ -199,12 +201,18 @@ class CatalogParser:
                 getattr(self.out, section).append(item)
         return self.out
 
+    # Each ``_<section>`` returns (record, key), or (None, None) once a problem
+    # is recorded (every field is still checked first, so all problems are listed).
     def _payers(self, rec, where):
         i, n = self.text(rec, "id", where), self.text(rec, "name", where)
+        if i is None or n is None:
+            return None, None
         return Payer(i, n), i
 
     def _employers(self, rec, where):
         i, n = self.text(rec, "id", where), self.text(rec, "name", where)
+        if i is None or n is None:
+            return None, None
         return Employer(i, n), i
 
     def _networks(self, rec, where):
@@ -215,6 +223,8 @@ class CatalogParser:
         except ValueError:
             self.problem(f"{where}.kind", f"expected one of {[x.value for x in NetworkKind]}, got {kind!r}")
             return None, None
+        if i is None or n is None or o is None:
+            return None, None
         return Network(i, n, k, o), i
 
     def _plans(self, rec, where):
@@ -223,6 +233,8 @@ class CatalogParser:
         nets = rec.get("network_ids", [])
         if not isinstance(nets, list) or not all(isinstance(n, str) and n for n in nets):
             self.problem(f"{where}.network_ids", f"expected a list of network ids, got {nets!r}")
+            return None, None
+        if i is None or pay is None or name is None or product is None:
             return None, None
         return Plan(i, pay, name, product, tuple(nets)), i
 
@@ -239,7 +251,7 @@ class CatalogParser:
             expires = self.day(rec, "expires", where, required=False, future_ok=True)
             cred = Credential(
                 CredentialKind.STATE_LICENSE,
-                ev,
+                ev or _NO_EVIDENCE,
                 number=number,
                 state=state,
                 status=status.lower() if status else None,
@@ -249,12 +261,18 @@ class CatalogParser:
             board, specialty = self.text(rec, "board", where), self.text(rec, "specialty", where)
             certified = self.day(rec, "certified_on", where, required=False)
             cred = Credential(
-                CredentialKind.BOARD_CERTIFICATION, ev, board=board, specialty=specialty, certified_on=certified
+                CredentialKind.BOARD_CERTIFICATION,
+                ev or _NO_EVIDENCE,
+                board=board,
+                specialty=specialty,
+                certified_on=certified,
             )
         else:
             self.problem(f"{where}.kind", f"expected 'state_license' or 'board_certification', got {kind!r}")
             return None, None
-        return (npi, cred), (npi, cred.key, ev.source if ev else None)
+        if npi is None or ev is None:
+            return None, None
+        return (npi, cred), (npi, cred.key, ev.source)
 
     def _treatments(self, rec, where):
         npi, ev = self.npi(rec, "npi", where), self.evidence_of(rec, where)
@@ -269,8 +287,10 @@ class CatalogParser:
         location_key = self.text(rec, "location_key", where, required=False)
         telehealth = self.flag(rec, "telehealth", where, False)
         detail = self.text(rec, "detail", where, required=False)
+        if npi is None or ev is None:
+            return None, None
         offering = TreatmentOffering(npi, treatment, ev, location_key, bool(telehealth), detail)
-        return offering, (npi, treatment, location_key or "", ev.source if ev else None)
+        return offering, (npi, treatment, location_key or "", ev.source)
 
     def _access(self, rec, where):
         npi, ev = self.npi(rec, "npi", where), self.evidence_of(rec, where)
@@ -281,11 +301,15 @@ class CatalogParser:
         wait = rec.get("wait_days")
         if wait is not None and (isinstance(wait, bool) or not isinstance(wait, int) or wait < 0):
             self.problem(f"{where}.wait_days", f"expected a whole number of days or null, got {wait!r}")
+        accepting = self.flag(rec, "accepting_new_patients", where, None)
+        telehealth = self.flag(rec, "telehealth", where, None)
+        if npi is None or ev is None:
+            return None, None
         facts = AccessFacts(
             npi,
             ev,
-            self.flag(rec, "accepting_new_patients", where, None),
-            self.flag(rec, "telehealth", where, None),
+            accepting,
+            telehealth,
             tuple(languages),
             wait,
         )
@@ -295,7 +319,9 @@ class CatalogParser:
         ind, org = self.npi(rec, "individual_npi", where), self.npi(rec, "organization_npi", where)
         ev = self.evidence_of(rec, where)
         role = self.text(rec, "role", where, required=False) or "member"
-        return Affiliation(ind, org, ev, role), (ind, org, ev.source if ev else None)
+        if ind is None or org is None or ev is None:
+            return None, None
+        return Affiliation(ind, org, ev, role), (ind, org, ev.source)
 
     def _exclusion_lists(self, rec, where):
         name, ev = self.text(rec, "list", where), self.evidence_of(rec, where)
@@ -309,10 +335,14 @@ class CatalogParser:
         reinstated = self.day(rec, "reinstated_on", where, required=False)
         if excluded and reinstated and reinstated < excluded:
             self.problem(f"{where}.reinstated_on", "is before excluded_on")
+        if npi is None or name is None or kind is None or excluded is None or ev is None:
+            return None, None
         return Exclusion(npi, name, kind, excluded, ev, reinstated), (npi, name, kind, excluded)
 
     def _network_members(self, rec, where):
         net, npi = self.text(rec, "network_id", where), self.npi(rec, "npi", where)
         ev = self.evidence_of(rec, where)
         added = self.day(rec, "added_on", where, required=False)
+        if net is None or npi is None or ev is None:
+            return None, None
         return NetworkMember(net, npi, ev, added), (net, npi)

@@ -1,6 +1,7 @@
 """NPI Registry API results -> :class:`ProviderRecord`, in exactly the normalized
 form the NPPES file ingest produces (the same functions from
-``ingest.normalize``), plus fetching and syncing a list of NPIs.
+``ingest.normalize``), plus fetching a list of NPIs (syncing them into the
+store is the source :mod:`ingest.sources.npi_registry`).
 
 Differences from a file row are the source's, not ours: the API never returns
 deactivated NPIs, and it carries secondary practice locations
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from directory.errors import InputError, RegistryError
@@ -24,11 +24,9 @@ from directory.model import (
     ProviderLocation,
     ProviderRecord,
     ProviderTaxonomy,
-    UpsertStats,
 )
 from directory.npi import is_valid_npi
 from directory.reference import nucc_codes
-from directory.store.base import Store
 
 from .normalize import (
     ZipGeocoder,
@@ -41,7 +39,7 @@ from .normalize import (
 )
 from .npi_registry import NpiRegistryClient
 
-__all__ = ["METHOD", "SOURCE", "RegistrySyncReport", "fetch_npis", "sync_with_registry", "to_provider_record"]
+__all__ = ["METHOD", "SOURCE", "checked_npis", "fetch_npis", "to_provider_record"]
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +202,7 @@ def to_provider_record(
     return record
 
 
-def _checked_npis(npis: Iterable[str]) -> list[str]:
+def checked_npis(npis: Iterable[str]) -> list[str]:
     """Unique NPIs in order; InputError naming every invalid one before any request."""
     wanted = list(dict.fromkeys(_s(n) for n in npis))
     bad = [n for n in wanted if not is_valid_npi(n)]
@@ -224,67 +222,9 @@ def fetch_npis(
     and logged). Evidence references the request URL."""
     retrieved = retrieved or _utc_today()
     geocode = ZipGeocoder()
-    for npi in _checked_npis(npis):
+    for npi in checked_npis(npis):
         page = client.lookup_page(npi)
         if not page.results:
             log.info("NPI %s is not in the NPI Registry (deactivated or unknown)", npi)
             continue
         yield to_provider_record(page.results[0], retrieved, reference=page.url, geocode=geocode)
-
-
-@dataclass(slots=True)
-class RegistrySyncReport:
-    stats: UpsertStats = field(default_factory=UpsertStats)
-    fetched: int = 0
-    missing: list[str] = field(default_factory=list)  # not in the Registry: deactivated or never issued
-    rejected: dict[str, str] = field(default_factory=dict)  # NPI -> why its result could not be mapped
-
-
-def sync_with_registry(
-    store: Store,
-    client: NpiRegistryClient,
-    npis: Iterable[str],
-    *,
-    retrieved: date | None = None,
-    batch_size: int = 100,
-) -> RegistrySyncReport:
-    """Fetch each NPI and write it with ``store.upsert_providers`` in batches.
-    If the Registry becomes unavailable midway, what was fetched is written
-    before the error propagates, so a rerun repeats only the rest."""
-    retrieved = retrieved or _utc_today()
-    report = RegistrySyncReport()
-    geocode = ZipGeocoder()
-    batch: list[ProviderRecord] = []
-
-    def flush() -> None:
-        if batch:
-            report.stats = report.stats + store.upsert_providers(batch)
-            batch.clear()
-
-    wanted = _checked_npis(npis)
-    try:
-        for npi in wanted:
-            page = client.lookup_page(npi)
-            if not page.results:
-                report.missing.append(npi)
-                continue
-            try:
-                batch.append(to_provider_record(page.results[0], retrieved, reference=page.url, geocode=geocode))
-            except RegistryError as exc:
-                report.rejected[npi] = str(exc)
-                continue
-            report.fetched += 1
-            if len(batch) >= batch_size:
-                flush()
-    except RegistryError:
-        flush()  # keep what was fetched before the Registry failed
-        raise
-    flush()
-    log.info(
-        "NPI Registry sync: %d fetched, %d missing, %d rejected, %s",
-        report.fetched,
-        len(report.missing),
-        len(report.rejected),
-        report.stats,
-    )
-    return report

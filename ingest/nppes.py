@@ -15,16 +15,20 @@ import csv
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from directory.errors import SourceFormatError
 from directory.pickling import fast_pickling
 
 from .quarantine import MAX_FIELD_LENGTH, Problem, ReasonCode
+
+if TYPE_CHECKING:
+    from .zipped import MemberStream
 
 V2_HEADER_FILE = "npidata_pfile_v2_fileheader.csv"
 TAXONOMY_SLOTS = 15
@@ -106,7 +110,8 @@ class Columns:
     def taxonomy_codes(self) -> tuple[int, ...]:
         return tuple(s.code for s in self.taxonomy_slots)
 
-    date_columns: tuple[tuple[str, int], ...] = ()  # (name, index) of every date column
+    #: (name, index) of every date column, derived from the fields above
+    date_columns: tuple[tuple[str, int], ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
         found = (
@@ -236,6 +241,8 @@ class MainFile:
     #: Header row -> columns (anything with ``count``); SourceFormatError if
     #: wrong. The reference files of a bundle subclass with their own.
     resolve_header = staticmethod(resolve_columns)
+    #: What the file is called in error messages.
+    label = "NPPES"
 
     def __init__(self, path: str | os.PathLike[str], member: str | None = None):
         """``member``: the CSV of that name inside the zip at ``path``, streamed."""
@@ -243,16 +250,17 @@ class MainFile:
         self.member = member
         #: the file's own name: the CSV's, also when it is a zip member
         self.name = member or self.path.name
+        self._file: IO[bytes] | MemberStream
         if member is not None:
-            from .zipped import open_member
+            from .zipped import open_member  # only when reading a zip
 
             self._file = open_member(self.path, member)
         elif not self.path.exists():
-            raise SourceFormatError(f"NPPES file not found: {self.path}")
+            raise SourceFormatError(f"{self.label} file not found: {self.path}")
         elif not self.path.is_file():
             raise SourceFormatError(f"not a file: {self.path}")
         elif self.path.stat().st_size == 0:
-            raise SourceFormatError(f"NPPES file is empty: {self.path}")
+            raise SourceFormatError(f"{self.label} file is empty: {self.path}")
         else:
             self._file = open(self.path, "rb")  # noqa: SIM115 - closed by close()
         try:
@@ -260,14 +268,14 @@ class MainFile:
             try:
                 text = first.decode("utf-8")
             except UnicodeDecodeError:
-                raise SourceFormatError(f"NPPES header is not UTF-8 text: {self.path}") from None
+                raise SourceFormatError(f"{self.label} header is not UTF-8 text: {self.path}") from None
             text = text.removeprefix("\ufeff")  # a byte order mark some tools write
             if not text.strip():
-                raise SourceFormatError(f"NPPES file has no header line: {self.path}")
+                raise SourceFormatError(f"{self.label} file has no header line: {self.path}")
             try:
                 header = next(csv.reader([text], strict=True))
             except csv.Error as exc:
-                raise SourceFormatError(f"NPPES header is not CSV ({exc}): {self.path}") from exc
+                raise SourceFormatError(f"{self.label} header is not CSV ({exc}): {self.path}") from exc
             self.columns = self.resolve_header(header)
         except BaseException:
             self._file.close()

@@ -48,6 +48,10 @@ class ReasonCode(str, enum.Enum):
     # reference files of a bundle (pl_pfile, othername_pfile) and the deactivation report
     MISSING_VALUE = "missing_value"  # a required column is empty
     INVALID_NAME_TYPE = "invalid_name_type"  # othername type code not 3, 4 or 5
+    # other sources
+    INVALID_VALUE = "invalid_value"  # a value outside its column's vocabulary
+    REGISTRY_REFUSED = "registry_refused"  # the NPI Registry API answered the lookup with Errors
+    INVALID_REGISTRY_RESULT = "invalid_registry_result"  # an NPI Registry result that cannot be mapped
 
 
 #: Codes that keep the row (loaded) and only record a warning.
@@ -69,6 +73,9 @@ class FilterReason(str, enum.Enum):
     NOT_AN_ORGANIZATION = "not_an_organization"
     #: A row of a file provnet reads but does not load (endpoint_pfile).
     FILE_NOT_LOADED = "file_not_loaded"
+    #: An NPI the NPI Registry API does not return: deactivated (it never
+    #: returns those) or never issued.
+    NOT_IN_REGISTRY = "not_in_registry"
 
 
 class BadRowPolicy(str, enum.Enum):

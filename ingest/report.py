@@ -3,6 +3,9 @@
 Every row read ends in exactly one of loaded, filtered or quarantined, so
 ``read == loaded + filtered + quarantined`` always holds (:meth:`check`).
 Warnings (a dropped taxonomy slot) are counted apart: their rows are loaded.
+``details`` holds a source's own tallies (the catalog's per-section counts);
+like every count here they are kept with checkpoints, so a resumed run
+reports them whole.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 #: Keys of the flat counts dict kept in run checkpoints.
 READ, INSERTED, UPDATED, UNCHANGED, CARRIED_OVER = "read", "inserted", "updated", "unchanged", "carried_over"
 FILTERED_PREFIX, QUARANTINED_PREFIX, WARNING_PREFIX = "filtered.", "quarantined.", "warnings."
+DETAIL_PREFIX = "details."
 
 
 @dataclass(slots=True)
@@ -34,6 +38,7 @@ class IngestReport:
     filtered: dict[str, int] = field(default_factory=dict)
     quarantined: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
+    details: dict[str, int] = field(default_factory=dict)
     resumed_from_line: int = 0
     elapsed_seconds: float = 0.0
 
@@ -74,6 +79,7 @@ class IngestReport:
         flat.update({FILTERED_PREFIX + k: v for k, v in self.filtered.items()})
         flat.update({QUARANTINED_PREFIX + k: v for k, v in self.quarantined.items()})
         flat.update({WARNING_PREFIX + k: v for k, v in self.warnings.items()})
+        flat.update({DETAIL_PREFIX + k: v for k, v in self.details.items()})
         return flat
 
     def restore(self, counts: dict[str, int]) -> None:
@@ -87,6 +93,7 @@ class IngestReport:
             (FILTERED_PREFIX, self.filtered),
             (QUARANTINED_PREFIX, self.quarantined),
             (WARNING_PREFIX, self.warnings),
+            (DETAIL_PREFIX, self.details),
         ):
             target.clear()
             target.update({k[len(prefix) :]: v for k, v in counts.items() if k.startswith(prefix)})
@@ -123,6 +130,8 @@ class IngestReport:
         ]
         if self.warnings:
             lines.append(f"  warnings    {sum(self.warnings.values()):>10,}  ({by_reason(self.warnings)})")
+        if self.details:
+            lines.append(f"  details     {by_reason(self.details)}")
         if self.resumed_from_line:
             lines.append(f"  resumed after line {self.resumed_from_line:,}")
         lines.append(f"  {self.elapsed_seconds:.1f} s, {self.rows_per_second:,.0f} rows/s")

@@ -88,6 +88,8 @@ class Scope:
     def _code_matcher(self, columns: Columns) -> Callable[[list[str]], bool]:
         codes_of = itemgetter(*columns.taxonomy_codes)
         codes, groups = self.codes, self.group_practices
+        if codes is None:  # every row (matcher() answers that before asking here)
+            return lambda fields: True
         entity_at = columns.entity_type
         if not groups:
             return lambda fields: not codes.isdisjoint(codes_of(fields))

@@ -3,8 +3,8 @@
     screen    structural problems, sparse deactivation rows, scope filter (raw fields only)
     validate  NPI, duplicates, then normalize into a ProviderRecord (dates, names, taxonomies)
 
-Each yields ``(kind, row, payload)`` tuples (:class:`Kind`); the writer
-(``ingest.batches``) consumes them. A row out of scope is filtered by ``screen``
+Each yields ``(kind, row, payload)`` tuples (:class:`ingest.batches.Kind`);
+the writer (``ingest.batches``) consumes them. A row out of scope is filtered by ``screen``
 without building anything, and runs of such rows travel as one outcome.
 """
 
@@ -17,24 +17,10 @@ from directory.model import Evidence
 from directory.npi import is_valid_npi
 from directory.store.hashing import content_hash
 
+from .batches import Kind, Outcome
 from .normalize import RowRejected, ZipGeocoder, parse_date, to_record
 from .nppes import Columns, RawRow
 from .quarantine import FilterReason, Problem, ReasonCode
-
-
-class Kind:
-    """What became of a row; plain ints because they are compared per row."""
-
-    LOAD = 1  # payload: (ProviderRecord, warnings, content hash)
-    DEACTIVATE = 2  # payload: (npi, deactivation date)
-    FILTER = 3  # payload: (FilterReason, number of rows); row is the last of them
-    REJECT = 4  # payload: Problem
-    CANDIDATE = 6  # in scope, not yet validated (between screen and validate)
-    SPARSE = 7  # NPI + deactivation date only, not yet validated
-
-
-#: (kind, row, payload), a plain tuple: one is built per row.
-Outcome = tuple
 
 #: Consecutive out-of-scope rows travel as one outcome of up to this many rows,
 #: so the 90 % of a national file that is filtered costs no per-row hand-offs.

@@ -69,7 +69,8 @@ def period_of(file_name: str) -> Period | None:
 
 def applied_periods(store: Store) -> tuple[list[Period], list[Period]]:
     """(completed, unfinished) main-file periods the store's runs record."""
-    done, open_ = [], []
+    done: list[Period] = []
+    open_: list[Period] = []
     for run in store.runs(SOURCE):
         period = period_of(run.file_name)
         if period is not None:
@@ -120,8 +121,3 @@ def check_order(store: Store, file_name: str) -> Period:
             last.end,
         )
     return period
-
-
-def in_date_order(names: list[str]) -> list[str]:
-    """Main-file names sorted by period (end date, then start); names without one last."""
-    return sorted(names, key=lambda n: (period_of(n) is None, period_of(n) or Period(date.min, date.min, n)))

@@ -11,8 +11,9 @@ import hashlib
 import os
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from directory.errors import SourceFormatError
 
@@ -38,7 +39,7 @@ def member_info(archive: zipfile.ZipFile, member: str) -> zipfile.ZipInfo:
         raise SourceFormatError(f"{member} is not in {archive.filename}") from None
 
 
-def open_member(path: str | os.PathLike[str], member: str) -> BinaryIO:
+def open_member(path: str | os.PathLike[str], member: str) -> MemberStream:
     """A binary stream of one member; closing it closes the archive too."""
     archive = open_zip(path)
     try:
@@ -49,7 +50,7 @@ def open_member(path: str | os.PathLike[str], member: str) -> BinaryIO:
     except BaseException:
         archive.close()
         raise
-    return _MemberStream(stream, archive)
+    return MemberStream(stream, archive)
 
 
 def member_fingerprint(path: str | os.PathLike[str], member: str) -> str:
@@ -60,13 +61,13 @@ def member_fingerprint(path: str | os.PathLike[str], member: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class _MemberStream:
+class MemberStream:
     """A member's stream that owns its archive: line iteration, readline, read."""
 
-    def __init__(self, stream: BinaryIO, archive: zipfile.ZipFile):
+    def __init__(self, stream: IO[bytes], archive: zipfile.ZipFile):
         self._stream, self._archive = stream, archive
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         try:
             yield from self._stream
         except _BROKEN as exc:
@@ -103,7 +104,7 @@ class _MemberStream:
         finally:
             self._archive.close()
 
-    def __enter__(self):
+    def __enter__(self) -> MemberStream:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from directory.store import open_store
 from ingest import ingest_nppes, load_taxonomies
-from ingest.catalog import load_catalog
+from ingest.sources.catalog import load_catalog
 from schema import build_schema
 from schema.auth import ANONYMOUS
 from schema.context import Context

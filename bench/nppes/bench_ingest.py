@@ -1,4 +1,4 @@
-"""Time the real NPPES ingest (``ingest.pipeline.ingest_nppes``) on a generated
+"""Time the real NPPES ingest (``ingest.ingest_nppes``) on a generated
 national-size main file, into a fresh embedded SQLite store on disk.
 
     python bench/nppes/gen_national.py                     # bench/out/npidata_pfile_national.csv, 9.3M rows
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from directory.store import open_store
-from ingest.pipeline import ingest_nppes
+from ingest import ingest_nppes
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "bench" / "out"

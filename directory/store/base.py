@@ -168,6 +168,13 @@ class Store(Books, abc.ABC):
             self._write_providers(to_write, checkpoint)
         return UpsertStats(inserted, updated, unchanged + (len(records) - len(by_npi)))
 
+    def checkpoint(self, checkpoint: RunCheckpoint) -> None:
+        """Record an ingest run's progress (line reached, counts) on its own, for
+        a source whose writes take no checkpoint (their writes are idempotent,
+        so a crash between the two replays the batch). NotFound for an unknown run."""
+        self._trip()
+        self._checkpoint(checkpoint)
+
     def stored_versions(self, npis: Sequence[str]) -> dict[str, StoredVersion]:
         self._trip()
         return self._stored_versions(sorted(set(npis)))
@@ -450,6 +457,8 @@ class Store(Books, abc.ABC):
     def _stored_versions(self, npis: list[str]) -> dict[str, StoredVersion]: ...
     @abc.abstractmethod
     def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None: ...
+    @abc.abstractmethod
+    def _checkpoint(self, checkpoint: RunCheckpoint) -> None: ...
     @abc.abstractmethod
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int: ...
     @abc.abstractmethod

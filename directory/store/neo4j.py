@@ -213,6 +213,11 @@ class Neo4jStore(Store):
     def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None:
         self._run(True, txf.write_batch, rows.provider_batch(records), rows.checkpoint_params(checkpoint))
 
+    def _checkpoint(self, checkpoint: RunCheckpoint) -> None:
+        found = self._run(True, txf.one, q.CHECKPOINT, rows.checkpoint_params(checkpoint))
+        if not found or not found["found"]:
+            raise NotFound(f"no ingest run {checkpoint.run_id!r} to checkpoint")
+
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
         params = {
             "rows": [{"npi": npi, "day": when.isoformat()} for npi, when in sorted(deactivations.items())],

@@ -205,7 +205,12 @@ class SQLiteStore(Store):
             return {r["npi"]: StoredVersion(r["content_hash"], rows.day(r["last_update"])) for r in cur}
 
     def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None:
-        providers, owned, locations, placed, coded, named = [], [], {}, [], [], []
+        providers: list[dict] = []
+        owned: list[tuple[str, str]] = []
+        locations: dict[str, dict] = {}
+        placed: list[dict] = []
+        coded: list[dict] = []
+        named: list[dict] = []
         for record, digest in records:
             providers.append(rows.provider_params(record, digest))
             owner = record.evidence.source
@@ -248,6 +253,10 @@ class SQLiteStore(Store):
             conn.execute(q.DELETE_NAME_KEYS, (stored,))
         conn.executemany(q.INSERT_NAME, [(npi, n) for npi, ns in names.items() for n in ns.values()])
         conn.executemany(q.INSERT_NAME_KEY, [(key, npi) for npi, ns in names.items() for key in name_keys(ns.values())])
+
+    def _checkpoint(self, checkpoint: RunCheckpoint) -> None:
+        with self._tx() as conn:
+            self._save_checkpoint(conn, checkpoint)
 
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
         note = json.dumps(rows.evidence_params(evidence))

@@ -94,7 +94,7 @@ def _readme(manifest: SampleManifest, counts: dict[str, int]) -> bytes:
         f"({counts['providers']} providers in 5 metros, {counts['bad_rows']} broken rows, "
         f"{counts['sparse_deactivations']} sparse deactivation row for an NPI not otherwise in the file).",
         f"- `{CATALOG_FILE_NAME}`: treatments, access, credentials, affiliations, exclusions, payers, plans, "
-        "networks and members, each with its evidence; loaded by `ingest.catalog.load_catalog`.",
+        "networks and members, each with its evidence; loaded by `ingest.sources.catalog.load_catalog`.",
         f"- `{MANIFEST_FILE_NAME}`: counts and sha256 of each file, and the broken rows.",
         "",
         "Load it with `provnet sample load` (the real NPPES ingest, then the catalog).",

@@ -176,18 +176,26 @@ def snapshot(store, npis: Iterable[str]) -> dict:
 
 
 class CrashingStore(SQLiteStore):
-    """Fails the provider write after ``batches`` successful ones; with
-    ``die=True`` it cannot even record the failure (a killed process)."""
+    """Fails the batch commit (a provider write, or a checkpoint on its own)
+    after ``batches`` successful ones; with ``die=True`` it cannot even record
+    the failure (a killed process)."""
 
     def __init__(self, path, *, batches: int, die: bool = False):
         super().__init__(path)
         self.left, self.die = batches, die
 
-    def _write_providers(self, records, checkpoint):
+    def _commit_or_crash(self) -> None:
         if self.left == 0:
             raise StoreError("simulated crash")
         self.left -= 1
+
+    def _write_providers(self, records, checkpoint):
+        self._commit_or_crash()
         super()._write_providers(records, checkpoint)
+
+    def _checkpoint(self, checkpoint):
+        self._commit_or_crash()
+        super()._checkpoint(checkpoint)
 
     def _finish_run(self, run_id, status, counts):
         if self.die:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from bundle_files import bundle_members, pl_row, write_deactivation_report, write_zip
-from nppes_files import individual, npi
+from nppes_files import FAMILY_MEDICINE, individual, npi
 
 from cli import main
 from cli.common import EXIT_BAD_INPUT
@@ -60,3 +61,42 @@ def test_a_weekly_main_file_alone_is_checked_for_order_too(tmp_path, capsys, npp
     weekly = nppes_file([individual(npi(3))], name="npidata_pfile_20251110-20251116.csv")
     assert main(["--store", f"sqlite:///{tmp_path / 'p.db'}", "ingest", "nppes", str(weekly), "-q"]) == EXIT_BAD_INPUT
     assert "no monthly NPPES file has been loaded" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command, flags, kept",
+    [
+        ("nppes", [], 1),
+        ("nppes", ["--scope", "all"], 2),
+        ("nppes", ["--all"], 2),
+        ("bundle", [], 1),
+        ("bundle", ["--scope", "all"], 2),
+        ("bundle", ["--all"], 2),
+        ("weekly", ["--scope", "default"], 1),
+        ("weekly", ["--scope", "all"], 2),
+        ("weekly", ["--all"], 2),
+    ],
+)
+def test_the_three_nppes_commands_take_the_same_scope_flag(tmp_path, command, flags, kept):
+    db = tmp_path / "provnet.db"
+    family_doctor = individual(npi(8), **{"Healthcare Provider Taxonomy Code_1": FAMILY_MEDICINE})
+    rows = [individual(npi(7)), family_doctor]
+    if command == "weekly":  # on top of a monthly base holding neither
+        base = write_zip(tmp_path / MONTHLY, bundle_members("20050523-20251109", main=[individual(npi(1))]))
+        assert main(["--store", f"sqlite:///{db}", "ingest", "bundle", str(base), "-q"]) == 0
+        rows = [dict(r, **{"Last Update Date": "11/12/2025"}) for r in rows]
+        span = "20251110-20251116"
+    else:
+        span = "20050523-20251109"
+    path = write_zip(tmp_path / f"NPPES_{command}_V2.zip", bundle_members(span, main=rows))
+    if command == "nppes":
+        member = tmp_path / f"npidata_pfile_{span}.csv"
+        member.write_bytes(bundle_members(span, main=rows)[f"npidata_pfile_{span}.csv"])
+        path = member
+    quiet = [] if command == "weekly" else ["-q"]
+    assert main(["--store", f"sqlite:///{db}", "ingest", command, str(path), *flags, *quiet]) == 0
+    store = SQLiteStore(db)
+    try:
+        assert len(store.providers([npi(7), npi(8)])) == kept
+    finally:
+        store.close()

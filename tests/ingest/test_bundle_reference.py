@@ -17,7 +17,7 @@ from nppes_files import FAMILY_MEDICINE, FILE_DATE, individual, npi, organizatio
 
 from directory.errors import SourceFormatError
 from ingest import ingest_nppes
-from ingest.secondary import load_reference_file
+from ingest.sources.reference import load_reference_file
 
 PL_NAME = "pl_pfile_20050523-20251109.csv"
 OTHERNAME_NAME = "othername_pfile_20050523-20251109.csv"

@@ -11,7 +11,7 @@ from nppes_files import FILE_DATE, directory_counts, individual, npi, organizati
 
 from directory.errors import SourceFormatError
 from ingest import ingest_nppes
-from ingest.deactivation import apply_deactivation_report
+from ingest.sources.deactivation import apply_deactivation_report
 
 REPORT = "NPPES_Deactivated_NPI_Report_111025_V2.xlsx"
 TODAY = date(2025, 11, 10)

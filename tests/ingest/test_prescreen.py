@@ -20,7 +20,7 @@ from nppes_files import (
     write_nppes,
 )
 
-import ingest.pipeline as pipeline
+import ingest.sources.nppes as nppes_source
 from directory.errors import StoreError
 from ingest import ingest_nppes
 from ingest.linked_scope import LinkedScope
@@ -151,7 +151,7 @@ def _load(store, path, monkeypatch, *, prescreen: bool, **kwargs):
     """A load with the prescreen on or off (off: every line goes to the CSV parser)."""
     with monkeypatch.context() as m:
         if not prescreen:
-            m.setattr(pipeline, "out_of_scope_test", lambda columns, scope: None)
+            m.setattr(nppes_source, "out_of_scope_test", lambda columns, scope: None)
         return ingest_nppes(store, path, today=FILE_DATE, parallel=False, **kwargs)
 
 

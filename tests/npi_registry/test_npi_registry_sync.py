@@ -10,7 +10,8 @@ from registry_server import Canned
 from directory.errors import InputError, RegistryUnavailable
 from directory.model import EntityType, UpsertStats
 from directory.store.sqlite import SQLiteStore
-from ingest.npi_registry_map import fetch_npis, sync_with_registry
+from ingest.npi_registry_map import fetch_npis
+from ingest.sources.npi_registry import sync_with_registry
 
 HIZA, CSP, UNKNOWN = "1720377294", "1568946812", "1234567893"
 RETRIEVED = date(2026, 11, 25)

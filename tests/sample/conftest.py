@@ -13,8 +13,8 @@ import pytest
 
 from directory.store.sqlite import SQLiteStore
 from ingest import ingest_nppes
-from ingest.catalog import load_catalog
 from ingest.sample import CATALOG_FILE_NAME, NPPES_FILE_NAME, generate_sample
+from ingest.sources.catalog import load_catalog
 
 
 @dataclass(frozen=True)

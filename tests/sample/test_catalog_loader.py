@@ -1,4 +1,4 @@
-"""ingest.catalog.load_catalog on a SQLite store on disk: the sample catalog
+"""ingest.sources.catalog.load_catalog on a SQLite store on disk: the sample catalog
 loads, is idempotent and searchable; a bad catalog is refused whole."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from directory.geo import point_for_zip
 from directory.model import SearchCriteria, Treatment
 from directory.npi import make_npi
 from directory.store.sqlite import SQLiteStore
-from ingest.catalog import load_catalog
+from ingest.sources.catalog import load_catalog
 
 
 def _catalog(generated) -> dict:

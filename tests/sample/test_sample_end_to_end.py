@@ -11,7 +11,7 @@ from directory.geo import point_for_zip
 from directory.model import EntityType, SearchCriteria, Treatment
 from directory.store.sqlite import SQLiteStore
 from ingest import ingest_nppes
-from ingest.catalog import load_catalog
+from ingest.sources.catalog import load_catalog
 
 TRD = {
     Treatment.TMS_STANDARD,

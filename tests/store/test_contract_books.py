@@ -127,6 +127,29 @@ def test_checkpoint_is_written_with_its_batch(store):
     assert store.runs("nppes")[0].resume_line == 4
 
 
+def test_a_checkpoint_on_its_own_moves_the_run_and_nothing_else(store):
+    run = store.start_run(_run("run-1"))
+    store.upsert_providers([individual(npi(1))])
+    before = store.counts()
+    store.checkpoint(RunCheckpoint(run.run_id, 250, {"read": 250, "filtered.out_of_scope": 249, "inserted": 1}))
+    (stored,) = store.runs("nppes")
+    assert (stored.resume_line, stored.counts, stored.status) == (
+        250,
+        {"read": 250, "filtered.out_of_scope": 249, "inserted": 1},
+        "running",
+    )
+    assert store.counts() == before
+    # the run resumes from it, and a later checkpoint replaces it whole
+    resumed = store.start_run(_run("run-2"))
+    assert (resumed.run_id, resumed.resume_line, resumed.counts["read"]) == ("run-1", 250, 250)
+    store.checkpoint(RunCheckpoint(run.run_id, 0, {}))
+    assert (store.runs("nppes")[0].resume_line, store.runs("nppes")[0].counts) == (0, {})
+
+    with pytest.raises(NotFound, match="no-such-run"):
+        store.checkpoint(RunCheckpoint("no-such-run", 9, {"read": 9}))
+    assert [(r.run_id, r.resume_line) for r in store.runs()] == [("run-1", 0)]
+
+
 def test_start_run_resumes_an_unfinished_run(store):
     first = store.start_run(_run("run-1"))
     store.upsert_providers([individual(npi(1))], RunCheckpoint(first.run_id, 1000, {"accepted": 1}))

@@ -405,6 +405,18 @@ def test_checkpoint_of_an_unknown_run_fails_the_batch(fake):
         store.upsert_providers([person()], RunCheckpoint("run-x", 1, {}))
 
 
+def test_a_checkpoint_on_its_own_is_one_write_transaction(fake):
+    store, driver = fake
+    driver.answers[cypher.CHECKPOINT] = [{"found": 1}]
+    store.checkpoint(RunCheckpoint("run-1", 41, {"read": 41, "inserted": 3}))
+    check_all(driver)
+    sent = {"run_id": "run-1", "resume_line": 41, "counts": '{"inserted": 3, "read": 41}'}
+    assert driver.transactions == [("write", [(cypher.CHECKPOINT, sent)])]
+    driver.answers[cypher.CHECKPOINT] = [{"found": 0}]
+    with pytest.raises(NotFound, match="run-x"):
+        store.checkpoint(RunCheckpoint("run-x", 1, {}))
+
+
 def test_unchanged_records_are_not_sent(fake):
     store, driver = fake
     record = person()

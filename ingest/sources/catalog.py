@@ -25,31 +25,47 @@ already in the store (load NPPES first), treatments must be
 :class:`~directory.model.Treatment` values, a ``location_key`` must be one of
 the provider's stored locations, and ids must resolve. Any problem raises one
 :class:`~directory.errors.InputError` listing each problem (also on its
-``problems`` attribute) and nothing is written. Loading is idempotent: a
-store failure part-way leaves the earlier sections written, and loading the
-same catalog again completes it.
+``problems`` attribute) and nothing is written, not even a run.
+
+Then it loads like any source (:func:`ingest.sources.load`): a run of its own
+(``catalog-<fingerprint>``), its records counted as rows in section order
+(what a record refers to comes first), written in batches by
+:class:`~ingest.sources.sinks.FactSink`: a record the store already holds as
+it is counts as unchanged and is not written again, so loading twice changes
+nothing; a store failure part-way leaves the run to resume after its last
+checkpoint. :class:`CatalogReport` adds the per-section counts to the report.
+A catalog is one JSON document, checked whole before anything is written, so
+it is read whole (it holds facts about providers, not the providers).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from directory import settings
 from directory.errors import InputError, SourceFormatError
 from directory.model import EntityType, NetworkKind
-from directory.store import Store
+from directory.store.base import Store
 
-from .catalog_parse import CatalogParser, ParsedCatalog
+from ..batches import Kind, Outcome
+from ..catalog_parse import SECTIONS, CatalogParser, ParsedCatalog
+from ..nppes import RawRow
+from ..report import IngestReport
+from .base import Source, SourceFile, file_key, load
+from .sinks import Facts, FactSink
 
-__all__ = ["CATALOG_FORMAT", "CatalogReport", "load_catalog", "parse_catalog"]
+__all__ = ["CATALOG_FORMAT", "CatalogReport", "CatalogSource", "load_catalog", "parse_catalog"]
 
 log = logging.getLogger(__name__)
 
+SOURCE = "catalog"
 CATALOG_FORMAT = "provnet-catalog"
 #: Problems listed in the error message; all of them are on ``error.problems``.
 MAX_LISTED_PROBLEMS = 50
@@ -59,20 +75,37 @@ LOOKUP_CHUNK = 5000
 
 @dataclass(frozen=True, slots=True)
 class CatalogReport:
-    """Per section: how many records were read and what the store did with them."""
+    """The run's report, and per section how many records were read and what
+    the store did with them (``written``: new or changed; network members:
+    ``new`` or ``already_members``)."""
 
     path: str
-    sections: dict[str, dict[str, int]] = field(default_factory=dict)
+    report: IngestReport
 
     @property
     def read(self) -> int:
-        return sum(s["read"] for s in self.sections.values())
+        return self.report.read
+
+    @property
+    def sections(self) -> dict[str, dict[str, int]]:
+        details = self.report.details
+        out = {}
+        for name in SECTIONS:
+            new, updated, unchanged = (details.get(f"{name}.{k}", 0) for k in ("inserted", "updated", "unchanged"))
+            if name == "network_members":  # a membership is new or already held
+                out[name] = {"read": new + updated + unchanged, "new": new, "already_members": updated + unchanged}
+            else:
+                out[name] = {"read": new + updated + unchanged, "written": new + updated}
+        return out
 
     def summary(self) -> str:
         lines = [f"catalog {self.path}: {self.read} records"]
         for name, counts in self.sections.items():
             lines.append(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        return "\n".join(lines)
+        return "\n".join(lines) + "\n" + self.report.summary()
+
+    def __str__(self) -> str:
+        return self.summary()
 
 
 def parse_catalog(data: object, today: date | None = None) -> ParsedCatalog:
@@ -83,22 +116,63 @@ def parse_catalog(data: object, today: date | None = None) -> ParsedCatalog:
     return parsed
 
 
+#: One catalog record as the facts of one row.
+_AS_FACTS: dict[str, Callable[[Any], Facts]] = {
+    "payers": lambda r: Facts(payers=(r,)),
+    "employers": lambda r: Facts(employers=(r,)),
+    "networks": lambda r: Facts(networks=(r,)),
+    "plans": lambda r: Facts(plans=(r,)),
+    "credentials": lambda r: Facts(credentials=(r,)),
+    "treatments": lambda r: Facts(treatments=(r,)),
+    "access": lambda r: Facts(access=(r,)),
+    "affiliations": lambda r: Facts(affiliations=(r,)),
+    "exclusion_lists": lambda r: Facts(exclusion_lists=(r,)),
+    "exclusions": lambda r: Facts(exclusions=(r,)),
+    "network_members": lambda r: Facts(network_members=(r,)),
+}
+
+
+class CatalogSource(Source):
+    """The catalog at ``path``; ``today`` bounds its dates."""
+
+    name = SOURCE
+    unit = "record"
+
+    def __init__(self, path: str | os.PathLike[str], *, today: date | None = None):
+        self.path = Path(path)
+        self.today = today or date.today()
+
+    @contextlib.contextmanager
+    def open(self, store: Store) -> Iterator[SourceFile]:
+        data = _read_json(self.path)
+        parser = CatalogParser(self.today)
+        parsed = parser.parse(data)
+        # references are checked on the records that parsed, so one run lists every problem
+        problems = parser.problems + _check_references(store, parsed)
+        _raise_if(problems, f"catalog {self.path}")
+        self.parsed = parsed
+        yield SourceFile(self.path.name, file_key(self.path), date.fromtimestamp(self.path.stat().st_mtime))
+
+    def outcomes(self, store: Store, resume_line: int) -> Iterator[Outcome]:
+        number = 0
+        for section in SECTIONS:  # the order of FACT_KINDS: what a record refers to comes first
+            as_facts = _AS_FACTS[section]
+            for record in getattr(self.parsed, section):
+                number += 1
+                if number > resume_line:
+                    yield Kind.LOAD, RawRow(number, number, None, ""), (as_facts(record), ())
+
+    def sink(self, store: Store, report: IngestReport, batch_size: int) -> FactSink:
+        return FactSink(store, report, check_npis=False)  # checked whole in open()
+
+
 def load_catalog(
-    store: Store, path: str | Path, *, batch_size: int | None = None, today: date | None = None
+    store: Store, path: str | os.PathLike[str], *, batch_size: int | None = None, today: date | None = None
 ) -> CatalogReport:
     """Check the catalog at ``path`` against itself and the store, then write it."""
-    path = Path(path)
-    data = _read_json(path)
-    parser = CatalogParser(today or date.today())
-    parsed = parser.parse(data)
-    # references are checked on the records that parsed, so one run lists every problem
-    problems = parser.problems + _check_references(store, parsed)
-    _raise_if(problems, f"catalog {path}")
-    size = batch_size or settings.get_int("batch_size")
-    report = CatalogReport(str(path))
-    _write(store, parsed, size, report.sections)
+    report = load(store, CatalogSource(path, today=today), batch_size=batch_size)
     log.info("catalog %s loaded: %d records", path, report.read)
-    return report
+    return CatalogReport(str(path), report)
 
 
 def _read_json(path: Path) -> object:
@@ -170,28 +244,3 @@ def _check_references(store: Store, c: ParsedCatalog) -> list[str]:
         if t.location_key and t.npi in entity and t.location_key not in keys.get(t.npi, set()):
             problems.append(f"treatments[{i}].location_key: {t.location_key!r} is not a location of {t.npi}")
     return problems
-
-
-def _write(store: Store, c: ParsedCatalog, size: int, out: dict[str, dict[str, int]]) -> None:
-    """Write every section through the port, in dependency order."""
-
-    def each(name: str, items: Sequence, op) -> None:
-        written = sum(op(list(batch)) for batch in _chunks(items, size))
-        out[name] = {"read": len(items), "written": written}
-
-    each("payers", c.payers, store.upsert_payers)
-    each("employers", c.employers, store.upsert_employers)
-    each("networks", c.networks, store.upsert_networks)
-    each("plans", c.plans, store.upsert_plans)
-    each("credentials", c.credentials, store.upsert_credentials)
-    each("treatments", c.treatments, store.upsert_treatments)
-    each("access", c.access, store.upsert_access)
-    each("affiliations", c.affiliations, store.upsert_affiliations)
-    each("exclusion_lists", c.exclusion_lists, store.record_exclusion_lists)
-    each("exclusions", c.exclusions, store.upsert_exclusions)
-    new = sum(store.add_network_members(list(batch)) for batch in _chunks(c.network_members, size))
-    out["network_members"] = {
-        "read": len(c.network_members),
-        "new": new,
-        "already_members": len(c.network_members) - new,
-    }

@@ -6,42 +6,44 @@ the header ``NPI`` | ``NPPES Deactivation Date``, then an NPI and a
 
 It is the full current list, not a delta: every listed NPI the store holds
 gets that deactivation date (:meth:`Store.deactivate`, idempotent, so applying
-the report again changes nothing and an interrupted run can simply run again);
-an NPI the store lacks is filtered ``npi_not_in_store``; a bad NPI or date is
-quarantined with its reason. NPIs the report does not list are left alone (a
+the report again changes nothing; an interrupted run resumes after its last
+checkpoint); an NPI the store lacks is filtered ``npi_not_in_store``; a bad
+NPI or date is quarantined with its reason. NPIs the report does not list are left alone (a
 reactivation arrives through the main file's reactivation date). The sheet is
 streamed (openpyxl read-only), so memory stays flat for its ~350,000 rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import logging
 import os
 import re
 import shutil
 import tempfile
-import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from directory.errors import SourceFormatError
-from directory.model import Evidence, QuarantinedRow
+from directory.model import Evidence
 from directory.npi import is_valid_npi
-from directory.store.base import RunCheckpoint, Store
+from directory.store.base import Store
 
-from .normalize import RowRejected, parse_date
-from .quarantine import BadRowPolicy, FilterReason, Problem, ReasonCode
-from .report import IngestReport
-from .runs import file_key, open_run
-from .zipped import open_zip
-
-log = logging.getLogger(__name__)
+from ..batches import Kind, Outcome, Sink, bump
+from ..normalize import RowRejected, parse_date
+from ..nppes import RawRow
+from ..quarantine import BadRowPolicy, FilterReason, Problem, ReasonCode
+from ..report import IngestReport
+from ..zipped import open_zip
+from .base import Source, SourceFile, file_key, load
+from .sinks import deactivate_known
 
 SOURCE = "nppes_deactivation"
+#: Rows per write when the caller gives no batch size.
+BATCH_SIZE = 5000
 SHEET = "DeactivatedNPIs"
 HEADER = ("NPI", "NPPES Deactivation Date")
 TITLE = "NPPES Deactivated Records"
@@ -60,7 +62,7 @@ def report_date(path: Path) -> date:
     return date.fromtimestamp(path.stat().st_mtime)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _workbook_path(path: Path) -> Iterator[Path]:
     """The .xlsx itself, or the one inside the CMS zip copied out by streaming."""
     if path.suffix.lower() != ".zip":
@@ -90,7 +92,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _rows(book_path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(book_path: Path, name: str) -> Generator[tuple[int, list[str]], None, None]:
     """(sheet row number, cell texts) after the title and header are checked."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -117,106 +119,91 @@ def _rows(book_path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
+class DeactivationReport(Source):
+    """The deactivation report at ``path`` (.xlsx, or the CMS zip holding one).
+    ``today`` bounds dates (a date after it is impossible)."""
+
+    name = SOURCE
+    unit = "row"
+    batch_size = BATCH_SIZE
+
+    def __init__(self, path: str | os.PathLike[str], *, today: date | None = None):
+        self.path = Path(path)
+        self.today = today or date.today()
+
+    @contextlib.contextmanager
+    def open(self, store: Store) -> Iterator[SourceFile]:
+        if not self.path.is_file():
+            raise SourceFormatError(f"deactivation report not found: {self.path}")
+        with _workbook_path(self.path) as book:
+            rows = _rows(book, self.path.name)
+            try:
+                first = next(rows, None)  # the title and header are checked before the run starts
+                self.rows = itertools.chain([first] if first else [], rows)
+                self.evidence = Evidence(SOURCE, report_date(self.path), "bulk_file", 1.0, self.path.name)
+                yield SourceFile(self.path.name, file_key(self.path), self.evidence.retrieved)
+            finally:
+                rows.close()  # closes the workbook
+
+    def outcomes(self, store: Store, resume_line: int) -> Iterator[Outcome]:
+        LOAD, REJECT = Kind.LOAD, Kind.REJECT
+        today = self.today
+        for number, cells in self.rows:
+            if number <= resume_line or not any(cells):
+                continue  # before the checkpoint, or a blank row (no record)
+            row = RawRow(number, number, cells, ",".join(cells))
+            problem = _problem(cells, today)
+            if problem is not None:
+                yield REJECT, row, problem
+                continue
+            when = parse_date(cells[1], "deactivation_date", today)
+            assert when is not None  # _problem refused an empty date
+            yield LOAD, row, ((cells[0], when), ())
+
+    def sink(self, store: Store, report: IngestReport, batch_size: int) -> DeactivationSink:
+        return DeactivationSink(store, report, self.evidence)
+
+
+class DeactivationSink(Sink):
+    """(NPI, date) rows: each NPI the store holds gets its date (idempotent),
+    then the checkpoint; listed twice in a batch, the later date wins."""
+
+    def __init__(self, store: Store, report: IngestReport, evidence: Evidence):
+        super().__init__(store, report)
+        self.evidence = evidence
+        self._dates: dict[str, date] = {}
+        self._rows_of: dict[str, int] = {}
+
+    def add(self, kind: int, row: RawRow, payload: Any) -> None:
+        npi, when = payload[0]
+        self._dates[npi] = when
+        self._rows_of[npi] = self._rows_of.get(npi, 0) + 1
+        self.pending += 1
+
+    def write(self, line: int) -> None:
+        report = self.report
+        if self._dates:
+            changed, known = deactivate_known(self.store, self._dates, self.evidence)
+            missing = sum(rows for npi, rows in self._rows_of.items() if npi not in known)
+            report.updated += changed
+            report.unchanged += self.pending - changed - missing
+            if missing:
+                bump(report.filtered, FilterReason.NPI_NOT_IN_STORE.value, missing)
+        self._dates, self._rows_of, self.pending = {}, {}, 0
+        self.store.checkpoint(self.checkpoint_at(line))
+
+
 def apply_deactivation_report(
     store: Store,
     path: str | os.PathLike[str],
     *,
     policy: BadRowPolicy | str = BadRowPolicy.QUARANTINE,
-    batch_size: int = 5000,
+    batch_size: int | None = None,
     today: date | None = None,
 ) -> IngestReport:
     """Apply a deactivation report; returns its checked report. A wrong sheet,
     title or header raises SourceFormatError before anything is written."""
-    path = Path(path)
-    if not path.is_file():
-        raise SourceFormatError(f"deactivation report not found: {path}")
-    policy = BadRowPolicy.parse(policy)
-    today = today or date.today()
-    started = time.perf_counter()
-    with _workbook_path(path) as book:
-        rows = _rows(book, path.name)
-        first = next(rows, None)  # the title and header are checked before the run starts
-        run = open_run(store, SOURCE, path.name, file_key(path))
-        evidence = Evidence(SOURCE, report_date(path), "bulk_file", 1.0, path.name)
-        report = IngestReport(
-            run_id=run.run_id,
-            source=SOURCE,
-            file=path.name,
-            file_date=evidence.retrieved.isoformat(),
-            scope="in_store",
-            policy=policy.value,
-        )
-        pending: dict[str, date] = {}
-        rows_of: dict[str, int] = {}
-        pending_rows = 0
-        quarantined: list[QuarantinedRow] = []
-        last_row = 0
-
-        def flush() -> None:
-            nonlocal pending, rows_of, pending_rows, quarantined
-            if quarantined:
-                store.quarantine(quarantined)
-                quarantined = []
-            if pending:
-                known = store.stored_versions(list(pending))
-                changed = store.deactivate({n: pending[n] for n in known}, evidence) if known else 0
-                missing = sum(rows for npi, rows in rows_of.items() if npi not in known)
-                report.updated += changed
-                report.unchanged += pending_rows - changed - missing
-                if missing:
-                    report.filtered[FilterReason.NPI_NOT_IN_STORE.value] = (
-                        report.filtered.get(FilterReason.NPI_NOT_IN_STORE.value, 0) + missing
-                    )
-            store.upsert_providers([], checkpoint=RunCheckpoint(run.run_id, last_row, report.counts()))
-            pending, rows_of, pending_rows = {}, {}, 0
-
-        try:
-            for number, cells in itertools.chain([first] if first else [], rows):
-                if not any(cells):
-                    continue  # a blank row is no record
-                report.read += 1
-                last_row = number
-                problem = _problem(cells, today)
-                if problem is None:
-                    npi = cells[0]  # listed twice in a batch: the later date wins
-                    pending[npi] = parse_date(cells[1], "deactivation_date", today)
-                    rows_of[npi] = rows_of.get(npi, 0) + 1
-                    pending_rows += 1
-                else:
-                    report.quarantined[problem.code.value] = report.quarantined.get(problem.code.value, 0) + 1
-                    if policy is not BadRowPolicy.IGNORE:
-                        quarantined.append(
-                            QuarantinedRow(
-                                run.run_id, SOURCE, number, problem.code.value, problem.detail, ",".join(cells)
-                            )
-                        )
-                    if policy is BadRowPolicy.FAIL_FAST:
-                        flush()
-                        raise SourceFormatError(f"{path.name} row {number}: {problem.code.value}: {problem.detail}")
-                if pending_rows + len(quarantined) >= batch_size:
-                    flush()
-            flush()
-        except BaseException:
-            report.status = "failed"
-            try:
-                store.finish_run(run.run_id, "failed", report.counts())
-            except Exception:
-                log.exception("could not mark run %s failed", run.run_id)
-            raise
-    report.elapsed_seconds = time.perf_counter() - started
-    report.status = "completed"
-    report.check()
-    store.finish_run(run.run_id, "completed", report.counts())
-    log.info(
-        "deactivation report %s: %d read, %d deactivated, %d already so, %d not in store, %d quarantined",
-        path.name,
-        report.read,
-        report.updated,
-        report.unchanged,
-        report.filtered_total,
-        report.quarantined_total,
-    )
-    return report
+    return load(store, DeactivationReport(path, today=today), policy=policy, batch_size=batch_size)
 
 
 def _problem(cells: list[str], today: date) -> Problem | None:
