@@ -25,7 +25,7 @@ from .root import build_schema
 log = logging.getLogger(__name__)
 
 
-class _GraphQL(GraphQL):
+class _GraphQL(GraphQL[Context, None]):
     def __init__(self, store: Store, **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
         self.store = store

@@ -61,7 +61,7 @@ def parse_tokens(text: str | None) -> dict[str, Principal]:
         if not item:
             continue
         token, sep, grant = item.partition("=")
-        role_text, _, tenant = grant.strip().partition(":")
+        role_text, _, tenant_text = grant.strip().partition(":")
         try:
             role = Role(role_text.strip().lower())
         except ValueError:
@@ -71,7 +71,7 @@ def parse_tokens(text: str | None) -> dict[str, Principal]:
                 "PROVNET_AUTH_TOKENS entries must look like token=role[:tenant] with role one of "
                 + ", ".join(r.value for r in Role)
             )
-        tenant = tenant.strip() or None
+        tenant = tenant_text.strip() or None
         if role in _TENANT_ROLES and tenant is None:
             raise ConfigurationError(
                 f"PROVNET_AUTH_TOKENS: role {role.value} needs a tenant: token={role.value}:<tenant id>"

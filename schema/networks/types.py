@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from directory import model
+from directory.model import NetworkKind
 
 from ..errors import ErrorCode
 from ..evidence import Evidence, FactKind
@@ -17,9 +18,8 @@ if TYPE_CHECKING:
 
 ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
 
-NetworkKind = strawberry.enum(
-    model.NetworkKind, description="A payer's contracted network or an employer's vetted one."
-)
+# registers the domain's enum itself, so annotations name a real type
+strawberry.enum(NetworkKind, description="A payer's contracted network or an employer's vetted one.")
 
 
 @strawberry.type(description="A payer's contracted network or an employer's vetted network.")

@@ -7,10 +7,12 @@ import enum
 import strawberry
 
 from directory import model
+from directory.model import MatchStatus
 
 from ..errors import ErrorCode
 
-MatchStatus = strawberry.enum(model.MatchStatus, description="State of a pairwise entity-resolution decision.")
+# registers the domain's enum itself, so annotations name a real type
+strawberry.enum(MatchStatus, description="State of a pairwise entity-resolution decision.")
 
 
 @strawberry.enum(description="A person's decision on a pair.")
