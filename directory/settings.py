@@ -46,6 +46,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),
     Setting("max_aliases", "30", "Most aliases accepted in one GraphQL query."),
     Setting("max_query_cost", "5000", "Highest estimated cost accepted for one GraphQL query."),
+    Setting(
+        "max_body_bytes",
+        "1048576",
+        "Largest HTTP request body the API accepts, in bytes; a bigger one (with or without Content-Length) gets 413.",
+    ),
     Setting("npi_api_url", "https://npiregistry.cms.hhs.gov/api/", "Base URL of the NPI Registry API."),
     Setting("npi_api_timeout", "20", "Seconds before an NPI Registry API request times out."),
     Setting("log_level", "INFO", "Log level of the CLI."),

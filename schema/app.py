@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
@@ -19,6 +21,7 @@ from directory.errors import ProvnetError
 from directory.store import Store, open_store
 
 from .auth import ANONYMOUS, Authenticator, Principal, Unauthenticated, parse_tokens
+from .body_limit import BodyLimit
 from .context import Context
 from .root import build_schema
 
@@ -75,13 +78,14 @@ def create_app(store: Store | None = None) -> Starlette:
     """The ASGI app on ``store`` (default: the ``store`` setting, opened here and
     closed on shutdown). Tokens come from the ``auth_tokens`` setting."""
     authenticator = Authenticator(parse_tokens(settings.get("auth_tokens")))
+    max_body = settings.get_int("max_body_bytes")
     own_store = store is None
     the_store = open_store() if store is None else store
     graphql = _Authenticate(_GraphQL(the_store, graphql_ide="graphiql"), authenticator)
 
     async def healthz(request: Request) -> JSONResponse:
         try:
-            counts = the_store.counts()
+            counts = await asyncio.to_thread(the_store.counts)
         except ProvnetError as exc:
             log.warning("health check failed: %s", exc)
             return JSONResponse({"status": "unavailable", "backend": the_store.backend}, status_code=503)
@@ -105,5 +109,6 @@ def create_app(store: Store | None = None) -> Starlette:
 
     return Starlette(
         routes=[Route("/", home), Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"])],
+        middleware=[Middleware(BodyLimit, max_bytes=max_body)],
         lifespan=lifespan,
     )

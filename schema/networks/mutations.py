@@ -8,11 +8,13 @@ import logging
 import strawberry
 
 from directory import model
-from directory.errors import NotFound
+from directory.errors import InputError, NotFound
 from directory.npi import is_valid_npi
 
+from .. import arguments as arg
 from ..auth import Role, can_manage_network
 from ..errors import ErrorCode
+from ..rounds import off_loop
 from .types import Network, NetworkError, NetworkMembersPayload
 
 log = logging.getLogger(__name__)
@@ -32,47 +34,54 @@ def _refuse(
 
 
 def _prepare(
-    info: strawberry.Info, network_id: str, npis: list[str]
+    info: strawberry.Info, network_id: str, npis: list[str], reference: str | None = None
 ) -> tuple[model.Network | None, list[str], NetworkMembersPayload | None]:
-    """The network and the cleaned NPIs, or the payload refusing the change."""
+    """The network and the cleaned NPIs, or the payload refusing the change.
+    Every argument is checked against its bound before the store is asked anything."""
     principal = info.context.principal
     if principal.role is Role.NAVIGATOR:
         return None, [], _refuse(ErrorCode.FORBIDDEN, "a navigator may not change networks")
+    if len(npis) > MAX_NPIS_PER_CHANGE:
+        return None, [], _refuse(ErrorCode.INVALID_INPUT, f"at most {MAX_NPIS_PER_CHANGE} NPIs per change")
+    try:
+        network_id = arg.identifier(network_id, "networkId")
+        arg.optional_text(reference, "reference", arg.MAX_REFERENCE)
+    except InputError as exc:
+        return None, [], _refuse(ErrorCode.INVALID_INPUT, str(exc))
     wanted = list(dict.fromkeys(n.strip() for n in npis))
     if not wanted:
         return None, [], _refuse(ErrorCode.INVALID_INPUT, "npis must name at least one NPI")
-    if len(wanted) > MAX_NPIS_PER_CHANGE:
-        return None, [], _refuse(ErrorCode.INVALID_INPUT, f"at most {MAX_NPIS_PER_CHANGE} NPIs per change")
-    found = info.context.store.networks([network_id])
-    if not found:
-        return None, [], _refuse(ErrorCode.NOT_FOUND, f"no network {network_id!r}")
-    network = found[0]
-    if not can_manage_network(principal, network):
-        return None, [], _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not change network {network_id!r}")
     invalid = [n for n in wanted if not is_valid_npi(n)]
     if invalid:
         return (
-            network,
+            None,
             [],
             NetworkMembersPayload(
-                network=Network.of(network),
+                network=None,
                 changed=0,
                 errors=[
-                    NetworkError(code=ErrorCode.INVALID_INPUT, message=f"{n!r} is not a valid NPI", npi=n)
+                    NetworkError(code=ErrorCode.INVALID_INPUT, message=f"{arg.quote(n)} is not a valid NPI", npi=n[:20])
                     for n in invalid
                 ],
             ),
         )
+    found = info.context.store.networks([network_id])
+    if not found:
+        return None, [], _refuse(ErrorCode.NOT_FOUND, f"no network {arg.quote(network_id)}")
+    network = found[0]
+    if not can_manage_network(principal, network):
+        return None, [], _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not change network {network_id!r}")
     return network, wanted, None
 
 
 @strawberry.type
 class NetworkMutations:
     @strawberry.mutation(description="Add providers to a network the caller manages.")
+    @off_loop
     def add_network_members(
         self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str], reference: str | None = None
     ) -> NetworkMembersPayload:
-        network, wanted, refused = _prepare(info, network_id, npis)
+        network, wanted, refused = _prepare(info, network_id, npis, reference)
         if refused is not None:
             return refused
         assert network is not None
@@ -101,6 +110,7 @@ class NetworkMutations:
         return NetworkMembersPayload(network=Network.of(network), changed=added, errors=[])
 
     @strawberry.mutation(description="Remove providers from a network the caller manages; non-members are ignored.")
+    @off_loop
     def remove_network_members(
         self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str]
     ) -> NetworkMembersPayload:

@@ -64,8 +64,8 @@ class Payer:
     name: str
 
     @strawberry.field
-    def plans(self, info: strawberry.Info) -> list[Plan]:
-        return [Plan.of(p) for p in info.context.loaders.all_plans() if p.payer_id == self.id]
+    async def plans(self, info: strawberry.Info) -> list[Plan]:
+        return [Plan.of(p) for p in await info.context.loaders.all_plans.get() if p.payer_id == self.id]
 
 
 @strawberry.type

@@ -5,9 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from directory.errors import InputError, NotFound
-from directory.npi import is_valid_npi
 from directory.store.ranking import decode_cursor, encode_cursor
 
+from .. import arguments as arg
 from ..auth import require_read_network
 from .enums import TREATMENT_LABELS, Treatment
 from .facts import Taxonomy
@@ -31,12 +31,12 @@ class ProviderQueries:
         if criteria.network_id is not None:  # employer networks are private to their owner
             network = await info.context.loaders.networks.load(criteria.network_id)
             if network is None:
-                raise NotFound(f"no network {criteria.network_id!r}")
+                raise NotFound(f"no network {arg.quote(criteria.network_id)}")
             require_read_network(info.context.principal, network)
         if criteria.plan_id is not None and await info.context.loaders.plans.load(criteria.plan_id) is None:
-            raise NotFound(f"no plan {criteria.plan_id!r}")
+            raise NotFound(f"no plan {arg.quote(criteria.plan_id)}")
         start = decode_cursor(criteria.after, criteria) if criteria.after else 0
-        page = info.context.store.search(criteria)
+        page = await info.context.run(info.context.store.search, criteria)
         edges = [
             ProviderEdge(
                 cursor=encode_cursor(start + i + 1, criteria),
@@ -54,18 +54,16 @@ class ProviderQueries:
 
     @strawberry.field(description="One provider by NPI; null when the directory does not hold it.")
     async def provider(self, info: strawberry.Info, npi: str) -> Provider | None:
-        npi = npi.strip()
-        if not is_valid_npi(npi):
-            raise InputError(f"{npi!r} is not a valid NPI (10 digits with a valid check digit)")
-        return await load_provider(info, npi)
+        return await load_provider(info, arg.npi(npi))
 
     @strawberry.field(description="NUCC taxonomy codes whose code or name contains `search`.")
-    def taxonomies(self, info: strawberry.Info, search: str | None = None, first: int = 50) -> list[Taxonomy]:
+    async def taxonomies(self, info: strawberry.Info, search: str | None = None, first: int = 50) -> list[Taxonomy]:
         if first < 1:
             raise InputError("first must be positive")
-        needle = (search or "").strip().upper()
+        needle = (arg.optional_text(search, "search", arg.MAX_SEARCH) or "").strip().upper()
+        codes = await info.context.run(info.context.store.taxonomies)
         found = []
-        for t in sorted(info.context.store.taxonomies().values(), key=lambda t: t.code):
+        for t in sorted(codes.values(), key=lambda t: t.code):
             if needle in t.code.upper() or needle in t.display_name.upper():
                 found.append(
                     Taxonomy(

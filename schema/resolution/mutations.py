@@ -9,8 +9,10 @@ import strawberry
 
 from directory.errors import InputError, NotFound
 
+from .. import arguments as arg
 from ..auth import Role
 from ..errors import ErrorCode
+from ..rounds import off_loop
 from .types import DECISION_STATUS, DecideMatchPayload, Match, MatchDecision, MatchError
 
 log = logging.getLogger(__name__)
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 @strawberry.type
 class ResolutionMutations:
     @strawberry.mutation(description="Merge, reject or undo a pair. The decision is kept with who made it.")
+    @off_loop
     def decide_match(
         self, info: strawberry.Info, match_id: strawberry.ID, decision: MatchDecision
     ) -> DecideMatchPayload:
@@ -29,6 +32,7 @@ class ResolutionMutations:
             )
         now = datetime.now(UTC).isoformat(timespec="seconds")
         try:
+            match_id = strawberry.ID(arg.identifier(match_id, "matchId"))
             decided = info.context.store.decide_match(match_id, DECISION_STATUS[decision], principal.label, now)
         except NotFound as exc:
             return DecideMatchPayload(match=None, errors=[MatchError(code=ErrorCode.NOT_FOUND, message=str(exc))])
