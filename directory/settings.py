@@ -45,7 +45,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", "30000", "Rows written to the store per transaction during ingest."),
     Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),
     Setting("max_aliases", "30", "Most aliases accepted in one GraphQL query."),
-    Setting("max_query_cost", "5000", "Highest estimated cost accepted for one GraphQL query."),
+    Setting(
+        "max_query_cost",
+        "10000",
+        "Highest cost accepted for one GraphQL query: the most objects it can make the server build, "
+        "from the list bounds the schema states.",
+    ),
     Setting(
         "max_body_bytes",
         "1048576",

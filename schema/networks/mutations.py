@@ -15,12 +15,9 @@ from .. import arguments as arg
 from ..auth import Role, can_manage_network
 from ..errors import ErrorCode
 from ..rounds import off_loop
-from .types import Network, NetworkError, NetworkMembersPayload
+from .types import MAX_NPIS_PER_CHANGE, Network, NetworkError, NetworkMembersPayload
 
 log = logging.getLogger(__name__)
-
-#: Most NPIs one mutation may name.
-MAX_NPIS_PER_CHANGE = 1000
 
 
 def _refuse(

@@ -4,38 +4,53 @@ from __future__ import annotations
 
 import strawberry
 
-from directory.errors import InputError, NotFound
+from directory.errors import NotFound
 
 from .. import arguments as arg
 from ..auth import can_see_employer, require_read_network
-from .types import Employer, Network, NetworkKind, NetworkMember, Payer, Plan
+from .types import DEFAULT_PAGE, MAX_PAGE, Employer, Network, NetworkKind, NetworkMember, Payer, Plan, by_id
+
+#: ``first`` of networkMembers: its default and its maximum.
+DEFAULT_MEMBERS, MAX_MEMBERS = 100, 1000
 
 
 @strawberry.type
 class NetworkQueries:
-    @strawberry.field
-    async def payers(self, info: strawberry.Info) -> list[Payer]:
-        return [Payer(id=strawberry.ID(p.id), name=p.name) for p in await info.context.loaders.payers.get()]
+    @strawberry.field(description=f"Payers by id; `first` at most {MAX_PAGE}.")
+    async def payers(self, info: strawberry.Info, first: int = DEFAULT_PAGE, offset: int = 0) -> list[Payer]:
+        arg.page(first, offset, MAX_PAGE)
+        found = sorted(await info.context.loaders.payers.get(), key=by_id)[offset : offset + first]
+        return [Payer(id=strawberry.ID(p.id), name=p.name) for p in found]
 
-    @strawberry.field(description="Plans, all or of one payer.")
-    async def plans(self, info: strawberry.Info, payer_id: strawberry.ID | None = None) -> list[Plan]:
+    @strawberry.field(description=f"Plans by id, all or of one payer; `first` at most {MAX_PAGE}.")
+    async def plans(
+        self, info: strawberry.Info, payer_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, offset: int = 0
+    ) -> list[Plan]:
+        arg.page(first, offset, MAX_PAGE)
         payer = arg.optional_identifier(payer_id, "payerId")
-        found = await info.context.loaders.all_plans.get()
-        return [Plan.of(p) for p in found if payer is None or p.payer_id == payer]
+        found = sorted(await info.context.loaders.all_plans.get(), key=by_id)
+        return [Plan.of(p) for p in found if payer is None or p.payer_id == payer][offset : offset + first]
 
-    @strawberry.field(description="Employers the caller may see: an employer sees itself, an admin all.")
-    async def employers(self, info: strawberry.Info) -> list[Employer]:
+    @strawberry.field(
+        description=f"Employers the caller may see, by id: an employer sees itself, an admin all; "
+        f"`first` at most {MAX_PAGE}."
+    )
+    async def employers(self, info: strawberry.Info, first: int = DEFAULT_PAGE, offset: int = 0) -> list[Employer]:
+        arg.page(first, offset, MAX_PAGE)
         principal = info.context.principal
-        return [
-            Employer(id=strawberry.ID(e.id), name=e.name)
-            for e in await info.context.loaders.employers.get()
-            if can_see_employer(principal, e.id)
-        ]
+        found = sorted(await info.context.loaders.employers.get(), key=by_id)
+        seen = [Employer(id=strawberry.ID(e.id), name=e.name) for e in found if can_see_employer(principal, e.id)]
+        return seen[offset : offset + first]
 
-    @strawberry.field(description="Networks the caller may see, optionally of one kind.")
-    async def networks(self, info: strawberry.Info, kind: NetworkKind | None = None) -> list[Network]:
+    @strawberry.field(
+        description=f"Networks the caller may see, by id, optionally of one kind; `first` at most {MAX_PAGE}."
+    )
+    async def networks(
+        self, info: strawberry.Info, kind: NetworkKind | None = None, first: int = DEFAULT_PAGE, offset: int = 0
+    ) -> list[Network]:
+        arg.page(first, offset, MAX_PAGE)
         found = [n for n in await info.context.loaders.all_networks.get() if kind is None or n.kind is kind]
-        return [Network.of(n) for n in info.context.readable(found)]
+        return [Network.of(n) for n in sorted(info.context.readable(found), key=by_id)][offset : offset + first]
 
     @strawberry.field(description="One network; FORBIDDEN for an employer network of another tenant.")
     async def network(self, info: strawberry.Info, id: strawberry.ID) -> Network | None:
@@ -45,12 +60,11 @@ class NetworkQueries:
         require_read_network(info.context.principal, found)
         return Network.of(found)
 
-    @strawberry.field(description="Members of a network, in NPI order.")
+    @strawberry.field(description=f"Members of a network, in NPI order; `first` at most {MAX_MEMBERS}.")
     async def network_members(
-        self, info: strawberry.Info, network_id: strawberry.ID, first: int = 100, offset: int = 0
+        self, info: strawberry.Info, network_id: strawberry.ID, first: int = DEFAULT_MEMBERS, offset: int = 0
     ) -> list[NetworkMember]:
-        if first < 1 or offset < 0:
-            raise InputError("first must be positive and offset not negative")
+        arg.page(first, offset, MAX_MEMBERS)
         wanted = arg.identifier(network_id, "networkId")
         found = await info.context.loaders.networks.load(wanted)
         if found is None:

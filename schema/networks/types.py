@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from directory import model
 from directory.model import NetworkKind
 
+from .. import arguments as arg
 from ..errors import ErrorCode
 from ..evidence import Evidence, FactKind
+from ..limits import bounded_list
 
 if TYPE_CHECKING:
     from ..providers.types import Provider
 
 ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
 
+#: ``first`` of the catalogue lists (payers, plans, employers, networks): its default and its maximum.
+DEFAULT_PAGE, MAX_PAGE = 20, 100
+#: A plan uses a handful of networks.
+MAX_PLAN_NETWORKS = 10
+#: Most NPIs one change of a network may name.
+MAX_NPIS_PER_CHANGE = 1000
+
 # registers the domain's enum itself, so annotations name a real type
 strawberry.enum(NetworkKind, description="A payer's contracted network or an employer's vetted one.")
+
+
+def by_id(item: Any) -> str:
+    return str(item.id)
 
 
 @strawberry.type(description="A payer's contracted network or an employer's vetted network.")
@@ -52,7 +65,7 @@ class Plan:
             network_ids=p.network_ids,
         )
 
-    @strawberry.field
+    @bounded_list(MAX_PLAN_NETWORKS, "The networks of the plan the caller may see.")
     async def networks(self, info: strawberry.Info) -> list[Network]:
         found = await info.context.loaders.networks.load_many(list(self.network_ids))
         return [Network.of(n) for n in info.context.readable([n for n in found if n is not None])]
@@ -63,9 +76,11 @@ class Payer:
     id: strawberry.ID
     name: str
 
-    @strawberry.field
-    async def plans(self, info: strawberry.Info) -> list[Plan]:
-        return [Plan.of(p) for p in await info.context.loaders.all_plans.get() if p.payer_id == self.id]
+    @strawberry.field(description=f"The payer's plans by id; `first` at most {MAX_PAGE}.")
+    async def plans(self, info: strawberry.Info, first: int = DEFAULT_PAGE, offset: int = 0) -> list[Plan]:
+        arg.page(first, offset, MAX_PAGE)
+        mine = sorted((p for p in await info.context.loaders.all_plans.get() if p.payer_id == self.id), key=by_id)
+        return [Plan.of(p) for p in mine[offset : offset + first]]
 
 
 @strawberry.type
@@ -111,4 +126,4 @@ class NetworkError:
 class NetworkMembersPayload:
     network: Network | None
     changed: int = strawberry.field(description="Memberships added (new ones only) or removed.")
-    errors: list[NetworkError]
+    errors: list[NetworkError] = bounded_list(MAX_NPIS_PER_CHANGE)  # one per NPI of the change at most

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
-from directory.errors import InputError, NotFound
+from directory.errors import NotFound
 from directory.store.ranking import decode_cursor, encode_cursor
 
 from .. import arguments as arg
 from ..auth import require_read_network
+from ..limits import bounded_list
 from .enums import TREATMENT_LABELS, Treatment
 from .facts import Taxonomy
 from .inputs import ProviderSearchInput, to_criteria
 from .types import PageInfo, Provider, ProviderConnection, ProviderEdge, load_provider
+
+#: The NUCC code set has about 900 codes.
+MAX_TAXONOMY_PAGE = 1000
 
 
 @strawberry.type(description="A treatment of the controlled vocabulary, with a label for pickers.")
@@ -56,10 +60,11 @@ class ProviderQueries:
     async def provider(self, info: strawberry.Info, npi: str) -> Provider | None:
         return await load_provider(info, arg.npi(npi))
 
-    @strawberry.field(description="NUCC taxonomy codes whose code or name contains `search`.")
+    @strawberry.field(
+        description=f"NUCC taxonomy codes whose code or name contains `search`; `first` at most {MAX_TAXONOMY_PAGE}."
+    )
     async def taxonomies(self, info: strawberry.Info, search: str | None = None, first: int = 50) -> list[Taxonomy]:
-        if first < 1:
-            raise InputError("first must be positive")
+        arg.page(first, 0, MAX_TAXONOMY_PAGE)
         needle = (arg.optional_text(search, "search", arg.MAX_SEARCH) or "").strip().upper()
         codes = await info.context.run(info.context.store.taxonomies)
         found = []
@@ -78,6 +83,6 @@ class ProviderQueries:
                     break
         return found
 
-    @strawberry.field(description="The treatments providers can be searched by.")
+    @bounded_list(len(Treatment), "The treatments providers can be searched by.")
     def treatments(self) -> list[TreatmentInfo]:
         return [TreatmentInfo(treatment=t, label=TREATMENT_LABELS.get(t, t.value)) for t in Treatment]

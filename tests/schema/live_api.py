@@ -42,10 +42,15 @@ from directory.npi import make_npi
 from directory.reference import nucc_taxonomies
 from directory.store import Store
 
-TOKENS = "adm=admin,acme-tok=employer:acme,globex-tok=employer:globex,nw-tok=payer:northwind,nav-tok=navigator"
+TOKENS = (
+    "adm=admin,acme-tok=employer:acme,globex-tok=employer:globex,nw-tok=payer:northwind,sw-tok=payer:southwind,"
+    "nav-tok=navigator"
+)
 NPPES = Evidence("nppes", date(2025, 10, 6), "bulk_file", 1.0, "npidata_pfile_20251006.csv")
 REMS = Evidence("rems_list", date(2025, 11, 1), "bulk_file", 0.95, "spravato-rems-2025-11.csv")
 ROSTER = Evidence("roster:northwind", date(2025, 9, 1), "attestation", 0.8, "roster.xlsx#3")
+GLOBEX_NOTE = Evidence("api:employer:globex", date(2025, 9, 1), "curation", 1.0, "globex vetting call: strong TRD team")
+SOUTHWIND_NOTE = Evidence("api:payer:southwind", date(2025, 9, 2), "curation", 1.0, "southwind credentialing memo")
 FIRST = [
     "Ana",
     "Ben",
@@ -217,23 +222,35 @@ def populate(store: Store) -> Directory:
     d.excluded = d.in_plan_near[1]
     store.upsert_exclusions([Exclusion(d.excluded, "LEIE", "1128b4", date(2020, 2, 2), NPPES)])
 
-    store.upsert_payers([Payer("northwind", "Northwind Health")])
+    store.upsert_payers(
+        [Payer("northwind", "Northwind Health"), Payer("southwind", "Southwind Care"), Payer("eastwind", "Eastwind")]
+    )
     store.upsert_employers([Employer("acme", "Acme Corp"), Employer("globex", "Globex")])
     store.upsert_networks(
         [
             Network("northwind-ma", "Northwind MA Behavioral", NetworkKind.PAYER, "northwind"),
+            Network("southwind-ppo", "Southwind PPO Behavioral", NetworkKind.PAYER, "southwind"),
+            Network("eastwind-hmo", "Eastwind HMO", NetworkKind.PAYER, "eastwind"),
             Network("acme-vetted", "Acme TRD Network", NetworkKind.EMPLOYER, "acme"),
             Network("globex-vetted", "Globex TRD Network", NetworkKind.EMPLOYER, "globex"),
         ]
     )
-    store.upsert_plans([Plan("northwind-ma-hmo", "northwind", "Northwind MA HMO", "MA-HMO", ("northwind-ma",))])
+    store.upsert_plans(
+        [
+            Plan("northwind-ma-hmo", "northwind", "Northwind MA HMO", "MA-HMO", ("northwind-ma",)),
+            Plan("southwind-ppo", "southwind", "Southwind PPO", "PPO", ("southwind-ppo",)),
+            # a self-funded plan of Globex's: Eastwind's network and Globex's own vetted one
+            Plan("eastwind-globex", "eastwind", "Globex self-funded", "Commercial", ("eastwind-hmo", "globex-vetted")),
+        ]
+    )
     store.add_network_members(
         [
             NetworkMember("northwind-ma", npi, ROSTER, date(2025, 9, 1))
             for npi in d.in_plan_near + d.far + [d.deactivated]
         ]
     )
-    store.add_network_members([NetworkMember("globex-vetted", d.in_plan_near[5], ROSTER, date(2025, 9, 1))])
+    store.add_network_members([NetworkMember("globex-vetted", d.in_plan_near[5], GLOBEX_NOTE, date(2025, 9, 1))])
+    store.add_network_members([NetworkMember("southwind-ppo", d.in_plan_near[6], SOUTHWIND_NOTE, date(2025, 9, 2))])
     store.save_matches(
         [
             MatchRecord(

@@ -65,7 +65,7 @@ def test_another_employer_cannot_touch_or_read_the_network(api, directory_store)
         body = api.gql(MEMBERS, {"network": "acme-vetted"}, token=token)
         assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     networks = api.data("{ networks { id } }", token="globex-tok")["networks"]
-    assert {n["id"] for n in networks} == {"northwind-ma", "globex-vetted"}
+    assert {n["id"] for n in networks} == {"northwind-ma", "southwind-ppo", "eastwind-hmo", "globex-vetted"}
     assert api.data("{ employers { id } }", token="globex-tok")["employers"] == [{"id": "globex"}]
 
 
