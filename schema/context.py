@@ -12,15 +12,16 @@ thread, so one slow request never stalls the others.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from directory.model import Employer, Network, Payer, Plan
+from directory.model import Employer, Network, NetworkMember, Payer, Plan
 from directory.store import Store
 
-from .auth import Principal, can_read_network
+from .auth import Principal, visible_networks
 from .rounds import RoundLoader, Rounds
 
 R = TypeVar("R")
@@ -57,6 +58,13 @@ def _by_id(rounds: Rounds, fetch: Callable[[list[str]], list[Any]]) -> RoundLoad
     return RoundLoader(load, rounds)
 
 
+def _members_of(store: Store, network_ids: list[str]) -> dict[str, list[NetworkMember]]:
+    # The port reads one network's members per call: one round trip per network
+    # asked for, all in one worker thread. Member lists are tenant-owned, so a
+    # request rarely reaches more than one or two.
+    return {network_id: sorted(store.network_members(network_id), key=lambda m: m.npi) for network_id in network_ids}
+
+
 @dataclass
 class Loaders:
     store: Store
@@ -75,6 +83,7 @@ class Loaders:
     networks: RoundLoader = field(init=False)
     plans: RoundLoader = field(init=False)
     parents: RoundLoader = field(init=False)
+    members: RoundLoader = field(init=False)
     payers: _Once[list[Payer]] = field(init=False)
     employers: _Once[list[Employer]] = field(init=False)
     all_plans: _Once[list[Plan]] = field(init=False)
@@ -97,6 +106,7 @@ class Loaders:
         self.networks = _by_id(r, s.networks)
         self.plans = _by_id(r, s.plans)
         self.parents = _batch(r, s.parents_of, list)
+        self.members = _batch(r, functools.partial(_members_of, s), list)
         self.payers = _Once(s.payers, r)
         self.employers = _Once(s.employers, r)
         self.all_plans = _Once(s.plans, r)
@@ -120,5 +130,6 @@ class Context:
         """A store call of a resolver, in a worker thread and in this request's current round."""
         return await self.loaders.rounds.call(fn, *args, **kwargs)
 
-    def readable(self, networks: list[Network]) -> list[Network]:
-        return [n for n in networks if can_read_network(self.principal, n)]
+    def visible(self, networks: list[Network]) -> list[Network]:
+        """The networks that exist for the caller (see schema/auth.py)."""
+        return visible_networks(self.principal, networks)

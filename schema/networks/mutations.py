@@ -8,12 +8,12 @@ import logging
 import strawberry
 
 from directory import model
-from directory.errors import InputError, NotFound
+from directory.errors import AccessDenied, InputError, NotFound
 from directory.npi import is_valid_npi
 
 from .. import arguments as arg
-from ..auth import Role, can_manage_network
-from ..errors import ErrorCode
+from ..auth import can_change_networks, require_manage, visible_network
+from ..errors import ErrorCode, code_for
 from ..rounds import off_loop
 from .types import MAX_NPIS_PER_CHANGE, Network, NetworkError, NetworkMembersPayload
 
@@ -36,7 +36,7 @@ def _prepare(
     """The network and the cleaned NPIs, or the payload refusing the change.
     Every argument is checked against its bound before the store is asked anything."""
     principal = info.context.principal
-    if principal.role is Role.NAVIGATOR:
+    if not can_change_networks(principal):
         return None, [], _refuse(ErrorCode.FORBIDDEN, "a navigator may not change networks")
     if len(npis) > MAX_NPIS_PER_CHANGE:
         return None, [], _refuse(ErrorCode.INVALID_INPUT, f"at most {MAX_NPIS_PER_CHANGE} NPIs per change")
@@ -62,12 +62,12 @@ def _prepare(
                 ],
             ),
         )
-    found = info.context.store.networks([network_id])
-    if not found:
-        return None, [], _refuse(ErrorCode.NOT_FOUND, f"no network {arg.quote(network_id)}")
-    network = found[0]
-    if not can_manage_network(principal, network):
-        return None, [], _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not change network {network_id!r}")
+    try:  # an employer network of another tenant is refused exactly like a missing one
+        found = info.context.store.networks([network_id])
+        network = visible_network(principal, found[0] if found else None, network_id)
+        require_manage(principal, network)
+    except (NotFound, AccessDenied) as exc:
+        return None, [], _refuse(code_for(exc) or ErrorCode.FORBIDDEN, str(exc))
     return network, wanted, None
 
 

@@ -7,11 +7,21 @@ import strawberry
 from directory.errors import NotFound
 
 from .. import arguments as arg
-from ..auth import can_see_employer, require_read_network
-from .types import DEFAULT_PAGE, MAX_PAGE, Employer, Network, NetworkKind, NetworkMember, Payer, Plan, by_id
-
-#: ``first`` of networkMembers: its default and its maximum.
-DEFAULT_MEMBERS, MAX_MEMBERS = 100, 1000
+from ..auth import can_see_employer, visible_network
+from .types import (
+    DEFAULT_MEMBERS,
+    DEFAULT_PAGE,
+    MAX_MEMBERS,
+    MAX_PAGE,
+    Employer,
+    Network,
+    NetworkKind,
+    NetworkMember,
+    Payer,
+    Plan,
+    by_id,
+    members_page,
+)
 
 
 @strawberry.type
@@ -50,25 +60,28 @@ class NetworkQueries:
     ) -> list[Network]:
         arg.page(first, offset, MAX_PAGE)
         found = [n for n in await info.context.loaders.all_networks.get() if kind is None or n.kind is kind]
-        return [Network.of(n) for n in sorted(info.context.readable(found), key=by_id)][offset : offset + first]
+        return [Network.of(n) for n in sorted(info.context.visible(found), key=by_id)][offset : offset + first]
 
-    @strawberry.field(description="One network; FORBIDDEN for an employer network of another tenant.")
+    @strawberry.field(
+        description="One network; null when the caller may see none by that id (an employer network of another "
+        "tenant looks exactly like a missing one)."
+    )
     async def network(self, info: strawberry.Info, id: strawberry.ID) -> Network | None:
-        found = await info.context.loaders.networks.load(arg.identifier(id, "id"))
-        if found is None:
+        wanted = arg.identifier(id, "id")
+        try:
+            found = visible_network(info.context.principal, await info.context.loaders.networks.load(wanted), wanted)
+        except NotFound:
             return None
-        require_read_network(info.context.principal, found)
         return Network.of(found)
 
-    @strawberry.field(description=f"Members of a network, in NPI order; `first` at most {MAX_MEMBERS}.")
+    @strawberry.field(
+        description="Members of a network in NPI order, with who added each and why: for the tenant that owns the "
+        f"network and admins (see Network.members); `first` at most {MAX_MEMBERS}."
+    )
     async def network_members(
         self, info: strawberry.Info, network_id: strawberry.ID, first: int = DEFAULT_MEMBERS, offset: int = 0
     ) -> list[NetworkMember]:
         arg.page(first, offset, MAX_MEMBERS)
         wanted = arg.identifier(network_id, "networkId")
-        found = await info.context.loaders.networks.load(wanted)
-        if found is None:
-            raise NotFound(f"no network {arg.quote(wanted)}")
-        require_read_network(info.context.principal, found)
-        members = sorted(await info.context.run(info.context.store.network_members, wanted), key=lambda m: m.npi)
-        return [NetworkMember.of(m, info.context.today) for m in members[offset : offset + first]]
+        found = visible_network(info.context.principal, await info.context.loaders.networks.load(wanted), wanted)
+        return await members_page(info, found, first, offset)

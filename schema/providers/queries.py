@@ -8,7 +8,7 @@ from directory.errors import NotFound
 from directory.store.ranking import decode_cursor, encode_cursor
 
 from .. import arguments as arg
-from ..auth import require_read_network
+from ..auth import visible_network
 from ..limits import bounded_list
 from .enums import TREATMENT_LABELS, Treatment
 from .facts import Taxonomy
@@ -32,11 +32,9 @@ class ProviderQueries:
         self, info: strawberry.Info, filter: ProviderSearchInput, first: int = 20, after: str | None = None
     ) -> ProviderConnection:
         criteria = to_criteria(filter, first, after)
-        if criteria.network_id is not None:  # employer networks are private to their owner
+        if criteria.network_id is not None:  # an employer network exists for its owner only
             network = await info.context.loaders.networks.load(criteria.network_id)
-            if network is None:
-                raise NotFound(f"no network {arg.quote(criteria.network_id)}")
-            require_read_network(info.context.principal, network)
+            visible_network(info.context.principal, network, criteria.network_id)
         if criteria.plan_id is not None and await info.context.loaders.plans.load(criteria.plan_id) is None:
             raise NotFound(f"no plan {arg.quote(criteria.plan_id)}")
         start = decode_cursor(criteria.after, criteria) if criteria.after else 0

@@ -153,7 +153,7 @@ class Provider:
         from ..networks.types import Network
 
         found = await info.context.loaders.networks_of.load(self.npi)
-        return [Network.of(n) for n in info.context.readable(found)]
+        return [Network.of(n) for n in info.context.visible(found)]
 
     @strawberry.field(
         description=f"An individual's organizations, or an organization's members; `first` at most {MAX_RELATED}."

@@ -10,7 +10,7 @@ import strawberry
 from directory.errors import InputError, NotFound
 
 from .. import arguments as arg
-from ..auth import Role
+from ..auth import is_admin
 from ..errors import ErrorCode
 from ..rounds import off_loop
 from .types import DECISION_STATUS, DecideMatchPayload, Match, MatchDecision, MatchError
@@ -26,7 +26,7 @@ class ResolutionMutations:
         self, info: strawberry.Info, match_id: strawberry.ID, decision: MatchDecision
     ) -> DecideMatchPayload:
         principal = info.context.principal
-        if principal.role is not Role.ADMIN:
+        if not is_admin(principal):
             return DecideMatchPayload(
                 match=None, errors=[MatchError(code=ErrorCode.FORBIDDEN, message="only an admin may decide matches")]
             )

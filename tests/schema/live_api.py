@@ -239,8 +239,8 @@ def populate(store: Store) -> Directory:
         [
             Plan("northwind-ma-hmo", "northwind", "Northwind MA HMO", "MA-HMO", ("northwind-ma",)),
             Plan("southwind-ppo", "southwind", "Southwind PPO", "PPO", ("southwind-ppo",)),
-            # a self-funded plan of Globex's: Eastwind's network and Globex's own vetted one
-            Plan("eastwind-globex", "eastwind", "Globex self-funded", "Commercial", ("eastwind-hmo", "globex-vetted")),
+            # a plan that also uses an employer's vetted network (a self-funded employer plan)
+            Plan("eastwind-select", "eastwind", "Eastwind Select", "Commercial", ("eastwind-hmo", "globex-vetted")),
         ]
     )
     store.add_network_members(

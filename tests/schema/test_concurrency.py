@@ -121,7 +121,8 @@ READS = [
     '{ searchProviders(filter: {networkId: "globex-vetted"}) { totalCount } }',
     '{ taxonomies(search: "psychiatry", first: 3) { code } treatments { label } viewer { role } }',
     "{ payers { id plans { id } } plans { id networks { id } } employers { id } networks { id } }",
-    '{ network(id: "northwind-ma") { id } networkMembers(networkId: "northwind-ma") { npi provider { name } } }',
+    """{ network(id: "northwind-ma") { id members(first: 5) { npi } }
+        networkMembers(networkId: "northwind-ma") { npi provider { name } } }""",
     '{ reviewQueue { matchId } matchesFor(record: "nppes:1") { matchId } }',
 ]
 WRITES = [
