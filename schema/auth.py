@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import enum
 import hmac
+import ipaddress
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -113,6 +114,28 @@ def parse_tokens(text: str | None) -> dict[str, Principal]:
             )
         tokens[token.strip()] = Principal(role, tenant if role in _TENANT_ROLES else None)
     return tokens
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1: only this machine can connect."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # any other host name may resolve to a public address
+
+
+def require_safe_exposure(host: str, tokens: dict[str, Principal], allow_anonymous: bool) -> None:
+    """ConfigurationError when serving ``host`` would let anyone in: no tokens,
+    an address other than loopback, and anonymous access not allowed explicitly."""
+    if tokens or allow_anonymous or is_loopback(host):
+        return
+    raise ConfigurationError(
+        f"refusing to serve on {host} without PROVNET_AUTH_TOKENS (anyone who can reach it would be let in): "
+        "set PROVNET_AUTH_TOKENS, or PROVNET_ALLOW_ANONYMOUS=1 to allow anonymous read access"
+    )
 
 
 class Authenticator:
