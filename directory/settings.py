@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),
     Setting("max_aliases", "30", "Most aliases accepted in one GraphQL query."),
     Setting(
+        "max_query_tokens",
+        "5000",
+        "Most tokens (names, punctuation, values) in one GraphQL document; parsing stops there, so a huge "
+        "document cannot hold up the server.",
+    ),
+    Setting(
         "max_query_cost",
         "10000",
         "Highest cost accepted for one GraphQL query: the most objects it can make the server build, "

@@ -18,7 +18,7 @@ than a guess:
 
 A list field that declared nothing would count as :data:`UNDECLARED_LIST_SIZE`;
 a test keeps there being none. Scalars are free. Limits come from the settings
-max_query_depth, max_aliases and max_query_cost.
+max_query_tokens, max_query_depth, max_aliases and max_query_cost.
 """
 
 from __future__ import annotations
@@ -47,7 +47,13 @@ from graphql import (
     get_named_type,
     is_composite_type,
 )
-from strawberry.extensions import FieldExtension, MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    FieldExtension,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 
 from directory import settings
 
@@ -230,10 +236,13 @@ class QueryCostLimiter(SchemaExtension):
 
 def limit_extensions(environ: dict[str, str] | None = None) -> list[Callable[[], SchemaExtension]]:
     """Factories of the limiting extensions, configured from the settings (one instance per request)."""
+    tokens = settings.get_int("max_query_tokens", environ)
     depth = settings.get_int("max_query_depth", environ)
     aliases = settings.get_int("max_aliases", environ)
     cost = settings.get_int("max_query_cost", environ)
     return [
+        # parsing runs on the event loop: a bound on tokens bounds how long a document can hold it
+        functools.partial(MaxTokensLimiter, max_token_count=tokens),
         functools.partial(QueryDepthLimiter, max_depth=depth),
         functools.partial(MaxAliasesLimiter, max_alias_count=aliases),
         functools.partial(QueryCostLimiter, max_cost=cost),

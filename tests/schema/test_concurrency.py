@@ -17,6 +17,7 @@ import requests
 from graphql import OperationDefinitionNode, parse
 from live_api import TOKENS, Client, Directory, LiveServer, populate
 
+from directory import settings
 from directory.store.sqlite import SQLiteStore
 from schema import build_schema, create_app
 
@@ -157,3 +158,15 @@ def test_no_store_call_runs_on_the_event_loop(watched):
     assert requests.get(f"{client.url}/healthz", timeout=10).status_code == 200
     assert store.round_trips - before >= len(READS) + len(WRITES)  # the battery really reached the store
     assert store.on_loop == [], f"store calls on the event loop: {store.on_loop}"
+
+
+def test_a_huge_query_document_is_cut_short_while_parsing(watched):
+    # parsing runs on the event loop: without a bound on tokens this 950 KB document held it for seconds
+    store, _, client = watched
+    document = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(40_000)) + " }"
+    before = store.round_trips
+    elapsed, body = _timed(lambda: client.gql(document))
+    max_tokens = settings.get_int("max_query_tokens", {})
+    assert body["errors"][0]["message"].startswith(f"Syntax Error: Document contains more than {max_tokens} tokens")
+    assert elapsed < BOUND_SECONDS
+    assert store.round_trips == before
