@@ -16,12 +16,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from schema import create_app
 
-    store = store_of(args)
-    app = create_app(store)
     host = args.host or settings.get("host") or "127.0.0.1"
     port = args.port or settings.get_int("port")
-    print(f"provnet GraphQL on http://{host}:{port}/graphql ({store.backend} store)", file=sys.stderr)
+    store = store_of(args)
     try:
+        app = create_app(store, host=host)  # refuses a public address without tokens
+        print(f"provnet GraphQL on http://{host}:{port}/graphql ({store.backend} store)", file=sys.stderr)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()

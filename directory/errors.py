@@ -81,3 +81,15 @@ class RegistryUnavailable(RegistryError):
 
 class RoutingError(ProvnetError):
     """The OSRM server configured for travel times failed or answered with an error."""
+
+
+#: Characters of a caller's value an error message repeats (a 1 MB argument must not come back whole).
+MAX_ECHO = 100
+
+
+def quoted(value: object, limit: int = MAX_ECHO) -> str:
+    """``value`` as an error message shows it: its repr, cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"

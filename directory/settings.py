@@ -42,10 +42,32 @@ SETTINGS: tuple[Setting, ...] = (
         "Unset: every request is an anonymous navigator, which suits local use only.",
         secret=True,
     ),
+    Setting(
+        "allow_anonymous",
+        "0",
+        "With no PROVNET_AUTH_TOKENS, `provnet serve` refuses an address other than loopback unless this is 1: "
+        "anyone who can reach the server then reads the public directory as a navigator.",
+    ),
     Setting("batch_size", "30000", "Rows written to the store per transaction during ingest."),
     Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),
     Setting("max_aliases", "30", "Most aliases accepted in one GraphQL query."),
-    Setting("max_query_cost", "5000", "Highest estimated cost accepted for one GraphQL query."),
+    Setting(
+        "max_query_tokens",
+        "5000",
+        "Most tokens (names, punctuation, values) in one GraphQL document; parsing stops there, so a huge "
+        "document cannot hold up the server.",
+    ),
+    Setting(
+        "max_query_cost",
+        "10000",
+        "Highest cost accepted for one GraphQL query: the most objects it can make the server build, "
+        "from the list bounds the schema states.",
+    ),
+    Setting(
+        "max_body_bytes",
+        "1048576",
+        "Largest HTTP request body the API accepts, in bytes; a bigger one (with or without Content-Length) gets 413.",
+    ),
     Setting("npi_api_url", "https://npiregistry.cms.hhs.gov/api/", "Base URL of the NPI Registry API."),
     Setting("npi_api_timeout", "20", "Seconds before an NPI Registry API request times out."),
     Setting("log_level", "INFO", "Log level of the CLI."),
@@ -75,6 +97,16 @@ def get(name: str, environ: dict[str, str] | None = None) -> str | None:
         raise ConfigurationError(f"unknown setting {name!r}") from None
     env = os.environ if environ is None else environ
     return env.get(setting.env, setting.default)
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def get_bool(name: str, environ: dict[str, str] | None = None) -> bool:
+    raw = (get(name, environ) or "").strip().lower()
+    if raw in _TRUE or raw in _FALSE:
+        return raw in _TRUE
+    raise ConfigurationError(f"{_BY_NAME[name].env} must be 1 or 0 (true/false, yes/no, on/off), got {raw!r}")
 
 
 def get_int(name: str, environ: dict[str, str] | None = None) -> int:

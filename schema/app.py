@@ -1,16 +1,23 @@
-"""The ASGI app: GraphQL at ``/graphql`` (GraphiQL for a browser's GET) and
-``/healthz``. Authentication runs before GraphQL, so a bad token is a plain 401."""
+"""The ASGI app: GraphQL at ``/graphql`` (GraphiQL for a browser's GET, its
+assets served from ``/static`` so it works without internet) and ``/healthz``.
+Authentication runs before GraphQL, so a bad token is a plain 401; request
+bodies over the ``max_body_bytes`` setting get 413 before anything reads them."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -18,17 +25,30 @@ from directory import settings
 from directory.errors import ProvnetError
 from directory.store import Store, open_store
 
-from .auth import ANONYMOUS, Authenticator, Principal, Unauthenticated, parse_tokens
+from .auth import ANONYMOUS, Authenticator, Principal, Unauthenticated, parse_tokens, require_safe_exposure
+from .body_limit import BodyLimit
 from .context import Context
 from .root import build_schema
 
 log = logging.getLogger(__name__)
 
+STATIC = Path(__file__).resolve().parent / "static"
 
-class _GraphQL(GraphQL):
+
+@functools.cache
+def _graphiql_page() -> str:
+    return (STATIC / "graphiql.html").read_text(encoding="utf-8")
+
+
+class _GraphQL(GraphQL[Context, None]):
     def __init__(self, store: Store, **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
         self.store = store
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # strawberry's own page loads GraphiQL from a CDN; ours from /static
+        return _graphiql_page()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         principal: Principal = request.scope["state"]["principal"]
@@ -71,17 +91,28 @@ class _Authenticate:
         await self.app(scope, receive, send)
 
 
-def create_app(store: Store | None = None) -> Starlette:
+def create_app(store: Store | None = None, *, host: str | None = None) -> Starlette:
     """The ASGI app on ``store`` (default: the ``store`` setting, opened here and
-    closed on shutdown). Tokens come from the ``auth_tokens`` setting."""
-    authenticator = Authenticator(parse_tokens(settings.get("auth_tokens")))
+    closed on shutdown). Tokens come from the ``auth_tokens`` setting.
+
+    ``host`` is the address the app is about to be served on: with no tokens, an
+    address other than loopback is refused (ConfigurationError) unless the
+    ``allow_anonymous`` setting says so."""
+    tokens = parse_tokens(settings.get("auth_tokens"))
+    if host is not None:
+        allow_anonymous = settings.get_bool("allow_anonymous")
+        require_safe_exposure(host, tokens, allow_anonymous)
+        if not tokens and allow_anonymous:
+            log.warning("serving on %s with no tokens: anyone who can reach it reads as a navigator", host)
+    authenticator = Authenticator(tokens)
+    max_body = settings.get_int("max_body_bytes")
     own_store = store is None
     the_store = open_store() if store is None else store
     graphql = _Authenticate(_GraphQL(the_store, graphql_ide="graphiql"), authenticator)
 
     async def healthz(request: Request) -> JSONResponse:
         try:
-            counts = the_store.counts()
+            counts = await asyncio.to_thread(the_store.counts)
         except ProvnetError as exc:
             log.warning("health check failed: %s", exc)
             return JSONResponse({"status": "unavailable", "backend": the_store.backend}, status_code=503)
@@ -104,6 +135,12 @@ def create_app(store: Store | None = None) -> Starlette:
             the_store.close()
 
     return Starlette(
-        routes=[Route("/", home), Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"])],
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[Middleware(BodyLimit, max_bytes=max_body)],
         lifespan=lifespan,
     )

@@ -1,107 +1,117 @@
 """Per-request context: the store, the caller and one DataLoader per batch
 method of the store port.
 
-Every loader turns the keys requested during one tick of the event loop into a
-single port call, so a page of N results costs a fixed number of store round
-trips whatever N is. Loaders live for one request only, so nothing cached
-outlives it.
+Every loader turns the keys requested during one round of the request (see
+schema/rounds.py) into a single port call, so a page of N results costs a fixed
+number of store round trips whatever N is. Loaders live for one request only,
+so nothing cached outlives it. No resolver calls the store on the event loop:
+loaders, :meth:`Context.run` and ``rounds.off_loop`` run every call in a worker
+thread, so one slow request never stalls the others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from strawberry.dataloader import DataLoader
-
-from directory.model import Network, Plan
+from directory.model import Employer, Network, NetworkMember, Payer, Plan
 from directory.store import Store
 
-from .auth import Principal, can_read_network
+from .auth import Principal, visible_networks
+from .rounds import RoundLoader, Rounds
+
+R = TypeVar("R")
+T = TypeVar("T")
 
 
-def _batch(fetch: Callable[[list[str]], Mapping[str, Any]], missing: Callable[[], Any]) -> DataLoader:
+class _Once(Generic[T]):
+    """One store read shared by every resolver of a request that asks for it."""
+
+    def __init__(self, fetch: Callable[[], T], rounds: Rounds) -> None:
+        self._fetch = fetch
+        self._rounds = rounds
+        self._task: asyncio.Future[T] | None = None
+
+    async def get(self) -> T:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._rounds.call(self._fetch))
+        return await self._task
+
+
+def _batch(rounds: Rounds, fetch: Callable[[list[str]], Mapping[str, Any]], missing: Callable[[], Any]) -> RoundLoader:
     async def load(keys: list[str]) -> list[Any]:
-        # The port is synchronous; a worker thread keeps the event loop serving
-        # other requests while a Neo4j round trip is in flight.
-        found = await asyncio.to_thread(fetch, keys)
+        found = await rounds.call(fetch, keys)
         return [found[k] if k in found else missing() for k in keys]
 
-    return DataLoader(load_fn=load)
+    return RoundLoader(load, rounds)
 
 
-def _by_id(fetch: Callable[[list[str]], list[Any]]) -> DataLoader:
+def _by_id(rounds: Rounds, fetch: Callable[[list[str]], list[Any]]) -> RoundLoader:
     async def load(keys: list[str]) -> list[Any]:
-        found = {item.id: item for item in await asyncio.to_thread(fetch, keys)}
+        found = {item.id: item for item in await rounds.call(fetch, keys)}
         return [found.get(k) for k in keys]
 
-    return DataLoader(load_fn=load)
+    return RoundLoader(load, rounds)
 
 
-#: The key of loaders that fetch one whole, small collection (e.g. the exclusion lists loaded).
-ALL = "all"
-
-
-def _whole(fetch: Callable[[], Any]) -> DataLoader:
-    async def load(keys: list[str]) -> list[Any]:
-        found = await asyncio.to_thread(fetch)
-        return [found for _ in keys]
-
-    return DataLoader(load_fn=load)
+def _members_of(store: Store, network_ids: list[str]) -> dict[str, list[NetworkMember]]:
+    # The port reads one network's members per call: one round trip per network
+    # asked for, all in one worker thread. Member lists are tenant-owned, so a
+    # request rarely reaches more than one or two.
+    return {network_id: sorted(store.network_members(network_id), key=lambda m: m.npi) for network_id in network_ids}
 
 
 @dataclass
 class Loaders:
     store: Store
-    providers: DataLoader = field(init=False)
-    locations: DataLoader = field(init=False)
-    taxonomies: DataLoader = field(init=False)
-    credentials: DataLoader = field(init=False)
-    treatments: DataLoader = field(init=False)
-    access: DataLoader = field(init=False)
-    networks_of: DataLoader = field(init=False)
-    affiliations: DataLoader = field(init=False)
-    exclusions: DataLoader = field(init=False)
-    other_names: DataLoader = field(init=False)
-    subparts: DataLoader = field(init=False)
-    networks: DataLoader = field(init=False)
-    plans: DataLoader = field(init=False)
-    parents: DataLoader = field(init=False)
-    exclusion_lists: DataLoader = field(init=False)
-    _payers: list | None = field(default=None, init=False)
-    _all_plans: list[Plan] | None = field(default=None, init=False)
+    rounds: Rounds
+    providers: RoundLoader = field(init=False)
+    locations: RoundLoader = field(init=False)
+    taxonomies: RoundLoader = field(init=False)
+    credentials: RoundLoader = field(init=False)
+    treatments: RoundLoader = field(init=False)
+    access: RoundLoader = field(init=False)
+    networks_of: RoundLoader = field(init=False)
+    affiliations: RoundLoader = field(init=False)
+    exclusions: RoundLoader = field(init=False)
+    other_names: RoundLoader = field(init=False)
+    subparts: RoundLoader = field(init=False)
+    networks: RoundLoader = field(init=False)
+    plans: RoundLoader = field(init=False)
+    parents: RoundLoader = field(init=False)
+    members: RoundLoader = field(init=False)
+    payers: _Once[list[Payer]] = field(init=False)
+    employers: _Once[list[Employer]] = field(init=False)
+    all_plans: _Once[list[Plan]] = field(init=False)
+    all_networks: _Once[list[Network]] = field(init=False)
 
     def __post_init__(self) -> None:
-        s = self.store
+        s, r = self.store, self.rounds
         none = lambda: None  # noqa: E731
-        self.providers = _batch(s.providers, none)
-        self.locations = _batch(s.locations_for, list)
-        self.taxonomies = _batch(s.taxonomies_for, list)
-        self.credentials = _batch(s.credentials_for, list)
-        self.treatments = _batch(s.treatments_for, list)
-        self.access = _batch(s.access_for, none)
-        self.networks_of = _batch(s.networks_for, list)
-        self.affiliations = _batch(s.affiliations_for, list)
-        self.exclusions = _batch(s.exclusions_for, list)
-        self.other_names = _batch(s.other_names_for, list)
-        self.subparts = _batch(s.subparts_of, list)
-        self.networks = _by_id(s.networks)
-        self.plans = _by_id(s.plans)
-        self.parents = _batch(s.parents_of, list)
-        self.exclusion_lists = _whole(s.exclusion_lists)
-
-    def payers(self) -> list:
-        if self._payers is None:
-            self._payers = self.store.payers()
-        return self._payers
-
-    def all_plans(self) -> list[Plan]:
-        if self._all_plans is None:
-            self._all_plans = self.store.plans()
-        return self._all_plans
+        self.providers = _batch(r, s.providers, none)
+        self.locations = _batch(r, s.locations_for, list)
+        self.taxonomies = _batch(r, s.taxonomies_for, list)
+        self.credentials = _batch(r, s.credentials_for, list)
+        self.treatments = _batch(r, s.treatments_for, list)
+        self.access = _batch(r, s.access_for, none)
+        self.networks_of = _batch(r, s.networks_for, list)
+        self.affiliations = _batch(r, s.affiliations_for, list)
+        self.exclusions = _batch(r, s.exclusions_for, list)
+        self.other_names = _batch(r, s.other_names_for, list)
+        self.subparts = _batch(r, s.subparts_of, list)
+        self.networks = _by_id(r, s.networks)
+        self.plans = _by_id(r, s.plans)
+        self.parents = _batch(r, s.parents_of, list)
+        self.members = _batch(r, functools.partial(_members_of, s), list)
+        self.payers = _Once(s.payers, r)
+        self.employers = _Once(s.employers, r)
+        self.all_plans = _Once(s.plans, r)
+        self.all_networks = _Once(s.networks, r)
+        self.exclusion_lists = _Once(s.exclusion_lists, r)
 
 
 @dataclass
@@ -115,7 +125,12 @@ class Context:
 
     @classmethod
     def build(cls, store: Store, principal: Principal) -> Context:
-        return cls(store, principal, Loaders(store), datetime.now(UTC).date())
+        return cls(store, principal, Loaders(store, Rounds()), datetime.now(UTC).date())
 
-    def readable(self, networks: list[Network]) -> list[Network]:
-        return [n for n in networks if can_read_network(self.principal, n)]
+    async def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """A store call of a resolver, in a worker thread and in this request's current round."""
+        return await self.loaders.rounds.call(fn, *args, **kwargs)
+
+    def visible(self, networks: list[Network]) -> list[Network]:
+        """The networks that exist for the caller (see schema/auth.py)."""
+        return visible_networks(self.principal, networks)

@@ -5,6 +5,10 @@ Expected errors are part of the schema: mutations return typed errors with an
 AccessDenied, which reach the client with their message and
 ``extensions.code``. Anything else is masked as "Unexpected error." and
 logged with its traceback on the server.
+
+No message is longer than :data:`MAX_MESSAGE` characters: ours quote input
+through ``arguments.quote``, and graphql-core's own (an enum value or a variable
+of the wrong type) can repeat a whole argument, so every message is cut here.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from strawberry.extensions import MaskErrors
 from directory.errors import AccessDenied, InputError, NotFound
 
 log = logging.getLogger(__name__)
+
+#: Longest error message sent to a client; a longer one is cut (so at most this much of any input comes back).
+MAX_MESSAGE = 200
 
 
 @strawberry.enum(description="Why an operation was refused.")
@@ -66,6 +73,8 @@ class ErrorPolicy(MaskErrors):
             code = code_for(error.original_error) if error.original_error is not None else None
             if code is not None:
                 error.extensions = {**(error.extensions or {}), "code": code.name}
+            if len(error.message) > MAX_MESSAGE:
+                error.message = error.message[:MAX_MESSAGE] + "... (message cut)"
         return processed
 
 

@@ -1,20 +1,34 @@
 """Guards against expensive queries: depth, aliases and an estimated cost.
 
-The cost of a query is the number of objects it may make the server build:
-every field that returns an object counts once per time it is resolved, and a
-list multiplies its children by its size, which is the field's ``first`` or
-``limit`` argument or :data:`DEFAULT_LIST_SIZE` when it has none. A size given
-on a connection (``searchProviders(first: 50)``) is the size of its ``edges``.
-Scalars are free. Limits come from the settings max_query_depth, max_aliases
-and max_query_cost.
+The cost of a query is the most objects it can make the server build: every
+field that returns an object counts once per time it is resolved, and a list
+multiplies its children by its size. Every list field of the schema states its
+size, and the resolvers hold to it, so the estimate is an upper bound rather
+than a guess:
+
+* a list with a ``first`` argument has at most ``first`` items: the value
+  given, or the argument's default (resolvers refuse a ``first`` over its
+  maximum);
+* any other list declares its bound with :func:`bounded_list`, which puts
+  "At most N." in the field's SDL description and, through :class:`MaxItems`,
+  cuts the resolver's result to N (logging a warning) should the data ever hold
+  more;
+* a size given on a connection (``searchProviders(first: 50)``) is the size of
+  its ``edges``.
+
+A list field that declared nothing would count as :data:`UNDECLARED_LIST_SIZE`;
+a test keeps there being none. Scalars are free. Limits come from the settings
+max_query_tokens, max_query_depth, max_aliases and max_query_cost.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import strawberry
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -33,12 +47,66 @@ from graphql import (
     get_named_type,
     is_composite_type,
 )
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    FieldExtension,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 
 from directory import settings
 
-DEFAULT_LIST_SIZE = 20
+log = logging.getLogger(__name__)
+
+#: What a list field that states no bound would count for (there are none: a test checks).
+UNDECLARED_LIST_SIZE = 1000
 SIZE_ARGUMENTS = ("first", "limit")
+
+
+class MaxItems(FieldExtension):
+    """The most items a list field returns: the cost estimate counts it, and the
+    result is cut to it should the data ever hold more."""
+
+    def __init__(self, max_items: int) -> None:
+        super().__init__()
+        self.max_items = max_items
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        return self._cut(next_(source, info, **kwargs), info)
+
+    async def resolve_async(
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: strawberry.Info, **kwargs: Any
+    ) -> Any:
+        return self._cut(await next_(source, info, **kwargs), info)
+
+    def _cut(self, result: Any, info: strawberry.Info) -> Any:
+        if isinstance(result, list) and len(result) > self.max_items:
+            log.warning(
+                "%s returned %d items, over its stated bound of %d: cut to the bound",
+                ".".join(str(p) for p in info.path.as_list()),
+                len(result),
+                self.max_items,
+            )
+            return result[: self.max_items]
+        return result
+
+
+def bounded_list(max_items: int, description: str | None = None) -> Any:
+    """``strawberry.field`` for a list of at most ``max_items``, stated in its SDL description."""
+    said = f"At most {max_items}."
+    return strawberry.field(
+        description=f"{description} {said}" if description else said, extensions=[MaxItems(max_items)]
+    )
+
+
+def declared_bound(definition: Any) -> int | None:
+    """The :class:`MaxItems` bound of a graphql-core field built by strawberry, if it has one."""
+    field = (definition.extensions or {}).get("strawberry-definition")
+    for extension in getattr(field, "extensions", None) or ():
+        if isinstance(extension, MaxItems):
+            return extension.max_items
+    return None
 
 
 def _is_list(field_type: Any) -> bool:
@@ -47,7 +115,8 @@ def _is_list(field_type: Any) -> bool:
     return isinstance(field_type, GraphQLList)
 
 
-def _size(node: FieldNode, variables: Mapping[str, Any]) -> int | None:
+def _size(node: FieldNode, definition: Any, variables: Mapping[str, Any]) -> int | None:
+    """The ``first``/``limit`` given in the query, or else that argument's default."""
     for argument in node.arguments or ():
         if argument.name.value not in SIZE_ARGUMENTS:
             continue
@@ -58,6 +127,10 @@ def _size(node: FieldNode, variables: Mapping[str, Any]) -> int | None:
             given = variables.get(value.name.value)
             if isinstance(given, int):
                 return max(0, given)
+    for name in SIZE_ARGUMENTS:
+        default = getattr(definition.args.get(name), "default_value", None)
+        if isinstance(default, int):
+            return max(0, default)
     return None
 
 
@@ -103,9 +176,10 @@ class _Estimator:
         named = get_named_type(definition.type)
         if not is_composite_type(named):
             return 0
-        size = _size(node, self.variables)
+        size = _size(node, definition, self.variables)
         if _is_list(definition.type):
-            count = multiplier * (size if size is not None else pending if pending is not None else DEFAULT_LIST_SIZE)
+            bound = next(b for b in (size, pending, declared_bound(definition), UNDECLARED_LIST_SIZE) if b is not None)
+            count = multiplier * bound
             child_pending = None
         else:
             count = multiplier
@@ -162,10 +236,13 @@ class QueryCostLimiter(SchemaExtension):
 
 def limit_extensions(environ: dict[str, str] | None = None) -> list[Callable[[], SchemaExtension]]:
     """Factories of the limiting extensions, configured from the settings (one instance per request)."""
+    tokens = settings.get_int("max_query_tokens", environ)
     depth = settings.get_int("max_query_depth", environ)
     aliases = settings.get_int("max_aliases", environ)
     cost = settings.get_int("max_query_cost", environ)
     return [
+        # parsing runs on the event loop: a bound on tokens bounds how long a document can hold it
+        functools.partial(MaxTokensLimiter, max_token_count=tokens),
         functools.partial(QueryDepthLimiter, max_depth=depth),
         functools.partial(MaxAliasesLimiter, max_alias_count=aliases),
         functools.partial(QueryCostLimiter, max_cost=cost),

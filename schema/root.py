@@ -16,12 +16,13 @@ from .providers.queries import ProviderQueries
 from .resolution.mutations import ResolutionMutations
 from .resolution.queries import ResolutionQueries
 
-RoleEnum = strawberry.enum(Role, name="Role", description="What a caller may do.")
+# registers auth.Role itself, so the annotation below names a real type
+strawberry.enum(Role, name="Role", description="What a caller may do.")
 
 
 @strawberry.type(description="The caller, as the server sees it.")
 class Viewer:
-    role: RoleEnum
+    role: Role
     tenant: str | None
 
 

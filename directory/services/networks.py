@@ -25,7 +25,7 @@ from datetime import date
 
 from scoring import CheckStatus
 
-from ..errors import NotFound
+from ..errors import NotFound, quoted
 from ..model import Evidence, Network, NetworkKind, NetworkMember
 from ..npi import is_valid_npi
 from ..store import Store
@@ -70,14 +70,16 @@ def find_network(store: Store, network_id: str) -> Network:
     return found[0]
 
 
-def _clean(npis: Iterable[str]) -> tuple[list[str], list[MemberProblem]]:
+def check_npis(npis: Iterable[str]) -> tuple[list[str], list[MemberProblem]]:
+    """The NPIs of a change, cleaned, and the problems that refuse it before the
+    store is asked anything (no NPI, too many, malformed ones)."""
     wanted = list(dict.fromkeys((n or "").strip() for n in npis))
     if not wanted:
         return [], [MemberProblem(ProblemCode.INVALID_INPUT, "name at least one NPI")]
     if len(wanted) > MAX_NPIS_PER_CHANGE:
         return [], [MemberProblem(ProblemCode.INVALID_INPUT, f"at most {MAX_NPIS_PER_CHANGE} NPIs per change")]
     invalid = [
-        MemberProblem(ProblemCode.INVALID_INPUT, f"{n[:20]!r} is not a valid NPI", n[:20])
+        MemberProblem(ProblemCode.INVALID_INPUT, f"{quoted(n)} is not a valid NPI", n[:20])
         for n in wanted
         if not is_valid_npi(n)
     ]
@@ -96,7 +98,7 @@ def add_members(
 ) -> MembershipChange:
     """Add providers to ``network`` (see the module docstring for the rules).
     ``actor`` names the caller in the evidence, e.g. ``employer:acme``."""
-    wanted, problems = _clean(npis)
+    wanted, problems = check_npis(npis)
     note = (override_note or "").strip() or None
     for text, what in ((reference, "reference"), (note, "override note")):
         if text is not None and len(text) > MAX_NOTE:
@@ -143,7 +145,7 @@ def add_members(
 
 def remove_members(store: Store, network: Network, npis: Iterable[str], *, actor: str) -> MembershipChange:
     """Remove providers from ``network``; NPIs that are not members are ignored."""
-    wanted, problems = _clean(npis)
+    wanted, problems = check_npis(npis)
     if problems:
         return MembershipChange(network, 0, tuple(problems))
     try:

@@ -5,15 +5,14 @@ the request and maps the result."""
 
 from __future__ import annotations
 
-import asyncio
-
 import strawberry
 
-from directory.errors import InputError, NotFound, ProvnetError
+from directory.errors import AccessDenied, InputError, NotFound, ProvnetError
 from directory.services import adequacy
 
-from ..auth import Role, can_manage_network
-from ..errors import ErrorCode
+from .. import arguments as arg
+from ..auth import can_change_networks, require_manage, visible_network
+from ..errors import ErrorCode, code_for
 from .types import AdequacyError, AdequacyPayload, AdequacyReport, CountyAdequacy, ZipMembers
 
 #: Most (zip, count) pairs one request may carry.
@@ -49,18 +48,19 @@ class AdequacyQueries:
         self, info: strawberry.Info, network_id: strawberry.ID, members: list[ZipMembers]
     ) -> AdequacyPayload:
         principal = info.context.principal
-        if principal.role is Role.NAVIGATOR:
+        if not can_change_networks(principal):
             return _refuse(ErrorCode.FORBIDDEN, "a navigator may not assess networks")
         if not members or len(members) > MAX_MEMBER_ZIPS:
             return _refuse(ErrorCode.INVALID_INPUT, f"members must hold 1 to {MAX_MEMBER_ZIPS} (zip, count) pairs")
-        found = await info.context.loaders.networks.load(network_id)
-        if found is None:
-            return _refuse(ErrorCode.NOT_FOUND, f"no network {str(network_id)[:100]!r}")
-        if not can_manage_network(principal, found):
-            return _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not assess network {found.id!r}")
+        try:  # an employer network of another tenant is refused exactly like a missing one
+            network_id = strawberry.ID(arg.identifier(network_id, "networkId"))
+            found = visible_network(principal, await info.context.loaders.networks.load(network_id), network_id)
+            require_manage(principal, found)
+        except (InputError, NotFound, AccessDenied) as exc:
+            return _refuse(code_for(exc) or ErrorCode.FORBIDDEN, str(exc))
         try:
             pairs = adequacy.members_from_pairs(((m.zip[:10], m.count) for m in members), "members")
-            result = await asyncio.to_thread(_assess, info.context.store, found.id, pairs, info.context.today)
+            result = await info.context.run(_assess, info.context.store, found.id, pairs, info.context.today)
         except InputError as exc:
             return _refuse(ErrorCode.INVALID_INPUT, str(exc))
         except NotFound as exc:
@@ -74,7 +74,7 @@ class AdequacyQueries:
                 passed=sum(c.passed for c in result.cells),
                 failed=sum(not c.passed for c in result.cells),
                 method=[f"{k}: {v}" for k, v in result.method.items()],
-                results=[CountyAdequacy.of(c) for c in result.cells],
+                cells=[CountyAdequacy.of(c) for c in result.cells],
                 assessment=result,
             ),
             errors=[],

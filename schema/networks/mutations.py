@@ -1,21 +1,24 @@
-"""Network curation: add and remove members. The rules are those of
-``directory.services.networks``; this module checks who the caller is, turns
-refusals into typed errors in the payload, and keeps the store off the event
-loop. A change is all or nothing."""
+"""Network curation: add and remove members. The membership rules are those of
+``directory.services.networks`` (shared with every other entry point); this
+module checks who the caller is and bounds the arguments before the store is
+asked anything, turns refusals into typed errors in the payload, and runs off
+the event loop. A change is all or nothing."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Sequence
 
 import strawberry
 
 from directory import model
-from directory.errors import NotFound
+from directory.errors import AccessDenied, InputError, NotFound
 from directory.services import networks as service
 
-from ..auth import Role, can_manage_network
-from ..errors import ErrorCode
-from .types import Network, NetworkError, NetworkMembersPayload
+from .. import arguments as arg
+from ..auth import can_change_networks, require_manage, visible_network
+from ..errors import ErrorCode, code_for
+from ..rounds import off_loop
+from .types import MAX_NPIS_PER_CHANGE, Network, NetworkError, NetworkMembersPayload
 
 _CODES = {
     service.ProblemCode.INVALID_INPUT: ErrorCode.INVALID_INPUT,
@@ -28,28 +31,44 @@ def _refuse(code: ErrorCode, message: str) -> NetworkMembersPayload:
     return NetworkMembersPayload(network=None, changed=0, errors=[NetworkError(code=code, message=message)])
 
 
+def _errors(problems: Sequence[service.MemberProblem]) -> list[NetworkError]:
+    return [
+        NetworkError(code=_CODES[p.code], message=p.message, npi=p.npi, failed_checks=list(p.failed_checks))
+        for p in problems
+    ]
+
+
 def _payload(change: service.MembershipChange) -> NetworkMembersPayload:
     return NetworkMembersPayload(
-        network=Network.of(change.network),
-        changed=change.changed,
-        errors=[
-            NetworkError(code=_CODES[p.code], message=p.message, npi=p.npi, failed_checks=list(p.failed_checks))
-            for p in change.problems
-        ],
+        network=Network.of(change.network), changed=change.changed, errors=_errors(change.problems)
     )
 
 
-async def _managed_network(info: strawberry.Info, network_id: str) -> model.Network | NetworkMembersPayload:
-    """The network if the caller may change it, else the payload refusing the change."""
+def _managed_network(
+    info: strawberry.Info, network_id: str, npis: list[str], *texts: tuple[str | None, str]
+) -> model.Network | NetworkMembersPayload:
+    """The network if the caller may change it, else the payload refusing the change.
+    Arguments are checked against their bounds before the store is asked anything."""
     principal = info.context.principal
-    if principal.role is Role.NAVIGATOR:
+    if not can_change_networks(principal):
         return _refuse(ErrorCode.FORBIDDEN, "a navigator may not change networks")
+    if len(npis) > MAX_NPIS_PER_CHANGE:
+        return _refuse(ErrorCode.INVALID_INPUT, f"at most {MAX_NPIS_PER_CHANGE} NPIs per change")
     try:
-        network = await asyncio.to_thread(service.find_network, info.context.store, network_id)
-    except NotFound as exc:
-        return _refuse(ErrorCode.NOT_FOUND, str(exc))
-    if not can_manage_network(principal, network):
-        return _refuse(ErrorCode.FORBIDDEN, f"{principal.label} may not change network {network_id[:200]!r}")
+        network_id = arg.identifier(network_id, "networkId")
+        for text, name in texts:
+            arg.optional_text(text, name, arg.MAX_REFERENCE)
+    except InputError as exc:
+        return _refuse(ErrorCode.INVALID_INPUT, str(exc))
+    _, problems = service.check_npis(npis)
+    if problems:
+        return NetworkMembersPayload(network=None, changed=0, errors=_errors(problems))
+    try:  # an employer network of another tenant is refused exactly like a missing one
+        found = info.context.store.networks([network_id])
+        network = visible_network(principal, found[0] if found else None, network_id)
+        require_manage(principal, network)
+    except (NotFound, AccessDenied) as exc:
+        return _refuse(code_for(exc) or ErrorCode.FORBIDDEN, str(exc))
     return network
 
 
@@ -60,7 +79,8 @@ class NetworkMutations:
         "provider that fails vetting (VETTING_FAILED) unless `overrideNote` says why it is added anyway; "
         "the note is kept with the membership's evidence."
     )
-    async def add_network_members(
+    @off_loop
+    def add_network_members(
         self,
         info: strawberry.Info,
         network_id: strawberry.ID,
@@ -68,11 +88,10 @@ class NetworkMutations:
         reference: str | None = None,
         override_note: str | None = None,
     ) -> NetworkMembersPayload:
-        network = await _managed_network(info, network_id)
+        network = _managed_network(info, network_id, npis, (reference, "reference"), (override_note, "overrideNote"))
         if isinstance(network, NetworkMembersPayload):
             return network
-        change = await asyncio.to_thread(
-            service.add_members,
+        change = service.add_members(
             info.context.store,
             network,
             npis,
@@ -84,13 +103,11 @@ class NetworkMutations:
         return _payload(change)
 
     @strawberry.mutation(description="Remove providers from a network the caller manages; non-members are ignored.")
-    async def remove_network_members(
+    @off_loop
+    def remove_network_members(
         self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str]
     ) -> NetworkMembersPayload:
-        network = await _managed_network(info, network_id)
+        network = _managed_network(info, network_id, npis)
         if isinstance(network, NetworkMembersPayload):
             return network
-        change = await asyncio.to_thread(
-            service.remove_members, info.context.store, network, npis, actor=info.context.principal.label
-        )
-        return _payload(change)
+        return _payload(service.remove_members(info.context.store, network, npis, actor=info.context.principal.label))

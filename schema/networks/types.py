@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from directory import model
+from directory.model import NetworkKind
 
+from .. import arguments as arg
+from ..auth import require_members
 from ..errors import ErrorCode
 from ..evidence import Evidence, FactKind
+from ..limits import bounded_list
 
 if TYPE_CHECKING:
     from ..providers.types import Provider
 
 ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
 
-NetworkKind = strawberry.enum(
-    model.NetworkKind, description="A payer's contracted network or an employer's vetted one."
-)
+#: ``first`` of the catalogue lists (payers, plans, employers, networks): its default and its maximum.
+DEFAULT_PAGE, MAX_PAGE = 20, 100
+#: ``first`` of networkMembers and of Network.members (nested, so a smaller default): defaults and maximum.
+DEFAULT_MEMBERS, DEFAULT_NESTED_MEMBERS, MAX_MEMBERS = 100, 20, 1000
+#: A plan uses a handful of networks.
+MAX_PLAN_NETWORKS = 10
+#: Most NPIs one change of a network may name.
+MAX_NPIS_PER_CHANGE = 1000
+
+# registers the domain's enum itself, so annotations name a real type
+strawberry.enum(NetworkKind, description="A payer's contracted network or an employer's vetted one.")
+
+
+def by_id(item: Any) -> str:
+    return str(item.id)
 
 
 @strawberry.type(description="A payer's contracted network or an employer's vetted network.")
@@ -28,10 +44,28 @@ class Network:
     name: str
     kind: NetworkKind
     owner_id: str = strawberry.field(description="The owning payer's or employer's id.")
+    record: strawberry.Private[model.Network]
 
     @classmethod
     def of(cls, n: model.Network) -> Network:
-        return cls(id=strawberry.ID(n.id), name=n.name, kind=n.kind, owner_id=n.owner_id)
+        return cls(id=strawberry.ID(n.id), name=n.name, kind=n.kind, owner_id=n.owner_id, record=n)
+
+    @strawberry.field(
+        description="The members in NPI order, with who added each and why: for the tenant that owns the network "
+        f"and admins (null and FORBIDDEN for anyone else); `first` at most {MAX_MEMBERS}."
+    )
+    async def members(
+        self, info: strawberry.Info, first: int = DEFAULT_NESTED_MEMBERS, offset: int = 0
+    ) -> list[NetworkMember] | None:
+        return await members_page(info, self.record, first, offset)
+
+
+async def members_page(info: strawberry.Info, network: model.Network, first: int, offset: int) -> list[NetworkMember]:
+    """A page of a network's member list, for whoever may read it (schema/auth.py)."""
+    arg.page(first, offset, MAX_MEMBERS)
+    require_members(info.context.principal, network)
+    found = await info.context.loaders.members.load(network.id)
+    return [NetworkMember.of(m, info.context.today) for m in found[offset : offset + first]]
 
 
 @strawberry.type(description="A health plan and the networks it uses.")
@@ -52,10 +86,10 @@ class Plan:
             network_ids=p.network_ids,
         )
 
-    @strawberry.field
+    @bounded_list(MAX_PLAN_NETWORKS, "The networks of the plan the caller may see.")
     async def networks(self, info: strawberry.Info) -> list[Network]:
         found = await info.context.loaders.networks.load_many(list(self.network_ids))
-        return [Network.of(n) for n in info.context.readable([n for n in found if n is not None])]
+        return [Network.of(n) for n in info.context.visible([n for n in found if n is not None])]
 
 
 @strawberry.type
@@ -63,9 +97,11 @@ class Payer:
     id: strawberry.ID
     name: str
 
-    @strawberry.field
-    def plans(self, info: strawberry.Info) -> list[Plan]:
-        return [Plan.of(p) for p in info.context.loaders.all_plans() if p.payer_id == self.id]
+    @strawberry.field(description=f"The payer's plans by id; `first` at most {MAX_PAGE}.")
+    async def plans(self, info: strawberry.Info, first: int = DEFAULT_PAGE, offset: int = 0) -> list[Plan]:
+        arg.page(first, offset, MAX_PAGE)
+        mine = sorted((p for p in await info.context.loaders.all_plans.get() if p.payer_id == self.id), key=by_id)
+        return [Plan.of(p) for p in mine[offset : offset + first]]
 
 
 @strawberry.type
@@ -114,4 +150,4 @@ class NetworkError:
 class NetworkMembersPayload:
     network: Network | None
     changed: int = strawberry.field(description="Memberships added (new ones only) or removed.")
-    errors: list[NetworkError]
+    errors: list[NetworkError] = bounded_list(MAX_NPIS_PER_CHANGE)  # one per NPI of the change at most

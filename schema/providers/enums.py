@@ -5,12 +5,17 @@ from __future__ import annotations
 import strawberry
 
 from directory import model
-from scoring import CheckStatus as _CheckStatus
+from directory.model import CredentialKind, EntityType, Treatment
+from scoring import CheckStatus
 
-Treatment = strawberry.enum(model.Treatment, description="TRD-relevant services a provider is evidenced to offer.")
-EntityType = strawberry.enum(model.EntityType, description="NPPES entity type: 1 individual, 2 organization.")
-CredentialKind = strawberry.enum(model.CredentialKind, description="State licence or board certification.")
-CheckStatus = strawberry.enum(_CheckStatus, description="Outcome of one vetting check.")
+# strawberry.enum registers the class itself (and returns it), so annotations
+# name the domain's enums and mypy sees real types.
+strawberry.enum(Treatment, description="TRD-relevant services a provider is evidenced to offer.")
+strawberry.enum(EntityType, description="NPPES entity type: 1 individual, 2 organization.")
+strawberry.enum(CredentialKind, description="State licence or board certification.")
+strawberry.enum(CheckStatus, description="Outcome of one vetting check.")
+
+__all__ = ["TREATMENT_LABELS", "CheckStatus", "CredentialKind", "EntityType", "Treatment"]
 
 #: Human labels of the treatments, for pickers.
 TREATMENT_LABELS: dict[model.Treatment, str] = {

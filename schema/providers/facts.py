@@ -10,6 +10,7 @@ from directory import model
 from scoring import Expertise, Vetting
 
 from ..evidence import Evidence, FactKind
+from ..limits import bounded_list
 from .enums import CheckStatus, CredentialKind, Treatment
 
 OTHER_NAME_TYPES = {
@@ -198,7 +199,7 @@ class VettingCheck:
 @strawberry.type(description="The vetting checklist of a provider.")
 class VettingResult:
     passed: bool = strawberry.field(description="No check failed, and NPI, licence and exclusions are known good.")
-    checks: list[VettingCheck]
+    checks: list[VettingCheck] = bounded_list(10)  # scoring.vet makes six
 
     @classmethod
     def of(cls, v: Vetting) -> VettingResult:
@@ -216,7 +217,7 @@ class ExpertiseReason:
 @strawberry.type(description="TRD expertise, 0..100, with the reasons behind it.")
 class TrdExpertise:
     score: float
-    reasons: list[ExpertiseReason]
+    reasons: list[ExpertiseReason] = bounded_list(10)  # one per treatment, taxonomy and board at most
 
     @classmethod
     def of(cls, e: Expertise) -> TrdExpertise:

@@ -9,6 +9,7 @@ from directory.errors import InputError
 from directory.geo import point_for_zip
 from directory.store.ranking import MAX_PAGE_SIZE
 
+from .. import arguments as arg
 from .enums import EntityType, Treatment
 
 
@@ -33,7 +34,9 @@ class ProviderSearchInput:
     accepting_new_patients: bool | None = None
     entity_type: EntityType | None = None
     state: str | None = strawberry.field(default=None, description="Two-letter state of some location.")
-    name: str | None = strawberry.field(default=None, description="Typo tolerant; ranks by name match first.")
+    name: str | None = strawberry.field(
+        default=None, description=f"Typo tolerant; ranks by name match first. At most {arg.MAX_NAME} characters."
+    )
     include_deactivated: bool = False
 
 
@@ -43,7 +46,7 @@ def _point(near: NearInput) -> model.GeoPoint:
     if has_zip == has_point:
         raise InputError("near needs either zip or latitude and longitude, not both")
     if has_zip:
-        return point_for_zip(near.zip or "")
+        return point_for_zip(arg.zip_code(near.zip or ""))
     if near.latitude is None or near.longitude is None:
         raise InputError("near needs both latitude and longitude")
     if not (-90 <= near.latitude <= 90 and -180 <= near.longitude <= 180):
@@ -51,10 +54,26 @@ def _point(near: NearInput) -> model.GeoPoint:
     return model.GeoPoint(near.latitude, near.longitude)
 
 
+def _bounded(f: ProviderSearchInput, after: str | None) -> None:
+    """Every string and list of the filter within its bound, before anything else looks at it."""
+    arg.optional_text(f.name, "name", arg.MAX_NAME)
+    arg.optional_text(after, "after", arg.MAX_CURSOR)
+    arg.optional_text(f.state, "state", 2 + 10)  # two letters, with some room for blanks
+    if f.near is not None:
+        arg.optional_text(f.near.zip, "zip", 20)
+    arg.items(f.treatments, "treatments")
+    arg.items(f.taxonomy_codes, "taxonomyCodes")
+    for code in f.taxonomy_codes or ():
+        arg.text(code.strip(), "a taxonomy code", arg.MAX_TAXONOMY_CODE)
+
+
 def to_criteria(f: ProviderSearchInput, first: int, after: str | None) -> model.SearchCriteria:
     """InputError for anything the store would reject, with a message the caller can act on."""
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise InputError(f"first must be between 1 and {MAX_PAGE_SIZE}")
+    _bounded(f, after)
+    plan_id = arg.optional_identifier(f.plan_id, "planId")
+    network_id = arg.optional_identifier(f.network_id, "networkId")
     near = _point(f.near) if f.near is not None else None
     if near is not None and f.radius_miles is None:
         raise InputError("a search near a point needs radiusMiles")
@@ -62,15 +81,15 @@ def to_criteria(f: ProviderSearchInput, first: int, after: str | None) -> model.
         raise InputError("radiusMiles needs near")
     state = f.state.strip().upper() if f.state else None
     if state is not None and (len(state) != 2 or not state.isalpha()):
-        raise InputError(f"state must be a two-letter code, got {f.state!r}")
+        raise InputError(f"state must be a two-letter code, got {arg.quote(f.state)}")
     return model.SearchCriteria(
         treatments=tuple(f.treatments or ()),
         taxonomy_codes=tuple(c.strip().upper() for c in f.taxonomy_codes or ()),
         near=near,
         radius_miles=f.radius_miles,
         include_telehealth=f.include_telehealth,
-        plan_id=f.plan_id,
-        network_id=f.network_id,
+        plan_id=plan_id,
+        network_id=network_id,
         accepting_new_patients=f.accepting_new_patients,
         entity_type=f.entity_type,
         state=state,

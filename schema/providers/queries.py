@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
-from directory.errors import InputError, NotFound
-from directory.npi import is_valid_npi
+from directory.errors import NotFound
 from directory.store.ranking import decode_cursor, encode_cursor
 
-from ..auth import require_read_network
+from .. import arguments as arg
+from ..auth import visible_network
+from ..limits import bounded_list
 from .enums import TREATMENT_LABELS, Treatment
 from .facts import Taxonomy
 from .inputs import ProviderSearchInput, to_criteria
 from .types import PageInfo, Provider, ProviderConnection, ProviderEdge, load_provider
+
+#: The NUCC code set has about 900 codes.
+MAX_TAXONOMY_PAGE = 1000
 
 
 @strawberry.type(description="A treatment of the controlled vocabulary, with a label for pickers.")
@@ -28,15 +32,13 @@ class ProviderQueries:
         self, info: strawberry.Info, filter: ProviderSearchInput, first: int = 20, after: str | None = None
     ) -> ProviderConnection:
         criteria = to_criteria(filter, first, after)
-        if criteria.network_id is not None:  # employer networks are private to their owner
+        if criteria.network_id is not None:  # an employer network exists for its owner only
             network = await info.context.loaders.networks.load(criteria.network_id)
-            if network is None:
-                raise NotFound(f"no network {criteria.network_id!r}")
-            require_read_network(info.context.principal, network)
+            visible_network(info.context.principal, network, criteria.network_id)
         if criteria.plan_id is not None and await info.context.loaders.plans.load(criteria.plan_id) is None:
-            raise NotFound(f"no plan {criteria.plan_id!r}")
+            raise NotFound(f"no plan {arg.quote(criteria.plan_id)}")
         start = decode_cursor(criteria.after, criteria) if criteria.after else 0
-        page = info.context.store.search(criteria)
+        page = await info.context.run(info.context.store.search, criteria)
         edges = [
             ProviderEdge(
                 cursor=encode_cursor(start + i + 1, criteria),
@@ -54,18 +56,17 @@ class ProviderQueries:
 
     @strawberry.field(description="One provider by NPI; null when the directory does not hold it.")
     async def provider(self, info: strawberry.Info, npi: str) -> Provider | None:
-        npi = npi.strip()
-        if not is_valid_npi(npi):
-            raise InputError(f"{npi!r} is not a valid NPI (10 digits with a valid check digit)")
-        return await load_provider(info, npi)
+        return await load_provider(info, arg.npi(npi))
 
-    @strawberry.field(description="NUCC taxonomy codes whose code or name contains `search`.")
-    def taxonomies(self, info: strawberry.Info, search: str | None = None, first: int = 50) -> list[Taxonomy]:
-        if first < 1:
-            raise InputError("first must be positive")
-        needle = (search or "").strip().upper()
+    @strawberry.field(
+        description=f"NUCC taxonomy codes whose code or name contains `search`; `first` at most {MAX_TAXONOMY_PAGE}."
+    )
+    async def taxonomies(self, info: strawberry.Info, search: str | None = None, first: int = 50) -> list[Taxonomy]:
+        arg.page(first, 0, MAX_TAXONOMY_PAGE)
+        needle = (arg.optional_text(search, "search", arg.MAX_SEARCH) or "").strip().upper()
+        codes = await info.context.run(info.context.store.taxonomies)
         found = []
-        for t in sorted(info.context.store.taxonomies().values(), key=lambda t: t.code):
+        for t in sorted(codes.values(), key=lambda t: t.code):
             if needle in t.code.upper() or needle in t.display_name.upper():
                 found.append(
                     Taxonomy(
@@ -80,6 +81,6 @@ class ProviderQueries:
                     break
         return found
 
-    @strawberry.field(description="The treatments providers can be searched by.")
+    @bounded_list(len(Treatment), "The treatments providers can be searched by.")
     def treatments(self) -> list[TreatmentInfo]:
         return [TreatmentInfo(treatment=t, label=TREATMENT_LABELS.get(t, t.value)) for t in Treatment]

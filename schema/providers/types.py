@@ -13,9 +13,11 @@ import strawberry
 from directory import model
 from directory.errors import NotFound
 from directory.services.vetting import ProviderFacts, expertise_of, vetting_of
+from directory.store.ranking import MAX_PAGE_SIZE
 
-from ..context import ALL
+from .. import arguments as arg
 from ..evidence import Evidence, FactKind
+from ..limits import bounded_list
 from .enums import EntityType
 from .facts import (
     AccessFacts,
@@ -33,6 +35,31 @@ if TYPE_CHECKING:
     from ..networks.types import Network
 
 NetworkRef = Annotated["Network", strawberry.lazy("schema.networks.types")]
+
+# The most of each kind of fact one provider shows (see schema/limits.py): far
+# above what NPPES and the catalogues hold for one provider (NPPES lists at
+# most 15 taxonomies), and low enough that the cost estimate of a page of
+# providers stays honest.
+MAX_LOCATIONS = 50
+MAX_TAXONOMIES = 20
+MAX_CREDENTIALS = 60
+MAX_TREATMENTS = 50
+MAX_NETWORKS = 50
+MAX_OTHER_NAMES = 20
+MAX_EXCLUSIONS = 20
+#: ``first`` of affiliations and subparts: its default and its maximum.
+DEFAULT_RELATED, MAX_RELATED = 20, 100
+#: One record, one access entry, and each list above (affiliations up to MAX_RELATED).
+MAX_EVIDENCE = (
+    2
+    + MAX_LOCATIONS
+    + MAX_TAXONOMIES
+    + MAX_CREDENTIALS
+    + MAX_TREATMENTS
+    + MAX_OTHER_NAMES
+    + MAX_EXCLUSIONS
+    + MAX_RELATED
+)
 
 
 async def load_provider(info: strawberry.Info, npi: str) -> Provider | None:
@@ -96,22 +123,22 @@ class Provider:
             record=r,
         )
 
-    @strawberry.field
+    @bounded_list(MAX_LOCATIONS)
     async def locations(self, info: strawberry.Info) -> list[ProviderLocation]:
         found = await info.context.loaders.locations.load(self.npi)
         return [ProviderLocation.of(x, info.context.today) for x in found]
 
-    @strawberry.field
+    @bounded_list(MAX_TAXONOMIES)
     async def taxonomies(self, info: strawberry.Info) -> list[ProviderTaxonomy]:
         found = await info.context.loaders.taxonomies.load(self.npi)
         return [ProviderTaxonomy.of(x, info.context.today) for x in found]
 
-    @strawberry.field
+    @bounded_list(MAX_CREDENTIALS)
     async def credentials(self, info: strawberry.Info) -> list[Credential]:
         found = await info.context.loaders.credentials.load(self.npi)
         return [Credential.of(x, info.context.today) for x in found]
 
-    @strawberry.field
+    @bounded_list(MAX_TREATMENTS)
     async def treatments(self, info: strawberry.Info) -> list[TreatmentOffering]:
         found = await info.context.loaders.treatments.load(self.npi)
         return [TreatmentOffering.of(x, info.context.today) for x in found]
@@ -121,21 +148,30 @@ class Provider:
         found = await info.context.loaders.access.load(self.npi)
         return None if found is None else AccessFacts.of(found, info.context.today)
 
-    @strawberry.field(description="Networks the provider is in that the caller may see.")
+    @bounded_list(MAX_NETWORKS, "Networks the provider is in that the caller may see.")
     async def networks(self, info: strawberry.Info) -> list[NetworkRef]:
         from ..networks.types import Network
 
         found = await info.context.loaders.networks_of.load(self.npi)
-        return [Network.of(n) for n in info.context.readable(found)]
+        return [Network.of(n) for n in info.context.visible(found)]
 
-    @strawberry.field(description="An individual's organizations, or an organization's members.")
-    async def affiliations(self, info: strawberry.Info) -> list[Affiliation]:
+    @strawberry.field(
+        description=f"An individual's organizations, or an organization's members; `first` at most {MAX_RELATED}."
+    )
+    async def affiliations(
+        self, info: strawberry.Info, first: int = DEFAULT_RELATED, offset: int = 0
+    ) -> list[Affiliation]:
+        arg.page(first, offset, MAX_RELATED)
         found = await info.context.loaders.affiliations.load(self.npi)
-        return [Affiliation.of(a, info.context.today) for a in found]
+        return [Affiliation.of(a, info.context.today) for a in found[offset : offset + first]]
 
-    @strawberry.field(description="Subpart organizations of this organization (linked by parent legal name).")
-    async def subparts(self, info: strawberry.Info) -> list[Provider]:
-        npis = await info.context.loaders.subparts.load(self.npi)
+    @strawberry.field(
+        description="Subpart organizations of this organization (linked by parent legal name); "
+        f"`first` at most {MAX_RELATED}."
+    )
+    async def subparts(self, info: strawberry.Info, first: int = DEFAULT_RELATED, offset: int = 0) -> list[Provider]:
+        arg.page(first, offset, MAX_RELATED)
+        npis = (await info.context.loaders.subparts.load(self.npi))[offset : offset + first]
         records = await info.context.loaders.providers.load_many(npis)
         return [Provider.of(r) for r in records if r is not None]
 
@@ -146,17 +182,17 @@ class Provider:
         parents = await info.context.loaders.parents.load(self.npi)
         return await load_provider(info, parents[0]) if parents else None
 
-    @strawberry.field
+    @bounded_list(MAX_OTHER_NAMES)
     async def other_names(self, info: strawberry.Info) -> list[OtherName]:
         found = await info.context.loaders.other_names.load(self.npi)
         return [OtherName.of(x, info.context.today) for x in found]
 
-    @strawberry.field(description="Exclusions on record, in force or reinstated.")
+    @bounded_list(MAX_EXCLUSIONS, "Exclusions on record, in force or reinstated.")
     async def exclusions(self, info: strawberry.Info) -> list[Exclusion]:
         found = await info.context.loaders.exclusions.load(self.npi)
         return [Exclusion.of(x, info.context.today) for x in found]
 
-    @strawberry.field(description="The provenance of every fact about this provider.")
+    @bounded_list(MAX_EVIDENCE, "The provenance of every fact about this provider shown by the fields above.")
     async def evidence(self, info: strawberry.Info) -> list[Evidence]:
         today = info.context.today
         L = info.context.loaders
@@ -171,15 +207,15 @@ class Provider:
             L.exclusions.load(self.npi),
         )
         out = [Evidence.of(self.record.evidence, FactKind.RECORD, f"provider record {self.npi}", today)]
-        out += [ProviderLocation.of(x, today).evidence for x in locs]
-        out += [ProviderTaxonomy.of(x, today).evidence for x in taxes]
-        out += [OtherName.of(x, today).evidence for x in names]
-        out += [Credential.of(x, today).evidence for x in creds]
-        out += [TreatmentOffering.of(x, today).evidence for x in offers]
+        out += [ProviderLocation.of(x, today).evidence for x in locs[:MAX_LOCATIONS]]
+        out += [ProviderTaxonomy.of(x, today).evidence for x in taxes[:MAX_TAXONOMIES]]
+        out += [OtherName.of(x, today).evidence for x in names[:MAX_OTHER_NAMES]]
+        out += [Credential.of(x, today).evidence for x in creds[:MAX_CREDENTIALS]]
+        out += [TreatmentOffering.of(x, today).evidence for x in offers[:MAX_TREATMENTS]]
         if access is not None:
             out.append(AccessFacts.of(access, today).evidence)
-        out += [Affiliation.of(x, today).evidence for x in affs]
-        out += [Exclusion.of(x, today).evidence for x in excl]
+        out += [Affiliation.of(x, today).evidence for x in affs[:MAX_RELATED]]
+        out += [Exclusion.of(x, today).evidence for x in excl[:MAX_EXCLUSIONS]]
         return out
 
     async def _facts(self, info: strawberry.Info) -> ProviderFacts:
@@ -195,7 +231,7 @@ class Provider:
 
     @strawberry.field(description="The vetting checklist, computed from the facts on record today.")
     async def vetting(self, info: strawberry.Info) -> VettingResult:
-        facts, lists = await asyncio.gather(self._facts(info), info.context.loaders.exclusion_lists.load(ALL))
+        facts, lists = await asyncio.gather(self._facts(info), info.context.loaders.exclusion_lists.get())
         return VettingResult.of(vetting_of(facts, lists, info.context.today))
 
     @strawberry.field(description="TRD expertise score (0..100) with the reasons that produced it.")
@@ -253,6 +289,6 @@ class PageInfo:
 
 @strawberry.type(description="A page of search results.")
 class ProviderConnection:
-    edges: list[ProviderEdge]
+    edges: list[ProviderEdge] = bounded_list(MAX_PAGE_SIZE, "As many as `first` asked for.")
     page_info: PageInfo
     total_count: int

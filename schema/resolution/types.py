@@ -7,10 +7,13 @@ import enum
 import strawberry
 
 from directory import model
+from directory.model import MatchStatus
 
 from ..errors import ErrorCode
+from ..limits import bounded_list
 
-MatchStatus = strawberry.enum(model.MatchStatus, description="State of a pairwise entity-resolution decision.")
+# registers the domain's enum itself, so annotations name a real type
+strawberry.enum(MatchStatus, description="State of a pairwise entity-resolution decision.")
 
 
 @strawberry.enum(description="A person's decision on a pair.")
@@ -33,7 +36,7 @@ class Match:
     right: str
     probability: float
     match_weight: float = strawberry.field(description="log2 Bayes factor summed over the comparisons.")
-    agreement: list[Comparison]
+    agreement: list[Comparison] = bounded_list(50)  # one per comparison of the resolve settings
     status: MatchStatus
     decided_by: str
     decided_at: str
@@ -64,4 +67,4 @@ class MatchError:
 @strawberry.type
 class DecideMatchPayload:
     match: Match | None
-    errors: list[MatchError]
+    errors: list[MatchError] = bounded_list(1)

@@ -58,14 +58,14 @@ def test_another_employer_cannot_touch_or_read_the_network(api, directory_store)
             )
         )
         assert result["changed"] == 0 and result["network"] is None
-        assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"]
-        assert "employer:globex may not change network 'acme-vetted'" == result["errors"][0]["message"]
+        # another tenant's employer network is refused exactly like a missing one
+        assert result["errors"] == [{"code": "NOT_FOUND", "message": "no network 'acme-vetted'", "npi": None}]
     assert [m.npi for m in store.network_members("acme-vetted")] == before
     for token in ("globex-tok", "nav-tok", "nw-tok"):
         body = api.gql(MEMBERS, {"network": "acme-vetted"}, token=token)
-        assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     networks = api.data("{ networks { id } }", token="globex-tok")["networks"]
-    assert {n["id"] for n in networks} == {"northwind-ma", "globex-vetted"}
+    assert {n["id"] for n in networks} == {"northwind-ma", "southwind-ppo", "eastwind-hmo", "globex-vetted"}
     assert api.data("{ employers { id } }", token="globex-tok")["employers"] == [{"id": "globex"}]
 
 
@@ -76,9 +76,17 @@ def test_payer_manages_its_payer_network_only(api, directory_store):
     assert added["changed"] == 1 and added["errors"] == []
     assert newcomer in {m.npi for m in store.network_members("northwind-ma")}
     refused = api.data(ADD, {"network": "acme-vetted", "npis": [newcomer]}, token="nw-tok")["addNetworkMembers"]
-    assert refused["errors"][0]["code"] == "FORBIDDEN"
-    # anyone may read a payer network's members
-    assert newcomer in members(api, "northwind-ma", "nav-tok")
+    assert refused["errors"][0]["code"] == "NOT_FOUND"  # an employer network does not exist for a payer
+    refused = api.data(ADD, {"network": "southwind-ppo", "npis": [newcomer]}, token="nw-tok")["addNetworkMembers"]
+    assert refused["errors"] == [
+        {"code": "FORBIDDEN", "message": "payer:northwind may not change network 'southwind-ppo'", "npi": None}
+    ]
+    # the member list is the payer's (and admins'): public data says only which payer networks a provider is in
+    assert newcomer in members(api, "northwind-ma", "nw-tok")
+    assert newcomer in members(api, "northwind-ma", "adm")
+    assert api.gql(MEMBERS, {"network": "northwind-ma"}, token="nav-tok")["errors"][0]["extensions"]["code"] == (
+        "FORBIDDEN"
+    )
 
 
 def test_a_navigator_cannot_change_networks(api, directory_store):

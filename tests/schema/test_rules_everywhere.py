@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import TOKENS, Client, LiveServer, populate
+from live_api import TOKENS, Client, LiveServer, populate
 
 from cli import main
 from directory.model import MatchRecord, MatchStatus

@@ -106,7 +106,8 @@ def test_bad_search_input_gets_a_clear_error(api):
 def test_an_employer_network_filter_is_private_to_its_owner(api, directory_store):
     _, d = directory_store
     filter = {"networkId": "globex-vetted"}
-    body = api.gql(SEARCH, {"filter": filter, "first": 5})  # as a navigator
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    body = api.gql(SEARCH, {"filter": filter, "first": 5})  # as a navigator: as if there were no such network
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert body["errors"][0]["message"] == "no network 'globex-vetted'"
     page = api.data(SEARCH, {"filter": filter, "first": 5}, token="globex-tok")["searchProviders"]
     assert [e["node"]["npi"] for e in page["edges"]] == [d.in_plan_near[5]]

@@ -1,0 +1,218 @@
+"""Who may read what (schema/auth.py), over HTTP, role by role: every
+tenant-owned field, reached directly, through nested fields and by guessed ids.
+
+Tenants of the fixture: employer A is acme (acme-vetted), employer B is globex
+(globex-vetted, which Eastwind's plan "eastwind-select" also uses), payer A is
+northwind (northwind-ma), payer B is southwind (southwind-ppo)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from live_api import GLOBEX_NOTE, SOUTHWIND_NOTE
+
+from directory.npi import make_npi
+
+ROLES = {
+    "anonymous": None,  # a server without tokens
+    "navigator": "nav-tok",
+    "employer A": "acme-tok",
+    "employer B": "globex-tok",
+    "payer A": "nw-tok",
+    "payer B": "sw-tok",
+    "admin": "adm",
+}
+LABELS = {
+    "anonymous": "navigator",
+    "navigator": "navigator",
+    "employer A": "employer:acme",
+    "employer B": "employer:globex",
+    "payer A": "payer:northwind",
+    "payer B": "payer:southwind",
+    "admin": "admin",
+}
+#: Who may know each employer network exists (its owner and admins).
+SEES_EMPLOYER_NETWORK = {"acme-vetted": {"employer A", "admin"}, "globex-vetted": {"employer B", "admin"}}
+#: Who may read each network's member list (its owning tenant and admins).
+READS_MEMBERS = {
+    "northwind-ma": {"payer A", "admin"},
+    "southwind-ppo": {"payer B", "admin"},
+    "globex-vetted": {"employer B", "admin"},
+}
+MISSING = "nobody-vetted"  # an id no network has
+SECRETS = ("globex-vetted", "Globex TRD Network", GLOBEX_NOTE.reference)
+
+
+@pytest.fixture
+def ask(api, anonymous_api):
+    """ask(role, query, variables) -> the JSON body, over HTTP, as that role."""
+
+    def call(role: str, query: str, variables: dict | None = None) -> dict:
+        if role == "anonymous":
+            return anonymous_api.gql(query, variables)
+        return api.gql(query, variables, token=ROLES[role])
+
+    return call
+
+
+def _same_but_the_id(hidden: dict, missing: dict, hidden_id: str) -> bool:
+    return json.dumps(hidden).replace(hidden_id, "<id>") == json.dumps(missing).replace(MISSING, "<id>")
+
+
+def _ids(items: list[dict]) -> set[str]:
+    return {item["id"] for item in items}
+
+
+# ----------------------------------------------------------- employer networks: existence and everything in them
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("network", sorted(SEES_EMPLOYER_NETWORK))
+def test_an_employer_network_exists_only_for_its_owner_and_admins(ask, role, network):
+    sees = role in SEES_EMPLOYER_NETWORK[network]
+    listed = _ids(ask(role, "{ networks(first: 100) { id } }")["data"]["networks"])
+    assert (network in listed) is sees
+    assert {"northwind-ma", "southwind-ppo", "eastwind-hmo"} <= listed  # payer networks are public
+    kind = _ids(ask(role, "{ networks(kind: EMPLOYER) { id } }")["data"]["networks"])
+    assert (network in kind) is sees
+
+    lookup = "query($id: ID!) { network(id: $id) { id name kind ownerId } }"
+    found = ask(role, lookup, {"id": network})
+    if sees:
+        assert found["data"]["network"]["id"] == network
+    else:  # a guessed id of another tenant looks exactly like a missing one
+        assert _same_but_the_id(found, ask(role, lookup, {"id": MISSING}), network)
+        assert found == {"data": {"network": None}}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_guessed_employer_network_id_looks_missing_everywhere(ask, directory_store, role):
+    _, d = directory_store
+    network = "globex-vetted"
+    sees = role in SEES_EMPLOYER_NETWORK[network]
+    operations = [
+        "query($id: ID!) { networkMembers(networkId: $id) { npi evidence { reference } } }",
+        "query($id: ID!) { network(id: $id) { id members { npi evidence { reference } } } }",
+        "query($id: ID!) { searchProviders(filter: {networkId: $id}) { totalCount edges { node { npi } } } }",
+        # a non-member: the change would be a no-op even for the owner
+        f'mutation($id: ID!) {{ removeNetworkMembers(networkId: $id, npis: ["{d.far[1]}"]) '
+        "{ network { id } changed errors { code message npi } } }",
+        # a valid NPI the directory does not hold: refused for the owner too, after the network lookup
+        f'mutation($id: ID!) {{ addNetworkMembers(networkId: $id, npis: ["{make_npi("188888888")}"]) '
+        "{ network { id } changed errors { code message npi } } }",
+    ]
+    for operation in operations:
+        hidden = ask(role, operation, {"id": network})
+        missing = ask(role, operation, {"id": MISSING})
+        if sees:
+            assert not _same_but_the_id(hidden, missing, network), operation
+        else:
+            assert _same_but_the_id(hidden, missing, network), (operation, hidden, missing)
+            assert GLOBEX_NOTE.reference not in json.dumps(hidden)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nested_paths_reach_an_employer_network_only_for_its_owner(ask, directory_store, role):
+    _, d = directory_store
+    sees = role in SEES_EMPLOYER_NETWORK["globex-vetted"]
+    reads = role in READS_MEMBERS["globex-vetted"]
+    member = d.in_plan_near[5]  # in northwind-ma and globex-vetted
+    bodies = {
+        "provider": ask(
+            role,
+            "query($npi: String!) { provider(npi: $npi) { networks { id members { npi evidence { reference } } } } }",
+            {"npi": member},
+        ),
+        "plans": ask(
+            role, "{ plans(first: 10) { id networks { id members(first: 5) { npi evidence { reference } } } } }"
+        ),
+        "payers": ask(role, "{ payers { id plans { id networks { id name } } } }"),
+        "search": ask(
+            role,
+            '{ searchProviders(filter: {planId: "eastwind-select"}) { edges { node { npi networks { id } } } } }',
+        ),
+        "employers": ask(role, "{ employers { id name } }"),
+    }
+    of_provider = {n["id"]: n for n in bodies["provider"]["data"]["provider"]["networks"]}
+    assert ("globex-vetted" in of_provider) is sees
+    assert "northwind-ma" in of_provider  # which payer networks a provider is in is public
+    plan = next(p for p in bodies["plans"]["data"]["plans"] if p["id"] == "eastwind-select")
+    assert ("globex-vetted" in _ids(plan["networks"])) is sees and "eastwind-hmo" in _ids(plan["networks"])
+    if sees:
+        globex = of_provider["globex-vetted"]["members"]
+        assert (globex == [{"npi": member, "evidence": {"reference": GLOBEX_NOTE.reference}}]) is reads
+    else:
+        for name, body in bodies.items():  # not a trace of it anywhere
+            text = json.dumps(body)
+            assert not any(secret in text for secret in SECRETS), (name, body)
+    employers = _ids(bodies["employers"]["data"]["employers"])
+    assert employers == {
+        "admin": {"acme", "globex"},
+        "employer A": {"acme"},
+        "employer B": {"globex"},
+    }.get(role, set())
+
+
+# ------------------------------------------------------------------------- member lists of payer networks
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("network", ["northwind-ma", "southwind-ppo"])
+def test_a_payer_networks_member_list_is_its_payers(ask, directory_store, role, network):
+    _, d = directory_store
+    reads = role in READS_MEMBERS[network]
+    refusal = f"{LABELS[role]} may not read the members of network '{network}'"
+
+    direct = ask(
+        role, "query($id: ID!) { networkMembers(networkId: $id) { npi evidence { reference } } }", {"id": network}
+    )
+    if reads:
+        assert direct["data"]["networkMembers"], direct
+    else:
+        assert direct["data"] is None
+        assert [(e["message"], e["extensions"]["code"]) for e in direct["errors"]] == [(refusal, "FORBIDDEN")]
+
+    lookup = ask(role, "query($id: ID!) { network(id: $id) { id kind members { npi } } }", {"id": network})
+    assert lookup["data"]["network"]["id"] == network  # the network itself is public
+    assert (lookup["data"]["network"]["members"] is not None) is reads
+    if not reads:
+        assert [e["path"] for e in lookup["errors"]] == [["network", "members"]]
+        assert lookup["errors"][0]["message"] == refusal
+
+    member = d.in_plan_near[0] if network == "northwind-ma" else d.in_plan_near[6]
+    nested = ask(
+        role,
+        "query($npi: String!) { provider(npi: $npi) { networks { id members(first: 100) { npi } } } }",
+        {"npi": member},
+    )
+    (entry,) = [n for n in nested["data"]["provider"]["networks"] if n["id"] == network]
+    assert (entry["members"] is not None and member in {m["npi"] for m in entry["members"]}) is reads
+    through_plans = ask(role, "{ payers { plans(first: 5) { networks { id members(first: 5) { npi } } } } }")
+    entries = [n for p in through_plans["data"]["payers"] for pl in p["plans"] for n in pl["networks"]]
+    assert [n["members"] is not None for n in entries if n["id"] == network] == [reads]
+    if not reads:
+        for body in (direct, lookup, nested, through_plans):
+            assert SOUTHWIND_NOTE.reference not in json.dumps(body)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_missing_network_is_not_found_for_everyone(ask, role):
+    body = ask(role, "query($id: ID!) { networkMembers(networkId: $id) { npi } }", {"id": MISSING})
+    assert body["errors"][0]["message"] == f"no network '{MISSING}'"
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+# --------------------------------------------------------------------------- the review queue: admins only
+@pytest.mark.parametrize("role", ROLES)
+def test_the_review_queue_and_match_decisions_are_for_admins(ask, role):
+    admin = role == "admin"
+    for query in ("{ reviewQueue { matchId } }", '{ matchesFor(record: "nppes:1") { matchId } }'):
+        body = ask(role, query)
+        if admin:
+            assert "errors" not in body, body
+        else:
+            assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    decide = "mutation($id: ID!) { decideMatch(matchId: $id, decision: UNDO) { match { matchId } errors { code } } }"
+    missing = ask(role, decide, {"id": "m-none"})["data"]["decideMatch"]
+    if admin:
+        assert missing["errors"] == [{"code": "NOT_FOUND"}]
+    else:  # refused before any lookup: an existing id and a missing one get the same answer
+        assert missing == {"match": None, "errors": [{"code": "FORBIDDEN"}]}
+        assert ask(role, decide, {"id": "m-1"})["data"]["decideMatch"] == missing

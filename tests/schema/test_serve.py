@@ -1,0 +1,129 @@
+"""Serving: GraphiQL works without internet (every asset from the app itself),
+and a server with no tokens refuses any address but loopback unless anonymous
+access is allowed explicitly. The CLI is driven in-process with uvicorn.run
+recorded instead of run, so no public socket is ever opened."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import requests
+import uvicorn
+
+from cli import main
+from directory.errors import ConfigurationError
+from schema import create_app
+
+STATIC = Path(__file__).resolve().parents[2] / "schema" / "static"
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script" and found.get("src"):
+            self.refs.append(("script", found["src"] or ""))
+        if tag == "link" and found.get("href"):
+            self.refs.append(("link", found["href"] or ""))
+
+
+def test_graphiql_loads_every_asset_from_the_app_itself(api):
+    page = requests.get(f"{api.url}/graphql", headers={"Accept": "text/html"}, timeout=10)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    parser = _Assets()
+    parser.feed(page.text)
+    kinds = {kind for kind, _ in parser.refs}
+    assert kinds == {"script", "link"} and len(parser.refs) >= 5
+    assert "://" not in page.text and "unpkg" not in page.text  # no external URL at all
+    expected_type = {"script": "javascript", "link": "text/css"}
+    for kind, ref in parser.refs:
+        url = urljoin(page.url, ref)
+        assert urlsplit(url).netloc == urlsplit(api.url).netloc, ref
+        asset = requests.get(url, timeout=10)  # no token: the assets carry no data
+        assert asset.status_code == 200, ref
+        assert expected_type[kind] in asset.headers["content-type"], (ref, asset.headers["content-type"])
+        assert len(asset.content) > 100
+    graphiql = requests.get(f"{api.url}/static/graphiql/graphiql.min.js", timeout=10).text
+    assert "createFetcher" in graphiql and "window.GraphiQL" in graphiql
+
+
+def test_the_vendored_assets_are_the_published_ones_with_their_licences():
+    notes = (STATIC / "graphiql" / "VENDORED.md").read_text(encoding="utf-8")
+    hashes = dict((name, digest) for digest, name in re.findall(r"^ {4}([0-9a-f]{64})  (\S+)$", notes, re.M))
+    assert set(hashes) == {p.name for p in (STATIC / "graphiql").glob("*.min.*")}
+    for name, digest in hashes.items():
+        assert hashlib.sha256((STATIC / "graphiql" / name).read_bytes()).hexdigest() == digest, name
+    for package in ("graphiql", "react", "react-dom"):
+        assert "MIT License" in (STATIC / "graphiql" / f"LICENSE.{package}").read_text(encoding="utf-8")
+    total = sum(p.stat().st_size for p in (STATIC / "graphiql").iterdir())
+    assert total < 2_000_000
+
+
+PUBLIC = ["0.0.0.0", "::", "192.0.2.10", "provnet.example.org"]
+LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"]
+
+
+@pytest.mark.parametrize("host", PUBLIC)
+def test_no_tokens_on_a_public_address_is_refused(monkeypatch, sqlite_store, host):
+    monkeypatch.delenv("PROVNET_AUTH_TOKENS", raising=False)
+    monkeypatch.delenv("PROVNET_ALLOW_ANONYMOUS", raising=False)
+    with pytest.raises(ConfigurationError, match=f"refusing to serve on {re.escape(host)} without PROVNET_AUTH_TOKENS"):
+        create_app(sqlite_store, host=host)
+    monkeypatch.setenv("PROVNET_ALLOW_ANONYMOUS", "1")
+    assert create_app(sqlite_store, host=host) is not None
+    monkeypatch.setenv("PROVNET_ALLOW_ANONYMOUS", "0")
+    monkeypatch.setenv("PROVNET_AUTH_TOKENS", "t=admin")
+    assert create_app(sqlite_store, host=host) is not None
+
+
+@pytest.mark.parametrize("host", LOOPBACK)
+def test_loopback_without_tokens_stays_anonymous(monkeypatch, sqlite_store, host):
+    monkeypatch.delenv("PROVNET_AUTH_TOKENS", raising=False)
+    monkeypatch.delenv("PROVNET_ALLOW_ANONYMOUS", raising=False)
+    assert create_app(sqlite_store, host=host) is not None
+
+
+@pytest.fixture
+def uvicorn_runs(monkeypatch) -> list[dict]:
+    """What `provnet serve` would have served: uvicorn.run records its arguments instead of binding."""
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    return calls
+
+
+def test_provnet_serve_refuses_a_public_address_without_tokens(monkeypatch, tmp_path, capsys, uvicorn_runs):
+    monkeypatch.delenv("PROVNET_AUTH_TOKENS", raising=False)
+    monkeypatch.delenv("PROVNET_ALLOW_ANONYMOUS", raising=False)
+    status = main(["--store", f"sqlite:///{tmp_path / 'p.db'}", "serve", "--host", "0.0.0.0", "--port", "8123"])
+    assert status == 2 and uvicorn_runs == []
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "provnet: error: refusing to serve on 0.0.0.0 without PROVNET_AUTH_TOKENS (anyone who can reach it would be "
+        "let in): set PROVNET_AUTH_TOKENS, or PROVNET_ALLOW_ANONYMOUS=1 to allow anonymous read access"
+    ]
+    monkeypatch.setenv("PROVNET_ALLOW_ANONYMOUS", "maybe")
+    assert main(["--store", f"sqlite:///{tmp_path / 'p.db'}", "serve", "--host", "0.0.0.0"]) == 2
+    assert "PROVNET_ALLOW_ANONYMOUS must be 1 or 0" in capsys.readouterr().err
+    assert uvicorn_runs == []
+
+
+def test_provnet_serve_when_allowed_or_on_loopback(monkeypatch, tmp_path, uvicorn_runs, serve):
+    monkeypatch.delenv("PROVNET_AUTH_TOKENS", raising=False)
+    store = f"sqlite:///{tmp_path / 'p.db'}"
+    monkeypatch.delenv("PROVNET_ALLOW_ANONYMOUS", raising=False)
+    assert main(["--store", store, "serve", "--host", "127.0.0.1", "--port", "8123"]) == 0
+    monkeypatch.setenv("PROVNET_ALLOW_ANONYMOUS", "1")
+    assert main(["--store", store, "serve", "--host", "0.0.0.0", "--port", "8124"]) == 0
+    assert [(c["host"], c["port"]) for c in uvicorn_runs] == [("127.0.0.1", 8123), ("0.0.0.0", 8124)]
+    # the app the CLI built is a working one (its store is closed once serve returns: health says so)
+    client = serve(uvicorn_runs[1]["app"])
+    assert requests.get(f"{client.url}/healthz", timeout=10).json() == {"status": "unavailable", "backend": "sqlite"}
+    assert client.data("{ viewer { role tenant } }") == {"viewer": {"role": "NAVIGATOR", "tenant": None}}
