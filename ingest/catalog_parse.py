@@ -326,6 +326,8 @@ class CatalogParser:
     def _exclusion_lists(self, rec, where):
         name, ev = self.text(rec, "list", where), self.evidence_of(rec, where)
         as_of = self.day(rec, "as_of", where)
+        if name is None or as_of is None or ev is None:
+            return None, None
         return ExclusionListLoad(name, as_of, ev), name
 
     def _exclusions(self, rec, where):
