@@ -10,12 +10,13 @@ Graph model (dates are ISO ``YYYY-MM-DD`` strings; every fact carries its
 evidence as ``source, retrieved, method, confidence, reference``)::
 
     (:Npi:Provider | :Npi:Organization {npi, entity_type, names..., content_hash,
-        search_name, names, lbn_key, parent_lbn_key, evidence})
+        names, lbn_key, parent_lbn_key, evidence})
     (:Npi)-[:PRACTICES_AT {owner, seq, is_primary, evidence}]->(:Location {key, line1, line2,
         city, state, zip5, county, latitude, longitude, phone, point})
     (:Npi)-[:HAS_TAXONOMY {owner, seq, is_primary, license_number, license_state, evidence}]
         ->(:Taxonomy {code, display_name, grouping, classification, specialization})
-    (:Npi)-[:ALSO_KNOWN_AS]->(:OtherName {npi, owner, seq, name, search_name, type_code, evidence})
+    (:Npi)-[:ALSO_KNOWN_AS]->(:OtherName {npi, owner, seq, name, type_code, evidence})
+    (:Npi | :OtherName)-[:NAMED]->(:NameWord {word})    the words of its names (.names)
     (:Organization)-[:SUBPART_OF]->(:Organization)      by parent legal business name
     (:Npi)-[:HAS_CREDENTIAL]->(:Credential {uid, npi, key, kind, ..., evidence})
     (:Npi)-[:OFFERS {location_key, source, telehealth, detail, evidence}]->(:Treatment {code})
@@ -34,8 +35,9 @@ evidence as ``source, retrieved, method, confidence, reference``)::
 
 ``owner`` is the evidence source of the record that wrote a fact: writing a
 record replaces the locations, taxonomies and other names it owns. Names are
-searched through the full-text index ``provider_names`` on ``search_name`` of
-Npi and OtherName nodes; locations through the point index on ``point``.
+searched through the words they link to (unique ``NameWord.word``: a range
+index cannot look up an element of a list property); locations through the
+point index on ``point``.
 """
 
 from __future__ import annotations
@@ -86,13 +88,16 @@ from .ranking import Candidate
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+#: 2: names are searched by NameWord nodes, not the full-text index ``provider_names``.
+SCHEMA_VERSION = 2
 #: Seconds ``init_schema`` waits for new indexes to come online.
 INDEX_WAIT_SECONDS = 300
 #: How long the driver retries a transaction that failed transiently (its default).
 MAX_RETRY_SECONDS = 30.0
 #: Nodes deleted per transaction by ``wipe``.
 WIPE_BATCH = 10_000
+#: NPIs whose names are indexed per transaction when a version 1 store is upgraded.
+NAME_WORD_BATCH = 5_000
 #: Every label the store writes; ``wipe`` deletes nodes carrying any of them.
 DATA_LABELS = (
     "Access",
@@ -102,6 +107,7 @@ DATA_LABELS = (
     "IngestRun",
     "Location",
     "MatchDecision",
+    "NameWord",
     "Network",
     "Npi",
     "Organization",
@@ -172,13 +178,17 @@ class Neo4jStore(Store):
 
     # ------------------------------------------------------------ lifecycle
     def _init_schema(self) -> None:
-        for statement in q.SCHEMA:  # schema commands each in their own transaction
-            self._run(True, txf.execute, statement, {})
-        self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
         found = self._read(q.SCHEMA_VERSION_READ, {})
         version = found[0]["version"] if found else None
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
+        for statement in q.SCHEMA + q.SCHEMA_DROPS:  # schema commands each in their own transaction
+            self._run(True, txf.execute, statement, {})
+        self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
+        if version is not None and version < 2:  # index the words of the names stored so far
+            after: str | None = ""
+            while after is not None:  # pages; the version moves only when all are done, so a rerun redoes them
+                after = self._run(True, txf.index_name_words, after, NAME_WORD_BATCH)
         self._run(True, txf.execute, q.SCHEMA_VERSION_WRITE, {"version": SCHEMA_VERSION})
 
     def _wipe(self) -> None:

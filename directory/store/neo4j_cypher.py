@@ -36,13 +36,17 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX match_right IF NOT EXISTS FOR (m:MatchDecision) ON (m.right_ref)",
     "CREATE INDEX run_file IF NOT EXISTS FOR (r:IngestRun) ON (r.source, r.file_sha256)",
     "CREATE INDEX quarantine_run IF NOT EXISTS FOR (q:Quarantine) ON (q.run_id)",
-    "CREATE FULLTEXT INDEX provider_names IF NOT EXISTS FOR (n:Npi|OtherName) ON EACH [n.search_name]",
+    # name words, looked up by exact word and word range (see .names); a range index backs the constraint
+    "CREATE CONSTRAINT name_word IF NOT EXISTS FOR (w:NameWord) REQUIRE w.word IS UNIQUE",
 )
+
+#: Indexes of earlier versions, dropped after SCHEMA (each in its own transaction).
+SCHEMA_DROPS: tuple[str, ...] = ("DROP INDEX provider_names IF EXISTS",)
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 SCHEMA_VERSION_READ = "OPTIONAL MATCH (s:SchemaVersion {id: 'provnet'}) RETURN s.version AS version"
-SCHEMA_VERSION_WRITE = "MERGE (s:SchemaVersion {id: 'provnet'}) ON CREATE SET s.version = $version"
+SCHEMA_VERSION_WRITE = "MERGE (s:SchemaVersion {id: 'provnet'}) SET s.version = $version"
 
 #: One batch of the wipe loop; run until it deletes nothing.
 WIPE_BATCH = """
@@ -77,7 +81,7 @@ MERGE_PROVIDERS = """
 UNWIND $rows AS row
 MERGE (n:Npi {npi: row.npi})
 SET n += row.props
-REMOVE n.deactivation_evidence"""
+REMOVE n.deactivation_evidence, n.search_name"""
 
 MARK_INDIVIDUALS = "MATCH (n:Npi) WHERE n.npi IN $npis SET n:Provider REMOVE n:Organization"
 MARK_ORGANIZATIONS = "MATCH (n:Npi) WHERE n.npi IN $npis SET n:Organization REMOVE n:Provider"
@@ -123,11 +127,47 @@ MERGE (t:Taxonomy {code: row.code})
 CREATE (n)-[r:HAS_TAXONOMY]->(t)
 SET r = row.fact"""
 
+# An other name's words link to its own node, so search can tell its names apart.
 CREATE_OTHER_NAMES = """
 UNWIND $named AS row
 MATCH (n:Npi {npi: row.npi})
 CREATE (n)-[:ALSO_KNOWN_AS]->(o:OtherName)
-SET o = row.props"""
+SET o = row.props
+WITH o, row
+UNWIND row.words AS word
+MERGE (w:NameWord {word: word})
+CREATE (o)-[:NAMED]->(w)"""
+
+# The words of a provider's legal names (its `names`), replaced on every write.
+UNLINK_NAME_WORDS = """
+MATCH (n:Npi)-[r:NAMED]->(:NameWord) WHERE n.npi IN $npis
+DELETE r"""
+
+LINK_NAME_WORDS = """
+UNWIND $worded AS row
+MATCH (n:Npi {npi: row.npi})
+UNWIND row.words AS word
+MERGE (w:NameWord {word: word})
+CREATE (n)-[:NAMED]->(w)"""
+
+# Indexing the names a store of schema version 1 holds, a page of NPIs at a time.
+NAME_WORD_PAGE = """
+MATCH (n:Npi) WHERE n.npi > $after
+WITH n ORDER BY n.npi LIMIT $limit
+RETURN n.npi AS npi, n.names AS names,
+       [(n)-[:ALSO_KNOWN_AS]->(o:OtherName) | o {.owner, .seq, .name}] AS others
+ORDER BY npi"""
+
+UNLINK_OTHER_NAME_WORDS = """
+MATCH (n:Npi)-[:ALSO_KNOWN_AS]->(:OtherName)-[r:NAMED]->(:NameWord) WHERE n.npi IN $npis
+DELETE r"""
+
+LINK_OTHER_NAME_WORDS = """
+UNWIND $worded AS row
+MATCH (:Npi {npi: row.npi})-[:ALSO_KNOWN_AS]->(o:OtherName {owner: row.owner, seq: row.seq})
+UNWIND row.words AS word
+MERGE (w:NameWord {word: word})
+CREATE (o)-[:NAMED]->(w)"""
 
 # Secondary facts: written by an owner other than the record's source.
 KNOWN_NPIS = """

@@ -50,18 +50,19 @@ from ..model import (
 from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
+from .names import words_json
 from .ranking import Candidate
 from .sqlite_schema import (
+    CATCH_UP_NAME_INDEX,
     COUNTS,
     DDL,
     DEFER_NAME_INDEX,
     DEFERRED_NAME_INDEX,
     MIGRATIONS,
-    REBUILD_NAME_INDEX,
     SCHEMA_VERSION,
     WIPE,
 )
-from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, name_keys, search_params
+from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, search_params
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ class SQLiteStore(Store):
             raise StoreUnavailable(f"cannot open SQLite store {self.path!r}: {exc}") from exc
         conn.row_factory = sqlite3.Row
         conn.create_function("haversine", 4, haversine_sql, deterministic=True)
+        conn.create_function("name_words", 1, words_json, deterministic=True)
         self._conn: sqlite3.Connection | None = conn
 
     def __repr__(self) -> str:
@@ -168,7 +170,7 @@ class SQLiteStore(Store):
     @staticmethod
     def _catch_up_names(conn: sqlite3.Connection) -> None:
         if conn.execute(DEFERRED_NAME_INDEX).fetchone() is not None:
-            for statement in REBUILD_NAME_INDEX:
+            for statement in CATCH_UP_NAME_INDEX:
                 conn.execute(statement)
 
     def _close(self) -> None:
@@ -201,7 +203,12 @@ class SQLiteStore(Store):
             return {r["npi"]: StoredVersion(r["content_hash"], rows.day(r["last_update"])) for r in cur}
 
     def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None:
-        providers, owned, locations, placed, coded, named = [], [], {}, [], [], []
+        providers: list[dict] = []
+        owned: list[tuple[str, str]] = []
+        locations: dict[str, dict] = {}
+        placed: list[dict] = []
+        coded: list[dict] = []
+        named: list[dict] = []
         for record, digest in records:
             providers.append(rows.provider_params(record, digest))
             owner = record.evidence.source
@@ -226,9 +233,10 @@ class SQLiteStore(Store):
 
     @staticmethod
     def _refresh_names(conn: sqlite3.Connection, records: list[tuple[ProviderRecord, str]], known: set[str]) -> None:
-        """Rebuild the search names of the written providers: legal names plus
-        other names of every source (only a stored provider can have names from
-        other sources, or old rows to delete)."""
+        """Rebuild the search names of the written providers and their words:
+        legal names plus other names of every source (only a stored provider
+        can have names from other sources, or old rows to delete). During a
+        bulk load the words wait in name_word_pending (see DEFER_NAME_INDEX)."""
         names: dict[str, dict[str, str]] = {}
         for record, _ in records:
             legal = rows.legal_name(record)
@@ -240,10 +248,11 @@ class SQLiteStore(Store):
             stored = _ids(sorted(known))
             for row in conn.execute(q.OTHER_NAMES_OF, (stored,)):
                 names[row["npi"]].setdefault(row["name"].upper(), row["name"])
+            conn.execute(q.DELETE_NAME_WORDS, (stored,))
             conn.execute(q.DELETE_NAMES, (stored,))
-            conn.execute(q.DELETE_NAME_KEYS, (stored,))
         conn.executemany(q.INSERT_NAME, [(npi, n) for npi, ns in names.items() for n in ns.values()])
-        conn.executemany(q.INSERT_NAME_KEY, [(key, npi) for npi, ns in names.items() for key in name_keys(ns.values())])
+        deferred = conn.execute(DEFERRED_NAME_INDEX).fetchone() is not None
+        conn.execute(q.PEND_NAME_WORDS if deferred else q.INSERT_NAME_WORDS, (_ids(names),))
 
     def _deactivate(self, deactivations: dict[str, date], evidence: Evidence) -> int:
         note = json.dumps(rows.evidence_params(evidence))
