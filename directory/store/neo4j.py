@@ -124,10 +124,14 @@ _NO_LIMIT = 2**62
 
 
 def _translate(exc: Exception) -> StoreError:
+    if isinstance(exc, neo4j_errors.AuthError):
+        return StoreUnavailable(
+            "Neo4j refused the credentials (PROVNET_NEO4J_USER and PROVNET_NEO4J_PASSWORD; "
+            f"leave the password unset for a server without authentication): {exc}"
+        )
     unavailable = (
         neo4j_errors.ServiceUnavailable,
         neo4j_errors.SessionExpired,
-        neo4j_errors.AuthError,
         neo4j_errors.DatabaseUnavailable,
     )
     if isinstance(exc, unavailable):
@@ -142,16 +146,17 @@ class Neo4jStore(Store):
 
     backend = "neo4j"
 
-    def __init__(self, uri: str, *, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(self, uri: str, *, user: str, password: str | None, database: str = "neo4j") -> None:
+        """``password`` None: connect without authentication (a server with
+        ``dbms.security.auth_enabled=false``); else basic auth as ``user``."""
         super().__init__()
         self.uri = uri
         self.database = database
         if uri.partition("://")[0] not in BOLT_SCHEMES:  # the driver also speaks HTTP, which we do not use
             raise ConfigurationError(f"not a Neo4j Bolt URI: {uri!r} (use neo4j:// or bolt://)")
+        auth = None if password is None else neo4j.basic_auth(user, password)
         try:
-            self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=(user, password), max_transaction_retry_time=MAX_RETRY_SECONDS
-            )
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=MAX_RETRY_SECONDS)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise ConfigurationError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
 
