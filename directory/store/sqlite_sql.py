@@ -88,9 +88,12 @@ VALUES (:npi, :owner, :seq, :name, :type_code, :source, :retrieved, :method, :co
 OTHER_NAMES_OF = """
 SELECT npi, name FROM other_name WHERE npi IN (SELECT value FROM json_each(?)) ORDER BY npi, owner_source, seq"""
 DELETE_NAMES = "DELETE FROM provider_name WHERE npi IN (SELECT value FROM json_each(?))"
+# by (word, name_id), the primary key: words a name no longer yields (a fold changed by a new
+# Unicode version) would stay, matching nothing the base class accepts
 DELETE_NAME_WORDS = """
-DELETE FROM name_word WHERE name_id IN (
-    SELECT id FROM provider_name WHERE npi IN (SELECT value FROM json_each(?)))"""
+DELETE FROM name_word WHERE (word, name_id) IN (
+    SELECT w.value, n.id FROM provider_name n, json_each(name_words(n.name)) w
+    WHERE n.npi IN (SELECT value FROM json_each(?)))"""
 INSERT_NAME = "INSERT INTO provider_name (npi, name) VALUES (?, ?)"
 # the words of the names of some NPIs: now, or listed for the end of a bulk load
 INSERT_NAME_WORDS = """

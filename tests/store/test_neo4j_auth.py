@@ -96,7 +96,7 @@ class _Refusing:
 def test_refused_credentials_are_store_unavailable_naming_the_settings():
     store = Neo4jStore(UNREACHABLE, user="neo4j", password="wrong")
     store._driver.close()
-    store._driver = _Refusing()
+    store._driver = _Refusing()  # type: ignore[assignment]
     with pytest.raises(StoreUnavailable, match="PROVNET_NEO4J_PASSWORD") as caught:
         store.counts()
     assert "unauthorized" in str(caught.value) and isinstance(caught.value.__cause__, neo4j_errors.AuthError)

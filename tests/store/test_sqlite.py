@@ -91,6 +91,7 @@ def test_killed_writer_leaves_a_batch_boundary(tmp_path):
     path = tmp_path / "provnet.db"
     here = str(Path(__file__).parent)
     child = subprocess.Popen([sys.executable, "-c", _WRITER, str(path), here], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
     try:
         deadline = time.monotonic() + 60
         written = 0
@@ -169,6 +170,7 @@ def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-c", _BULK_WRITER, str(path), str(Path(__file__).parent)], stdout=subprocess.PIPE, text=True
     )
+    assert child.stdout is not None
     try:
         assert child.stdout.readline().strip() == "written"
         child.send_signal(signal.SIGKILL)
@@ -200,10 +202,10 @@ def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
 
 def test_a_version_1_store_is_migrated_when_opened(tmp_path):
     path = tmp_path / "provnet.db"
-    store = SQLiteStore(path)
-    store.init_schema()
-    store.start_run(_run())
-    store.close()
+    writer = SQLiteStore(path)
+    writer.init_schema()
+    writer.start_run(_run())
+    writer.close()
     raw = sqlite3.connect(path)  # make it what version 1 wrote: no scope column
     raw.execute("ALTER TABLE ingest_run DROP COLUMN scope")
     raw.execute("UPDATE schema_version SET version = 1")
@@ -247,15 +249,15 @@ def test_a_version_2_store_gets_its_name_words_from_the_stored_names(tmp_path):
     from store_records import org_npi, organization
 
     path = tmp_path / "provnet.db"
-    store = SQLiteStore(path)
-    store.init_schema()
-    store.upsert_providers(
+    writer = SQLiteStore(path)
+    writer.init_schema()
+    writer.upsert_providers(
         [
             individual(npi(1), "Zoë", "Quillpocket", middle_name="Ann"),
             organization(org_npi(2), "Bright-Mind TMS Center", other_names=("Lakeview Ketamine",)),
         ]
     )
-    store.close()
+    writer.close()
     raw = sqlite3.connect(path)  # make it what version 2 wrote
     for statement in ("DROP TABLE name_word", "DROP TABLE name_word_pending", *_VERSION_2_NAME_INDEX):
         raw.execute(statement)
@@ -283,5 +285,55 @@ def test_a_version_2_store_gets_its_name_words_from_the_stored_names(tmp_path):
         assert [h.npi for h in store.search(SearchCriteria(name="Lakeveiw")).hits] == [org_npi(2)]
         assert store.search(SearchCriteria(name="Bright Lakeview")).total == 0  # two names, not one
         store.init_schema()  # again: nothing left to migrate
+    finally:
+        store.close()
+
+
+def _indexed(path) -> set[tuple[str, str, str]]:
+    raw = sqlite3.connect(path)
+    try:
+        orphans = raw.execute("SELECT count(*) FROM name_word WHERE name_id NOT IN (SELECT id FROM provider_name)")
+        assert orphans.fetchone() == (0,), "words of names that are gone"
+        words = raw.execute("SELECT n.npi, n.name, w.word FROM name_word w JOIN provider_name n ON n.id = w.name_id")
+        return set(words)
+    finally:
+        raw.close()
+
+
+def test_the_word_index_follows_every_change_of_names(tmp_path):
+    from datetime import date
+
+    from store_records import org_npi, organization
+
+    from directory.model import Evidence, OtherName
+
+    other = Evidence("nppes_othername", date(2024, 5, 1), "bulk_file", 1.0, "othername_pfile_1.csv")
+    path = tmp_path / "provnet.db"
+    store = SQLiteStore(path)
+    store.init_schema()
+    clinic = org_npi(5)
+    try:
+        store.upsert_providers([individual(npi(1), "Ann", "Lee"), organization(clinic, "Oak Clinic")])
+        store.upsert_providers([individual(npi(1), "Ann", "Li", last_update=date(2025, 1, 1))])  # renamed
+        store.replace_other_names({clinic: [OtherName("Oak Minds", "3", other)]}, "nppes_othername")
+        assert _indexed(path) == {
+            (npi(1), "Ann Li", "ANN"),
+            (npi(1), "Ann Li", "LI"),
+            (clinic, "Oak Clinic", "OAK"),
+            (clinic, "Oak Clinic", "CLINIC"),
+            (clinic, "Oak Minds", "OAK"),
+            (clinic, "Oak Minds", "MINDS"),
+        }
+        with store.bulk_load():  # the same, deferred
+            store.upsert_providers([individual(npi(1), "Ann", "Lo", last_update=date(2025, 2, 1))])
+            store.upsert_providers([individual(npi(1), "Anna", "Lo", last_update=date(2025, 3, 1))])
+            store.replace_other_names({clinic: [OtherName("Elm Minds", "3", other)]}, "nppes_othername")
+        assert store.sweep_secondary_facts("nppes_othername", "othername_pfile_2.csv") == 1
+        assert _indexed(path) == {
+            (npi(1), "Anna Lo", "ANNA"),
+            (npi(1), "Anna Lo", "LO"),
+            (clinic, "Oak Clinic", "OAK"),
+            (clinic, "Oak Clinic", "CLINIC"),
+        }
     finally:
         store.close()
