@@ -23,9 +23,12 @@ word of *one* of its names; words the query repeats count once, and two query
 words may match the same name word. The names are the legal name (an
 organization's legal business name; an individual's "first middle last", and
 "first last" without the middle name) and every other name (NPPES other names,
-``othername_pfile`` DBAs and former names). Name prefix, suffix and credential
-text are not names: "Smith MD" finds no one, since "MD" would otherwise match
-most of the store. A query with no word matches nothing.
+``othername_pfile`` DBAs and former names). The record's name prefix, suffix
+and credential text are not part of its legal name: "Smith MD" does not find
+John Smith, MD, since "MD" would otherwise match most of the store. Other
+names are indexed as their source writes them (the NPPES reader spells an
+individual's other name with its own prefix and credential). A query with no
+word matches nothing.
 
 **Candidates** come from an exact index lookup of name words, the same on
 every backend: for each query word, the range of words it prefixes (or only
