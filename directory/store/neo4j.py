@@ -4,7 +4,7 @@ One driver per store; every primitive is one managed transaction
 (``execute_read``/``execute_write``, which retry transient errors), except the
 schema, whose commands each run in their own transaction, and ``wipe``, which
 deletes in batches. Query text is constant (:mod:`.neo4j_cypher`,
-:mod:`.neo4j_search`); row conversions live in :mod:`.neo4j_rows`.
+:mod:`.neo4j_names`, :mod:`.neo4j_search`); row conversions live in :mod:`.neo4j_rows`.
 
 Graph model (dates are ISO ``YYYY-MM-DD`` strings; every fact carries its
 evidence as ``source, retrieved, method, confidence, reference``)::
@@ -80,6 +80,7 @@ from ..model import (
     TreatmentOffering,
 )
 from . import neo4j_cypher as q
+from . import neo4j_names as qn
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
@@ -187,7 +188,7 @@ class Neo4jStore(Store):
         version = found[0]["version"] if found else None
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
-        for statement in q.SCHEMA + q.SCHEMA_DROPS:  # schema commands each in their own transaction
+        for statement in q.SCHEMA + qn.SCHEMA_DROPS:  # schema commands each in their own transaction
             self._run(True, txf.execute, statement, {})
         self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
         if version is not None and version < 2:  # index the words of the names stored so far

@@ -40,9 +40,6 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT name_word IF NOT EXISTS FOR (w:NameWord) REQUIRE w.word IS UNIQUE",
 )
 
-#: Indexes of earlier versions, dropped after SCHEMA (each in its own transaction).
-SCHEMA_DROPS: tuple[str, ...] = ("DROP INDEX provider_names IF EXISTS",)
-
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 SCHEMA_VERSION_READ = "OPTIONAL MATCH (s:SchemaVersion {id: 'provnet'}) RETURN s.version AS version"
@@ -127,44 +124,12 @@ MERGE (t:Taxonomy {code: row.code})
 CREATE (n)-[r:HAS_TAXONOMY]->(t)
 SET r = row.fact"""
 
-# An other name's words link to its own node, so search can tell its names apart.
 CREATE_OTHER_NAMES = """
 UNWIND $named AS row
 MATCH (n:Npi {npi: row.npi})
 CREATE (n)-[:ALSO_KNOWN_AS]->(o:OtherName)
 SET o = row.props
 WITH o, row
-UNWIND row.words AS word
-MERGE (w:NameWord {word: word})
-CREATE (o)-[:NAMED]->(w)"""
-
-# The words of a provider's legal names (its `names`), replaced on every write.
-UNLINK_NAME_WORDS = """
-MATCH (n:Npi)-[r:NAMED]->(:NameWord) WHERE n.npi IN $npis
-DELETE r"""
-
-LINK_NAME_WORDS = """
-UNWIND $worded AS row
-MATCH (n:Npi {npi: row.npi})
-UNWIND row.words AS word
-MERGE (w:NameWord {word: word})
-CREATE (n)-[:NAMED]->(w)"""
-
-# Indexing the names a store of schema version 1 holds, a page of NPIs at a time.
-NAME_WORD_PAGE = """
-MATCH (n:Npi) WHERE n.npi > $after
-WITH n ORDER BY n.npi LIMIT $limit
-RETURN n.npi AS npi, n.names AS names,
-       [(n)-[:ALSO_KNOWN_AS]->(o:OtherName) | o {.owner, .seq, .name}] AS others
-ORDER BY npi"""
-
-UNLINK_OTHER_NAME_WORDS = """
-MATCH (n:Npi)-[:ALSO_KNOWN_AS]->(:OtherName)-[r:NAMED]->(:NameWord) WHERE n.npi IN $npis
-DELETE r"""
-
-LINK_OTHER_NAME_WORDS = """
-UNWIND $worded AS row
-MATCH (:Npi {npi: row.npi})-[:ALSO_KNOWN_AS]->(o:OtherName {owner: row.owner, seq: row.seq})
 UNWIND row.words AS word
 MERGE (w:NameWord {word: word})
 CREATE (o)-[:NAMED]->(w)"""

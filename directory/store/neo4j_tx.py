@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..errors import NotFound
 from . import neo4j_cypher as q
+from . import neo4j_names as qn
 from . import neo4j_rows as rows
 
 
@@ -57,9 +58,9 @@ def write_batch(tx, batch: dict, checkpoint: dict | None) -> None:
             execute(tx, q.CREATE_HAS_TAXONOMY, {"coded": batch["coded"]})
         if batch["named"]:
             execute(tx, q.CREATE_OTHER_NAMES, {"named": batch["named"]})
-        execute(tx, q.UNLINK_NAME_WORDS, {"npis": npis})
+        execute(tx, qn.UNLINK_NAME_WORDS, {"npis": npis})
         if batch["worded"]:
-            execute(tx, q.LINK_NAME_WORDS, {"worded": batch["worded"]})
+            execute(tx, qn.LINK_NAME_WORDS, {"worded": batch["worded"]})
         execute(tx, q.UNLINK_SUBPARTS, {"npis": npis})
         execute(tx, q.LINK_SUBPARTS_UP, {"npis": npis})
         execute(tx, q.LINK_SUBPARTS_DOWN, {"npis": npis})
@@ -101,17 +102,17 @@ def index_name_words(tx, after: str, limit: int) -> str | None:
     """Link the names of the next page of NPIs after ``after`` to their words
     (replacing any links they have); returns the page's last NPI, None at the
     end. Indexes the names a store of schema version 1 holds."""
-    found = data(tx, q.NAME_WORD_PAGE, {"after": after, "limit": limit})
+    found = data(tx, qn.NAME_WORD_PAGE, {"after": after, "limit": limit})
     if not found:
         return None
     npis = [row["npi"] for row in found]
     worded, others = rows.name_word_rows(found)
-    execute(tx, q.UNLINK_NAME_WORDS, {"npis": npis})
-    execute(tx, q.UNLINK_OTHER_NAME_WORDS, {"npis": npis})
+    execute(tx, qn.UNLINK_NAME_WORDS, {"npis": npis})
+    execute(tx, qn.UNLINK_OTHER_NAME_WORDS, {"npis": npis})
     if worded:
-        execute(tx, q.LINK_NAME_WORDS, {"worded": worded})
+        execute(tx, qn.LINK_NAME_WORDS, {"worded": worded})
     if others:
-        execute(tx, q.LINK_OTHER_NAME_WORDS, {"worded": others})
+        execute(tx, qn.LINK_OTHER_NAME_WORDS, {"worded": others})
     return npis[-1]
 
 

@@ -56,13 +56,14 @@ from directory.model import (
 from directory.store import RunCheckpoint, names
 from directory.store import neo4j as adapter
 from directory.store import neo4j_cypher as cypher
+from directory.store import neo4j_names as cypher_names
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
 from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, search)
+QUERY_MODULES = (cypher, cypher_names, search)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(
@@ -281,7 +282,7 @@ def test_query_text_is_constant_with_parameters():
         assert "{{" not in query and "}}" not in query, name
     # every schema command is idempotent
     assert all("IF NOT EXISTS" in s for s in cypher.SCHEMA)
-    assert all("IF EXISTS" in s for s in cypher.SCHEMA_DROPS)
+    assert all("IF EXISTS" in s for s in cypher_names.SCHEMA_DROPS)
     # the query modules never build text at run time
     for module in QUERY_MODULES + (adapter,):
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
@@ -320,7 +321,7 @@ def test_schema_has_constraints_and_a_point_index_and_drops_the_fulltext_index()
         assert re.search(r"FOR \(\w+:" + label + r"\) REQUIRE \w+\." + prop + " IS UNIQUE", text), label
     assert "CREATE POINT INDEX location_point IF NOT EXISTS FOR (l:Location) ON (l.point)" in text
     # names are looked up by word (a range index backs the constraint); the full-text index of version 1 goes
-    assert "FULLTEXT" not in text and cypher.SCHEMA_DROPS == ("DROP INDEX provider_names IF EXISTS",)
+    assert "FULLTEXT" not in text and cypher_names.SCHEMA_DROPS == ("DROP INDEX provider_names IF EXISTS",)
     names = [re.search(r"CREATE (?:\w+ )?(?:CONSTRAINT|INDEX) (\w+)", s).group(1) for s in cypher.SCHEMA]
     assert len(names) == len(set(names)), "index and constraint names must be unique"
 
@@ -329,12 +330,12 @@ def test_init_schema_runs_each_command_in_its_own_transaction(fake):
     store, driver = fake
     store.init_schema()
     check_all(driver)
-    commands = cypher.SCHEMA + cypher.SCHEMA_DROPS
+    commands = cypher.SCHEMA + cypher_names.SCHEMA_DROPS
     schema = [t for t in driver.transactions if t[1] and t[1][0][0] in commands]
     assert len(schema) == len(commands) and all(len(stmts) == 1 and mode == "write" for mode, stmts in schema)
     sent = [stmts[0][0] for _, stmts in driver.transactions]
     assert sent.index(cypher.AWAIT_INDEXES) > max(sent.index(s) for s in commands)
-    assert cypher.NAME_WORD_PAGE not in sent  # a new store has no names to index
+    assert cypher_names.NAME_WORD_PAGE not in sent  # a new store has no names to index
     assert sent[-1] == cypher.SCHEMA_VERSION_WRITE and driver.statements()[-1][1] == {"version": 2}
     assert set(driver.databases) == {"provnet"}
 
@@ -357,12 +358,12 @@ def test_a_version_1_store_gets_its_name_words_page_by_page(fake, monkeypatch):
         [{"version": 1}]
         if query == cypher.SCHEMA_VERSION_READ
         else pages.get(params["after"], [])
-        if query == cypher.NAME_WORD_PAGE
+        if query == cypher_names.NAME_WORD_PAGE
         else []
     )
     store.init_schema()
     check_all(driver)
-    paged = [stmts for mode, stmts in driver.transactions if stmts and stmts[0][0] == cypher.NAME_WORD_PAGE]
+    paged = [stmts for mode, stmts in driver.transactions if stmts and stmts[0][0] == cypher_names.NAME_WORD_PAGE]
     assert [stmts[0][1] for stmts in paged] == [
         {"after": "", "limit": 2},
         {"after": "1568946812", "limit": 2},
@@ -370,27 +371,32 @@ def test_a_version_1_store_gets_its_name_words_page_by_page(fake, monkeypatch):
     ]
     first = dict(paged[0])
     assert [q for q, _ in paged[0]] == [
-        cypher.NAME_WORD_PAGE,
-        cypher.UNLINK_NAME_WORDS,
-        cypher.UNLINK_OTHER_NAME_WORDS,
-        cypher.LINK_NAME_WORDS,
-        cypher.LINK_OTHER_NAME_WORDS,
+        cypher_names.NAME_WORD_PAGE,
+        cypher_names.UNLINK_NAME_WORDS,
+        cypher_names.UNLINK_OTHER_NAME_WORDS,
+        cypher_names.LINK_NAME_WORDS,
+        cypher_names.LINK_OTHER_NAME_WORDS,
     ]
-    assert first[cypher.UNLINK_NAME_WORDS] == {"npis": ["1234567893", "1568946812"]}
-    assert first[cypher.LINK_NAME_WORDS]["worded"] == [
+    assert first[cypher_names.UNLINK_NAME_WORDS] == {"npis": ["1234567893", "1568946812"]}
+    assert first[cypher_names.LINK_NAME_WORDS]["worded"] == [
         {"npi": "1234567893", "words": ["B", "NEIL", "O", "ZOE"]},
         {"npi": "1568946812", "words": ["BRIGHT", "MIND", "TMS"]},
     ]
-    assert first[cypher.LINK_OTHER_NAME_WORDS]["worded"] == [
+    assert first[cypher_names.LINK_OTHER_NAME_WORDS]["worded"] == [
         {"npi": "1568946812", "owner": "nppes_othername", "seq": 0, "words": ["KETAMINE", "LAKEVIEW"]}
     ]
     # a page whose names have no words only unlinks
-    assert [q for q, _ in paged[1]] == [cypher.NAME_WORD_PAGE, cypher.UNLINK_NAME_WORDS, cypher.UNLINK_OTHER_NAME_WORDS]
-    assert all(mode == "write" for mode, stmts in driver.transactions if stmts and stmts[0][0] == cypher.NAME_WORD_PAGE)
+    assert [q for q, _ in paged[1]] == [
+        cypher_names.NAME_WORD_PAGE,
+        cypher_names.UNLINK_NAME_WORDS,
+        cypher_names.UNLINK_OTHER_NAME_WORDS,
+    ]
+    paging = [mode for mode, stmts in driver.transactions if stmts and stmts[0][0] == cypher_names.NAME_WORD_PAGE]
+    assert paging == ["write"] * 3
     # the version moves after the last page
     sent = [stmts[0][0] for _, stmts in driver.transactions]
     assert sent[-1] == cypher.SCHEMA_VERSION_WRITE and sent.index(cypher.SCHEMA_VERSION_WRITE) > sent.index(
-        cypher.NAME_WORD_PAGE
+        cypher_names.NAME_WORD_PAGE
     )
 
 
@@ -420,8 +426,8 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
         cypher.CREATE_PRACTICES_AT,
         cypher.CREATE_HAS_TAXONOMY,
         cypher.CREATE_OTHER_NAMES,
-        cypher.UNLINK_NAME_WORDS,
-        cypher.LINK_NAME_WORDS,
+        cypher_names.UNLINK_NAME_WORDS,
+        cypher_names.LINK_NAME_WORDS,
         cypher.UNLINK_SUBPARTS,
         cypher.LINK_SUBPARTS_UP,
         cypher.LINK_SUBPARTS_DOWN,
@@ -459,8 +465,8 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
     assert named[0]["props"]["name"] == "Ann Smith" and named[0]["props"]["npi"] == "1234567893"
     assert named[0]["words"] == ["ANN", "SMITH"]  # linked to the other name's own node
     # the words of the legal names, replaced: the person's two names, the organization's one
-    assert params[cypher.UNLINK_NAME_WORDS] == {"npis": ["1234567893", "1568946812"]}
-    assert params[cypher.LINK_NAME_WORDS]["worded"] == [
+    assert params[cypher_names.UNLINK_NAME_WORDS] == {"npis": ["1234567893", "1568946812"]}
+    assert params[cypher_names.LINK_NAME_WORDS]["worded"] == [
         {"npi": "1234567893", "words": ["ANN", "B", "NEIL", "O"]},
         {"npi": "1568946812", "words": ["BRIGHT", "MIND", "TMS"]},
     ]
