@@ -31,7 +31,13 @@ SETTINGS: tuple[Setting, ...] = (
         "neo4j://HOST:PORT (or bolt://, neo4j+s://) for Neo4j 5.",
     ),
     Setting("neo4j_user", "neo4j", "Neo4j user name."),
-    Setting("neo4j_password", None, "Neo4j password (environment only).", secret=True),
+    Setting(
+        "neo4j_password",
+        None,
+        "Neo4j password (environment only). Unset: connect without authentication, "
+        "for a server with authentication off.",
+        secret=True,
+    ),
     Setting("neo4j_database", "neo4j", "Neo4j database name."),
     Setting("host", "127.0.0.1", "Address `provnet serve` binds to."),
     Setting("port", "8000", "Port `provnet serve` listens on."),

@@ -2,7 +2,9 @@
 
 * ``sqlite:///path/to/provnet.db`` (or ``sqlite:///:memory:``): the embedded store;
 * ``neo4j://host:7687``, ``bolt://...``, ``neo4j+s://...``: Neo4j 5, with user,
-  password and database from the settings (password from the environment only).
+  password and database from the settings (password from the environment only;
+  with none set, the connection is made without authentication, for a server
+  whose authentication is off).
 """
 
 from __future__ import annotations
@@ -32,13 +34,10 @@ def open_store(url: str | None = None, *, init: bool = True) -> Store:
     elif url.startswith(_NEO4J_SCHEMES):
         from .neo4j import Neo4jStore
 
-        password = settings.get("neo4j_password")
-        if password is None:
-            raise ConfigurationError("PROVNET_NEO4J_PASSWORD must be set to use Neo4j")
         store = Neo4jStore(
             url,
             user=settings.get("neo4j_user") or "neo4j",
-            password=password,
+            password=settings.get("neo4j_password") or None,  # unset or empty: no authentication
             database=settings.get("neo4j_database") or "neo4j",
         )
     else:

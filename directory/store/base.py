@@ -57,6 +57,7 @@ from ..model import (
 )
 from .books import Books
 from .hashing import content_hash
+from .names import query_words
 from .ranking import (
     MAX_CANDIDATES,
     MAX_PAGE_SIZE,
@@ -417,7 +418,13 @@ class Store(Books, abc.ABC):
     # ------------------------------------------------------------------ search
     def search(self, criteria: SearchCriteria) -> SearchPage:
         """One round trip for candidates, then ranking and paging done here so
-        both backends order results identically."""
+        both backends order results identically. A name is matched by the
+        typo-tolerant rule of :mod:`.names`: every query word equal to a word
+        of one of the provider's names, or a prefix of it (3+ characters), or
+        one substitution, insertion, deletion or adjacent transposition away
+        from it (4+ characters); ordered by :func:`.names.name_score`."""
+        if criteria.name:
+            query_words(criteria.name.strip())  # a query too long to look up is refused before the trip
         if criteria.near is not None and criteria.radius_miles is None:
             raise InputError("a search near a point needs radius_miles")
         if criteria.radius_miles is not None and criteria.radius_miles <= 0:
@@ -553,9 +560,17 @@ class Store(Books, abc.ABC):
         * plan_id: member of any network of the plan; network_id: member of it;
         * accepting_new_patients: AccessFacts value equals it;
         * entity_type, state (of some location);
-        * name: a backend-side pre-filter (full-text) wide enough for typos; the
-          base class scores names with rapidfuzz. Fill ``names`` with every name
-          of the provider (legal, other names).
+        * name: the providers one of whose names matches the query by the rule
+          of :mod:`.names` (every query word equal to, a prefix of, or one edit
+          from a word of that one name), found exactly in the backend's index of
+          name words with the ranges of :func:`.names.lookup_ranges` (never a
+          wider full-text or phonetic pre-filter, so the backends agree); a
+          name with no word matches nothing. Fill ``names`` with every name of
+          the provider (legal names and other names): the base class applies
+          the rule to them again and scores them (:func:`.names.name_score`).
+
+        With more than ``limit`` candidates, return the first ``limit`` by
+        distance (none last) then NPI, so every backend cuts at the same place.
         """
 
     @abc.abstractmethod

@@ -16,9 +16,12 @@ from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date
 from enum import Enum
+from typing import Any
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_CONVERTERS: dict[type, Callable[[object], object]] = {}
+#: One converter per type; each is given values of its own type only, hence ``Any``.
+_Converter = Callable[[Any], object]
+_CONVERTERS: dict[type, _Converter] = {}
 
 
 def jsonable(value):
@@ -32,7 +35,7 @@ def jsonable(value):
     return convert(value)
 
 
-def _converter_for(kind: type) -> Callable[[object], object]:
+def _converter_for(kind: type) -> _Converter:
     if issubclass(kind, Enum):
         return lambda value: value.value
     if issubclass(kind, date):
@@ -46,14 +49,14 @@ def _converter_for(kind: type) -> Callable[[object], object]:
     return lambda value: value
 
 
-def _dataclass_converter(kind: type) -> Callable[[object], object]:
+def _dataclass_converter(kind: type) -> _Converter:
     """``{name: jsonable(value), ...}`` written out for the fields of ``kind``
     (generated once, as dataclasses writes ``__init__``: a generic loop over the
     fields cost three times as much, and the reading process of a national load
     hashes a million records)."""
     names = tuple(f.name for f in fields(kind))
     items = ", ".join(f"{name!r}: (x if (x := value.{name}).__class__ in plain else convert(x))" for name in names)
-    namespace = {"plain": _PLAIN, "convert": jsonable, "__name__": __name__}
+    namespace: dict[str, Any] = {"plain": _PLAIN, "convert": jsonable, "__name__": __name__}
     exec(f"def convert_dataclass(value):\n    return {{{items}}}\n", namespace)  # noqa: S102 - field names only
     return namespace["convert_dataclass"]
 

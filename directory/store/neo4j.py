@@ -4,18 +4,19 @@ One driver per store; every primitive is one managed transaction
 (``execute_read``/``execute_write``, which retry transient errors), except the
 schema, whose commands each run in their own transaction, and ``wipe``, which
 deletes in batches. Query text is constant (:mod:`.neo4j_cypher`,
-:mod:`.neo4j_search`); row conversions live in :mod:`.neo4j_rows`.
+:mod:`.neo4j_names`, :mod:`.neo4j_search`); row conversions live in :mod:`.neo4j_rows`.
 
 Graph model (dates are ISO ``YYYY-MM-DD`` strings; every fact carries its
 evidence as ``source, retrieved, method, confidence, reference``)::
 
     (:Npi:Provider | :Npi:Organization {npi, entity_type, names..., content_hash,
-        search_name, names, lbn_key, parent_lbn_key, evidence})
+        names, lbn_key, parent_lbn_key, evidence})
     (:Npi)-[:PRACTICES_AT {owner, seq, is_primary, evidence}]->(:Location {key, line1, line2,
         city, state, zip5, county, latitude, longitude, phone, point})
     (:Npi)-[:HAS_TAXONOMY {owner, seq, is_primary, license_number, license_state, evidence}]
         ->(:Taxonomy {code, display_name, grouping, classification, specialization})
-    (:Npi)-[:ALSO_KNOWN_AS]->(:OtherName {npi, owner, seq, name, search_name, type_code, evidence})
+    (:Npi)-[:ALSO_KNOWN_AS]->(:OtherName {npi, owner, seq, name, type_code, evidence})
+    (:Npi | :OtherName)-[:NAMED]->(:NameWord {word})    the words of its names (.names)
     (:Organization)-[:SUBPART_OF]->(:Organization)      by parent legal business name
     (:Npi)-[:HAS_CREDENTIAL]->(:Credential {uid, npi, key, kind, ..., evidence})
     (:Npi)-[:OFFERS {location_key, source, telehealth, detail, evidence}]->(:Treatment {code})
@@ -35,8 +36,9 @@ evidence as ``source, retrieved, method, confidence, reference``)::
 
 ``owner`` is the evidence source of the record that wrote a fact: writing a
 record replaces the locations, taxonomies and other names it owns. Names are
-searched through the full-text index ``provider_names`` on ``search_name`` of
-Npi and OtherName nodes; locations through the point index on ``point``.
+searched through the words they link to (unique ``NameWord.word``: a range
+index cannot look up an element of a list property); locations through the
+point index on ``point``.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ from ..model import (
 )
 from . import neo4j_coverage as coverage
 from . import neo4j_cypher as q
+from . import neo4j_names as qn
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
@@ -91,13 +94,16 @@ from .ranking import Candidate
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+#: 2: names are searched by NameWord nodes, not the full-text index ``provider_names``.
+SCHEMA_VERSION = 2
 #: Seconds ``init_schema`` waits for new indexes to come online.
 INDEX_WAIT_SECONDS = 300
 #: How long the driver retries a transaction that failed transiently (its default).
 MAX_RETRY_SECONDS = 30.0
 #: Nodes deleted per transaction by ``wipe``.
 WIPE_BATCH = 10_000
+#: NPIs whose names are indexed per transaction when a version 1 store is upgraded.
+NAME_WORD_BATCH = 5_000
 #: Every label the store writes; ``wipe`` deletes nodes carrying any of them.
 DATA_LABELS = (
     "Access",
@@ -108,6 +114,7 @@ DATA_LABELS = (
     "IngestRun",
     "Location",
     "MatchDecision",
+    "NameWord",
     "Network",
     "Npi",
     "Organization",
@@ -124,10 +131,14 @@ _NO_LIMIT = 2**62
 
 
 def _translate(exc: Exception) -> StoreError:
+    if isinstance(exc, neo4j_errors.AuthError):
+        return StoreUnavailable(
+            "Neo4j refused the credentials (PROVNET_NEO4J_USER and PROVNET_NEO4J_PASSWORD; "
+            f"leave the password unset for a server without authentication): {exc}"
+        )
     unavailable = (
         neo4j_errors.ServiceUnavailable,
         neo4j_errors.SessionExpired,
-        neo4j_errors.AuthError,
         neo4j_errors.DatabaseUnavailable,
     )
     if isinstance(exc, unavailable):
@@ -142,16 +153,17 @@ class Neo4jStore(Store):
 
     backend = "neo4j"
 
-    def __init__(self, uri: str, *, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(self, uri: str, *, user: str, password: str | None, database: str = "neo4j") -> None:
+        """``password`` None: connect without authentication (a server with
+        ``dbms.security.auth_enabled=false``); else basic auth as ``user``."""
         super().__init__()
         self.uri = uri
         self.database = database
         if uri.partition("://")[0] not in BOLT_SCHEMES:  # the driver also speaks HTTP, which we do not use
             raise ConfigurationError(f"not a Neo4j Bolt URI: {uri!r} (use neo4j:// or bolt://)")
+        auth = None if password is None else neo4j.basic_auth(user, password)
         try:
-            self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=(user, password), max_transaction_retry_time=MAX_RETRY_SECONDS
-            )
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=MAX_RETRY_SECONDS)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise ConfigurationError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
 
@@ -178,13 +190,17 @@ class Neo4jStore(Store):
 
     # ------------------------------------------------------------ lifecycle
     def _init_schema(self) -> None:
-        for statement in q.SCHEMA:  # schema commands each in their own transaction
-            self._run(True, txf.execute, statement, {})
-        self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
         found = self._read(q.SCHEMA_VERSION_READ, {})
         version = found[0]["version"] if found else None
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
+        for statement in q.SCHEMA + qn.SCHEMA_DROPS:  # schema commands each in their own transaction
+            self._run(True, txf.execute, statement, {})
+        self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
+        if version is not None and version < 2:  # index the words of the names stored so far
+            after: str | None = ""
+            while after is not None:  # pages; the version moves only when all are done, so a rerun redoes them
+                after = self._run(True, txf.index_name_words, after, NAME_WORD_BATCH)
         self._run(True, txf.execute, q.SCHEMA_VERSION_WRITE, {"version": SCHEMA_VERSION})
 
     def _wipe(self) -> None:

@@ -37,13 +37,14 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX match_right IF NOT EXISTS FOR (m:MatchDecision) ON (m.right_ref)",
     "CREATE INDEX run_file IF NOT EXISTS FOR (r:IngestRun) ON (r.source, r.file_sha256)",
     "CREATE INDEX quarantine_run IF NOT EXISTS FOR (q:Quarantine) ON (q.run_id)",
-    "CREATE FULLTEXT INDEX provider_names IF NOT EXISTS FOR (n:Npi|OtherName) ON EACH [n.search_name]",
+    # name words, looked up by exact word and word range (see .names); a range index backs the constraint
+    "CREATE CONSTRAINT name_word IF NOT EXISTS FOR (w:NameWord) REQUIRE w.word IS UNIQUE",
 )
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 SCHEMA_VERSION_READ = "OPTIONAL MATCH (s:SchemaVersion {id: 'provnet'}) RETURN s.version AS version"
-SCHEMA_VERSION_WRITE = "MERGE (s:SchemaVersion {id: 'provnet'}) ON CREATE SET s.version = $version"
+SCHEMA_VERSION_WRITE = "MERGE (s:SchemaVersion {id: 'provnet'}) SET s.version = $version"
 
 #: One batch of the wipe loop; run until it deletes nothing.
 WIPE_BATCH = """
@@ -78,7 +79,7 @@ MERGE_PROVIDERS = """
 UNWIND $rows AS row
 MERGE (n:Npi {npi: row.npi})
 SET n += row.props
-REMOVE n.deactivation_evidence"""
+REMOVE n.deactivation_evidence, n.search_name"""
 
 MARK_INDIVIDUALS = "MATCH (n:Npi) WHERE n.npi IN $npis SET n:Provider REMOVE n:Organization"
 MARK_ORGANIZATIONS = "MATCH (n:Npi) WHERE n.npi IN $npis SET n:Organization REMOVE n:Provider"
@@ -128,7 +129,11 @@ CREATE_OTHER_NAMES = """
 UNWIND $named AS row
 MATCH (n:Npi {npi: row.npi})
 CREATE (n)-[:ALSO_KNOWN_AS]->(o:OtherName)
-SET o = row.props"""
+SET o = row.props
+WITH o, row
+UNWIND row.words AS word
+MERGE (w:NameWord {word: word})
+CREATE (o)-[:NAMED]->(w)"""
 
 # Secondary facts: written by an owner other than the record's source.
 KNOWN_NPIS = """

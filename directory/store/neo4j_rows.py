@@ -36,6 +36,7 @@ from ..model import (
     TreatmentOffering,
 )
 from .base import RunCheckpoint
+from .names import index_words
 
 
 def iso(value: date | None) -> str | None:
@@ -119,7 +120,6 @@ def provider_params(r: ProviderRecord, digest: str) -> dict:
         "replacement_npi": r.replacement_npi,
         "display_name": r.display_name,
         "content_hash": digest,
-        "search_name": names[0] if names else None,
         "names": names or None,
         # subparts are linked to parents by legal business name, case-insensitively
         "lbn_key": r.organization_name.upper() if is_org and r.organization_name else None,
@@ -170,11 +170,20 @@ def location_params(loc: Location) -> dict:
 
 def provider_batch(records: list[tuple[ProviderRecord, str]]) -> dict:
     """Every parameter list of one provider write (see ``_write_batch``)."""
-    providers, owned, placed, coded, named = [], [], [], [], []
+    providers: list[dict] = []
+    owned: list[dict] = []
+    placed: list[dict] = []
+    coded: list[dict] = []
+    named: list[dict] = []
+    worded: list[dict] = []
     locations: dict[str, dict] = {}
-    individuals, organizations = [], []
+    individuals: list[str] = []
+    organizations: list[str] = []
     for record, digest in records:
-        providers.append({"npi": record.npi, "props": provider_params(record, digest)})
+        props = provider_params(record, digest)
+        providers.append({"npi": record.npi, "props": props})
+        if words := index_words(props["names"] or ()):
+            worded.append({"npi": record.npi, "words": words})
         (organizations if record.entity_type is EntityType.ORGANIZATION else individuals).append(record.npi)
         owner = record.evidence.source
         owned.append({"npi": record.npi, "owner": owner})
@@ -206,21 +215,7 @@ def provider_batch(records: list[tuple[ProviderRecord, str]]) -> dict:
                     },
                 }
             )
-        for seq, o in enumerate(record.other_names):
-            named.append(
-                {
-                    "npi": record.npi,
-                    "props": {
-                        "npi": record.npi,
-                        "owner": owner,
-                        "seq": seq,
-                        "name": o.name,
-                        "search_name": o.name,
-                        "type_code": o.type_code,
-                        **evidence_params(o.evidence),
-                    },
-                }
-            )
+        named.extend(other_name_row(record.npi, owner, seq, o) for seq, o in enumerate(record.other_names))
     return {
         "npis": [r.npi for r, _ in records],
         "providers": providers,
@@ -231,6 +226,7 @@ def provider_batch(records: list[tuple[ProviderRecord, str]]) -> dict:
         "placed": placed,
         "coded": coded,
         "named": named,
+        "worded": worded,
     }
 
 
@@ -263,25 +259,30 @@ def owned_locations_batch(locations: dict[str, list[ProviderLocation]], owner: s
     }
 
 
+def other_name_row(npi: str, owner: str, seq: int, o: OtherName) -> dict:
+    """A row of ``CREATE_OTHER_NAMES``: the node's properties and its name's
+    words (None when it has none: an empty list is not a property value)."""
+    props = {"npi": npi, "owner": owner, "seq": seq, "name": o.name, "type_code": o.type_code}
+    return {"npi": npi, "props": {**props, **evidence_params(o.evidence)}, "words": index_words([o.name]) or None}
+
+
+def name_word_rows(found: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The word links of a page of ``NAME_WORD_PAGE`` rows: (legal-name words by
+    NPI, other-name words by NPI, owner and seq), lists of words never empty."""
+    worded, others = [], []
+    for row in found:
+        if words := index_words(row["names"] or ()):
+            worded.append({"npi": row["npi"], "words": words})
+        for other in row["others"]:
+            if words := index_words([other["name"] or ""]):
+                others.append({"npi": row["npi"], "owner": other["owner"], "seq": other["seq"], "words": words})
+    return worded, others
+
+
 def owned_names_batch(names: dict[str, list[OtherName]], owner: str) -> dict:
     """Parameters of a secondary other-name write (see ``neo4j._replace_owned``)."""
     npis = sorted(names)
-    named = [
-        {
-            "npi": npi,
-            "props": {
-                "npi": npi,
-                "owner": owner,
-                "seq": seq,
-                "name": o.name,
-                "search_name": o.name,
-                "type_code": o.type_code,
-                **evidence_params(o.evidence),
-            },
-        }
-        for npi in npis
-        for seq, o in enumerate(names[npi])
-    ]
+    named = [other_name_row(npi, owner, seq, o) for npi in npis for seq, o in enumerate(names[npi])]
     return {
         "npis": npis,
         "owned": [{"npi": n, "owner": owner} for n in npis],

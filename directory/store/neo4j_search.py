@@ -1,5 +1,5 @@
 """Search on Neo4j: constant Cypher queries that share one filtering tail, each
-starting from a different index (full-text names, the point index, a network,
+starting from a different index (name words, the point index, a network,
 a plan, treatments, taxonomies, a state, or every NPI). Python picks the head
 with :func:`search_query`; every filter is then applied in the tail, switched
 off by a null parameter, so any head gives the same answer.
@@ -8,24 +8,21 @@ Distances are great-circle miles computed in Cypher with the same haversine
 and earth radius as :func:`directory.geo.haversine_miles` (``point.distance``
 uses a different radius, so both backends would disagree near the edge of a
 radius); ``point.withinBBox`` on the indexed ``Location.point`` is the
-pre-filter. Names are pre-filtered with the ``provider_names`` full-text index
-by a Lucene query of fuzzy (``~``) and prefix (``*``) terms, built here from
-escaped words and sent as a parameter value.
+pre-filter. Names are found exactly by the rule of :mod:`.names`:
+``$name_ranges`` holds the inclusive word ranges of
+:func:`.names.lookup_ranges`, each a range seek in the index of the
+``NameWord.word`` constraint, tagged with the query word it stands for; a name
+(the legal names on an Npi node, or one OtherName node) matches when its words
+cover all ``$name_terms`` query words. (A full-text index cannot do this
+exactly: Lucene's fuzzy terms expand to at most 50 terms by default, and its
+scoring is not the rule.)
 """
 
 from __future__ import annotations
 
-import re
-
 from ..geo import EARTH_RADIUS_MILES, bounding_box
 from ..model import SearchCriteria
-
-#: Characters with a meaning in Lucene's classic query syntax.
-LUCENE_SPECIAL = frozenset('+-&|!(){}[]^"~*?:\\/')
-#: Most query words sent to the full-text index.
-MAX_NAME_TERMS = 8
-
-_WORD = re.compile(r"[\w']+")
+from .names import lookup_ranges, query_words
 
 _BBOX = """point.withinBBox(l.point, point({latitude: $min_lat, longitude: $min_lon}),
                                point({latitude: $max_lat, longitude: $max_lon}))"""
@@ -38,7 +35,7 @@ _HAVERSINE = """2 * $earth_radius * asin(sqrt(
 
 _TAIL = (
     """
-WITH n, max(score) AS score
+WITH DISTINCT n
 WHERE ($include_deactivated OR n.deactivation_date IS NULL OR n.reactivation_date >= n.deactivation_date)
   AND ($entity_type IS NULL OR n.entity_type = $entity_type)
   AND ($treatments IS NULL OR EXISTS { MATCH (n)-[:OFFERS]->(t:Treatment) WHERE t.code IN $treatments })
@@ -48,15 +45,15 @@ WHERE ($include_deactivated OR n.deactivation_date IS NULL OR n.reactivation_dat
   AND ($plan IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(:Network)<-[:USES]-(p:Plan) WHERE p.id = $plan })
   AND ($accepting IS NULL
        OR EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = $accepting })
-WITH n, score,
+WITH n,
      [(n)-[:PRACTICES_AT]->(l:Location) WHERE $near AND """
     + _BBOX
     + """
         | {distance: """
     + _HAVERSINE
     + """, key: l.key}] AS nearby
-WITH n, score, [d IN nearby WHERE d.distance <= $radius] AS inside
-WITH n, score,
+WITH n, [d IN nearby WHERE d.distance <= $radius] AS inside
+WITH n,
      CASE WHEN size(inside) = 0 THEN null
           ELSE reduce(best = inside[0], d IN inside |
                  CASE WHEN d.distance < best.distance OR (d.distance = best.distance AND d.key < best.key)
@@ -72,15 +69,20 @@ RETURN n.npi AS npi, n.display_name AS display_name, n.entity_type AS entity_typ
        CASE WHEN $has_name
             THEN coalesce(n.names, []) + [(n)-[:ALSO_KNOWN_AS]->(o:OtherName) | o.name]
             ELSE [] END AS names
-ORDER BY score DESC, distance, npi
+ORDER BY distance, npi
 LIMIT $limit"""
 )
 
-# An OtherName hit stands for the NPI that has that name.
+# The names (holders) whose words cover every query word; an OtherName stands
+# for the NPI that has that name.
 SEARCH_BY_NAME = (
     """
-CALL db.index.fulltext.queryNodes('provider_names', $lucene) YIELD node, score
-WITH CASE WHEN node:Npi THEN node ELSE head([(node)<-[:ALSO_KNOWN_AS]-(p:Npi) | p]) END AS n, score
+UNWIND $name_ranges AS span
+MATCH (w:NameWord) WHERE w.word >= span.lo AND w.word <= span.hi
+MATCH (holder)-[:NAMED]->(w)
+WITH holder, count(DISTINCT span.term) AS terms
+WHERE terms = $name_terms
+WITH CASE WHEN holder:Npi THEN holder ELSE head([(holder)<-[:ALSO_KNOWN_AS]-(p:Npi) | p]) END AS n
 WHERE n IS NOT NULL"""
     + _TAIL
 )
@@ -99,50 +101,43 @@ WITH placed, collect(DISTINCT offering) AS offering
 OPTIONAL MATCH (virtual:Npi)-[:HAS_ACCESS]->(a:Access)
 WHERE $tele AND $treatments IS NULL AND a.telehealth = true
 WITH placed, offering, collect(DISTINCT virtual) AS virtual
-UNWIND placed + offering + virtual AS n
-WITH n, 0.0 AS score"""
+UNWIND placed + offering + virtual AS n"""
     + _TAIL
 )
 
 SEARCH_IN_NETWORK = (
     """
-MATCH (:Network {id: $network})<-[:IN_NETWORK]-(n:Npi)
-WITH n, 0.0 AS score"""
+MATCH (:Network {id: $network})<-[:IN_NETWORK]-(n:Npi)"""
     + _TAIL
 )
 
 SEARCH_IN_PLAN = (
     """
-MATCH (:Plan {id: $plan})-[:USES]->(:Network)<-[:IN_NETWORK]-(n:Npi)
-WITH n, 0.0 AS score"""
+MATCH (:Plan {id: $plan})-[:USES]->(:Network)<-[:IN_NETWORK]-(n:Npi)"""
     + _TAIL
 )
 
 SEARCH_BY_TREATMENT = (
     """
-MATCH (t:Treatment)<-[:OFFERS]-(n:Npi) WHERE t.code IN $treatments
-WITH n, 0.0 AS score"""
+MATCH (t:Treatment)<-[:OFFERS]-(n:Npi) WHERE t.code IN $treatments"""
     + _TAIL
 )
 
 SEARCH_BY_TAXONOMY = (
     """
-MATCH (x:Taxonomy)<-[:HAS_TAXONOMY]-(n:Npi) WHERE x.code IN $codes
-WITH n, 0.0 AS score"""
+MATCH (x:Taxonomy)<-[:HAS_TAXONOMY]-(n:Npi) WHERE x.code IN $codes"""
     + _TAIL
 )
 
 SEARCH_IN_STATE = (
     """
-MATCH (s:Location {state: $state})<-[:PRACTICES_AT]-(n:Npi)
-WITH n, 0.0 AS score"""
+MATCH (s:Location {state: $state})<-[:PRACTICES_AT]-(n:Npi)"""
     + _TAIL
 )
 
 SEARCH_ALL = (
     """
-MATCH (n:Npi)
-WITH n, 0.0 AS score"""
+MATCH (n:Npi)"""
     + _TAIL
 )
 
@@ -158,26 +153,6 @@ SEARCHES: tuple[str, ...] = (
 )
 
 
-def escape_lucene(text: str) -> str:
-    """Backslash every character Lucene's query parser would read as syntax."""
-    return "".join("\\" + c if c in LUCENE_SPECIAL else c for c in text)
-
-
-def lucene_query(name: str) -> str | None:
-    """Fuzzy and prefix terms of each word of ``name`` (OR-ed, Lucene's default);
-    None when the name has no word. Lower case, so AND/OR/NOT stay words."""
-    words = [w.strip("'") for w in _WORD.findall(name.lower())]
-    words = list(dict.fromkeys(w for w in words if w))[:MAX_NAME_TERMS]
-    if not words:
-        return None
-    terms = []
-    for word in words:
-        escaped = escape_lucene(word)
-        terms.append(escaped + "~")
-        terms.append(escaped + "*")
-    return " ".join(terms)
-
-
 def _wrap_longitude(lon: float) -> float:
     if lon < -180.0:
         return lon + 360.0
@@ -186,11 +161,13 @@ def _wrap_longitude(lon: float) -> float:
     return lon
 
 
-def search_params(c: SearchCriteria, limit: int) -> dict:
+def search_params(c: SearchCriteria, limit: int) -> dict[str, object]:
     """Every parameter of every search query (unused ones are harmless)."""
     query = (c.name or "").strip()
-    params = {
-        "lucene": lucene_query(query) if query else None,
+    terms = query_words(query) if query else ()
+    params: dict[str, object] = {
+        "name_ranges": lookup_ranges(terms) if terms else None,
+        "name_terms": len(terms),
         "has_name": bool(query),
         "near": False,
         "tele": False,
@@ -233,7 +210,7 @@ def search_query(params: dict) -> str | None:
     """The query to run for these parameters; None when the criteria name a
     provider by a name with no word in it (nothing can match)."""
     if params["has_name"]:
-        return SEARCH_BY_NAME if params["lucene"] else None
+        return SEARCH_BY_NAME if params["name_ranges"] else None
     if params["network"] is not None:
         return SEARCH_IN_NETWORK
     if params["plan"] is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from ..errors import NotFound
 from . import neo4j_cypher as q
+from . import neo4j_names as qn
+from . import neo4j_rows as rows
 
 
 def data(tx, query: str, params: dict) -> list[dict]:
@@ -56,6 +58,9 @@ def write_batch(tx, batch: dict, checkpoint: dict | None) -> None:
             execute(tx, q.CREATE_HAS_TAXONOMY, {"coded": batch["coded"]})
         if batch["named"]:
             execute(tx, q.CREATE_OTHER_NAMES, {"named": batch["named"]})
+        execute(tx, qn.UNLINK_NAME_WORDS, {"npis": npis})
+        if batch["worded"]:
+            execute(tx, qn.LINK_NAME_WORDS, {"worded": batch["worded"]})
         execute(tx, q.UNLINK_SUBPARTS, {"npis": npis})
         execute(tx, q.LINK_SUBPARTS_UP, {"npis": npis})
         execute(tx, q.LINK_SUBPARTS_DOWN, {"npis": npis})
@@ -93,6 +98,30 @@ def sweep(tx, params: dict) -> int:
     return removed
 
 
+def index_name_words(tx, after: str, limit: int) -> str | None:
+    """Link the names of the next page of NPIs after ``after`` to their words
+    (replacing any links they have); returns the page's last NPI, None at the
+    end. Indexes the names a store of schema version 1 holds."""
+    found = data(tx, qn.NAME_WORD_PAGE, {"after": after, "limit": limit})
+    if not found:
+        return None
+    npis = [row["npi"] for row in found]
+    worded, others = rows.name_word_rows(found)
+    execute(tx, qn.UNLINK_NAME_WORDS, {"npis": npis})
+    execute(tx, qn.UNLINK_OTHER_NAME_WORDS, {"npis": npis})
+    if worded:
+        execute(tx, qn.LINK_NAME_WORDS, {"worded": worded})
+    if others:
+        execute(tx, qn.LINK_OTHER_NAME_WORDS, {"worded": others})
+    return npis[-1]
+
+
+def count_of(tx, query: str, params: dict, field: str) -> int:
+    """The count a one-row counting query returns (0 when it returns no row)."""
+    row = one(tx, query, params)
+    return int(row[field]) if row else 0
+
+
 def missing_keys(tx, query: str, params: dict) -> list[str]:
     row = one(tx, query, params)
     return sorted(row["missing"]) if row else []
@@ -110,9 +139,9 @@ def add_members(tx, members: list[dict]) -> int:
     missing = missing_keys(tx, q.MISSING_NPIS, {"npis": sorted({m["npi"] for m in members})})
     if missing:
         raise NotFound(f"no provider with NPI {', '.join(missing[:10])}")
-    before = one(tx, q.COUNT_MEMBERS, {"ids": network_ids})["members"]
+    before = count_of(tx, q.COUNT_MEMBERS, {"ids": network_ids}, "members")
     execute(tx, q.UPSERT_MEMBERS, {"rows": members})
-    return one(tx, q.COUNT_MEMBERS, {"ids": network_ids})["members"] - before
+    return count_of(tx, q.COUNT_MEMBERS, {"ids": network_ids}, "members") - before
 
 
 def remove_members(tx, network_id: str, npis: list[str]) -> int:
@@ -138,11 +167,11 @@ def start_run(tx, props: dict) -> dict | None:
 
 
 def counts(tx) -> dict[str, int]:
-    return {kind: int(one(tx, query, {})["n"]) for kind, query in q.COUNTS}
+    return {kind: count_of(tx, query, {}, "n") for kind, query in q.COUNTS}
 
 
 def quarantine(tx, rows_: list[dict]) -> int:
     uids = [r["uid"] for r in rows_]
-    existing = one(tx, q.COUNT_QUARANTINED, {"uids": uids})["existing"]
+    existing = count_of(tx, q.COUNT_QUARANTINED, {"uids": uids}, "existing")
     execute(tx, q.QUARANTINE, {"rows": rows_})
-    return len(uids) - int(existing)
+    return len(uids) - existing

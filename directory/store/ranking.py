@@ -1,28 +1,24 @@
 """Search ranking and paging, shared by every backend: a backend returns
-candidates with its structured filters applied, and the ranking, name scoring
-and cursors here order and page them identically everywhere."""
+candidates with its structured filters applied, and the name rule
+(:mod:`.names`), ranking and cursors here filter, order and page them
+identically everywhere."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz import utils as fuzz_utils
-
 from ..errors import InputError
-from ..geo import haversine_miles
-from ..model import EntityType, GeoPoint, SearchCriteria, SearchHit
+from ..model import EntityType, SearchCriteria, SearchHit
 from .hashing import jsonable as _jsonable
+from .names import name_score, query_words
 
 #: Most candidates a backend returns for one search before ranking; a guard
 #: against a national-size result being pulled into memory.
 MAX_CANDIDATES = 5000
-#: Name matches below this rapidfuzz score are dropped (typo tolerance band).
-NAME_SCORE_CUTOFF = 70.0
 MAX_PAGE_SIZE = 100
 
 
@@ -36,7 +32,7 @@ class Candidate:
     entity_type_code: int
     distance_miles: float | None  # nearest matching location, when near was given
     nearest_location_key: str | None
-    names: tuple[str, ...] = ()  # every name to score a name query against
+    names: tuple[str, ...] = ()  # every name of the provider, when a name was asked for
 
 
 def encode_cursor(offset: int, criteria: SearchCriteria) -> str:
@@ -62,28 +58,17 @@ def _criteria_fingerprint(criteria: SearchCriteria) -> str:
     return hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=6).hexdigest()
 
 
-def name_score(query: str, names: Iterable[str]) -> float:
-    """Best typo-tolerant score (0..100) of a name query against a provider's names."""
-    best = 0.0
-    for name in names:
-        score = fuzz.WRatio(query, name, processor=fuzz_utils.default_process)
-        if score > best:
-            best = score
-    return best
-
-
-def distance_miles(a: GeoPoint, b: GeoPoint) -> float:
-    return haversine_miles(a, b)
-
-
 def rank(criteria: SearchCriteria, candidates: Sequence[Candidate]) -> list[SearchHit]:
+    """Filter by the name rule (when a name was asked for), then order by name
+    score, distance (none last), upper-case display name and NPI."""
     hits: list[SearchHit] = []
     query = (criteria.name or "").strip()
+    terms = query_words(query) if query else ()
     for c in candidates:
         score = None
         if query:
-            score = name_score(query, c.names or (c.display_name,))
-            if score < NAME_SCORE_CUTOFF:
+            score = name_score(terms, c.names)
+            if score is None:
                 continue
         hits.append(
             SearchHit(

@@ -18,6 +18,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -54,18 +55,19 @@ from . import sqlite_coverage as coverage
 from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
+from .names import words_json
 from .ranking import Candidate
 from .sqlite_schema import (
+    CATCH_UP_NAME_INDEX,
     COUNTS,
     DDL,
     DEFER_NAME_INDEX,
     DEFERRED_NAME_INDEX,
     MIGRATIONS,
-    REBUILD_NAME_INDEX,
     SCHEMA_VERSION,
     WIPE,
 )
-from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, name_keys, search_params
+from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, search_params
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,7 @@ class SQLiteStore(Store):
             raise StoreUnavailable(f"cannot open SQLite store {self.path!r}: {exc}") from exc
         conn.row_factory = sqlite3.Row
         conn.create_function("haversine", 4, haversine_sql, deterministic=True)
+        conn.create_function("name_words", 1, words_json, deterministic=True)
         self._conn: sqlite3.Connection | None = conn
 
     def __repr__(self) -> str:
@@ -172,8 +175,11 @@ class SQLiteStore(Store):
     @staticmethod
     def _catch_up_names(conn: sqlite3.Connection) -> None:
         if conn.execute(DEFERRED_NAME_INDEX).fetchone() is not None:
-            for statement in REBUILD_NAME_INDEX:
+            started = time.perf_counter()
+            words = conn.execute(CATCH_UP_NAME_INDEX[0]).rowcount
+            for statement in CATCH_UP_NAME_INDEX[1:]:
                 conn.execute(statement)
+            log.info("name word index caught up: %d words in %.1f s", words, time.perf_counter() - started)
 
     def _close(self) -> None:
         with self._lock:
@@ -235,9 +241,10 @@ class SQLiteStore(Store):
 
     @staticmethod
     def _refresh_names(conn: sqlite3.Connection, records: list[tuple[ProviderRecord, str]], known: set[str]) -> None:
-        """Rebuild the search names of the written providers: legal names plus
-        other names of every source (only a stored provider can have names from
-        other sources, or old rows to delete)."""
+        """Rebuild the search names of the written providers and their words:
+        legal names plus other names of every source (only a stored provider
+        can have names from other sources, or old rows to delete). During a
+        bulk load the words wait in name_word_pending (see DEFER_NAME_INDEX)."""
         names: dict[str, dict[str, str]] = {}
         for record, _ in records:
             legal = rows.legal_name(record)
@@ -249,10 +256,11 @@ class SQLiteStore(Store):
             stored = _ids(sorted(known))
             for row in conn.execute(q.OTHER_NAMES_OF, (stored,)):
                 names[row["npi"]].setdefault(row["name"].upper(), row["name"])
+            conn.execute(q.DELETE_NAME_WORDS, (stored,))
             conn.execute(q.DELETE_NAMES, (stored,))
-            conn.execute(q.DELETE_NAME_KEYS, (stored,))
         conn.executemany(q.INSERT_NAME, [(npi, n) for npi, ns in names.items() for n in ns.values()])
-        conn.executemany(q.INSERT_NAME_KEY, [(key, npi) for npi, ns in names.items() for key in name_keys(ns.values())])
+        deferred = conn.execute(DEFERRED_NAME_INDEX).fetchone() is not None
+        conn.execute(q.PEND_NAME_WORDS if deferred else q.INSERT_NAME_WORDS, (_ids(names),))
 
     def _checkpoint(self, checkpoint: RunCheckpoint) -> None:
         with self._tx() as conn:

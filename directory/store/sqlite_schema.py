@@ -3,44 +3,55 @@
 Every fact row carries its evidence in the columns ``source, retrieved, method,
 confidence, reference``. Facts a provider record owns (locations, taxonomies,
 other names) also keep ``owner_source``, the source of the record that wrote
-them, which is what a newer record of that source replaces. Names live in ``provider_name`` (legal and other names)
-with an external-content FTS5 trigram index kept in step by triggers; geocoded
+them, which is what a newer record of that source replaces. Names live in
+``provider_name`` (legal and other names), their words in ``name_word``, the
+exact index name search looks words up in (see :mod:`.names`); geocoded
 locations are mirrored into an R*Tree by triggers for radius search.
+
+Name words are computed in Python (Unicode folding), through the SQL function
+``name_words(name)`` the adapter registers on its connection: this schema is
+written and read by provnet only.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+#: Every word of every stored name (the migration to version 3). Not sorted
+#: first: with the table in the page cache, SQLite's sorter cost more than
+#: inserting in any order (a national-size set: 16 s sorted, 9 s not).
+_INDEX_ALL_NAME_WORDS = """
+INSERT OR IGNORE INTO name_word (word, name_id)
+SELECT w.value, n.id FROM provider_name n, json_each(name_words(n.name)) w"""
 
 #: Version -> statements that bring a store of the version before it there.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE ingest_run ADD COLUMN scope TEXT NOT NULL DEFAULT ''",),
+    # name search by an exact word index instead of FTS5 trigrams and Soundex keys
+    3: (
+        "DROP TRIGGER IF EXISTS provider_name_insert",
+        "DROP TRIGGER IF EXISTS provider_name_delete",
+        "DROP TABLE IF EXISTS provider_name_fts",
+        "DROP TABLE IF EXISTS provider_name_key",
+        "DELETE FROM deferred_index WHERE name = 'provider_name_fts'",
+        _INDEX_ALL_NAME_WORDS,
+    ),
 }
 
-#: Keep the trigram index in step with provider_name, row by row.
-NAME_TRIGGERS: tuple[str, ...] = (
-    """CREATE TRIGGER IF NOT EXISTS provider_name_insert AFTER INSERT ON provider_name BEGIN
-        INSERT INTO provider_name_fts (rowid, name) VALUES (new.id, new.name);
-        END""",
-    """CREATE TRIGGER IF NOT EXISTS provider_name_delete AFTER DELETE ON provider_name BEGIN
-        INSERT INTO provider_name_fts (provider_name_fts, rowid, name) VALUES ('delete', old.id, old.name);
-        END""",
-)
-
-#: A bulk load drops the triggers: a national load spent a sixth of its time
-#: in row-by-row FTS5 inserts, a rebuild of the whole index takes seconds.
-DEFER_NAME_INDEX: tuple[str, ...] = (
-    "INSERT OR IGNORE INTO deferred_index (name) VALUES ('provider_name_fts')",
-    "DROP TRIGGER IF EXISTS provider_name_insert",
-    "DROP TRIGGER IF EXISTS provider_name_delete",
-)
-DEFERRED_NAME_INDEX = "SELECT 1 FROM deferred_index WHERE name = 'provider_name_fts'"
-#: Rebuilt from provider_name (the content table), so any writes made while the
-#: triggers were gone, by this process or another, are covered.
-REBUILD_NAME_INDEX: tuple[str, ...] = (
-    "INSERT INTO provider_name_fts (provider_name_fts) VALUES ('rebuild')",
-    *NAME_TRIGGERS,
-    "DELETE FROM deferred_index WHERE name = 'provider_name_fts'",
+#: A bulk load defers the word index: names written meanwhile are listed in
+#: name_word_pending and their words inserted in one statement at the end; a
+#: national load spent a sixth of its time indexing names batch by batch.
+DEFER_NAME_INDEX: tuple[str, ...] = ("INSERT OR IGNORE INTO deferred_index (name) VALUES ('name_word')",)
+DEFERRED_NAME_INDEX = "SELECT 1 FROM deferred_index WHERE name = 'name_word'"
+#: Also run by the next open after a load that was cut off. The pending ids are
+#: committed with their names, by this process or another, so none is missed;
+#: an id whose name was deleted since joins nothing.
+CATCH_UP_NAME_INDEX: tuple[str, ...] = (
+    """INSERT OR IGNORE INTO name_word (word, name_id)
+    SELECT w.value, n.id FROM name_word_pending p JOIN provider_name n ON n.id = p.name_id,
+        json_each(name_words(n.name)) w""",
+    "DELETE FROM name_word_pending",
+    "DELETE FROM deferred_index WHERE name = 'name_word'",
 )
 
 #: Run in order inside one transaction; every statement is idempotent.
@@ -103,22 +114,20 @@ DDL: tuple[str, ...] = (
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
         confidence REAL NOT NULL, reference TEXT,
         PRIMARY KEY (npi, owner_source, seq)) WITHOUT ROWID""",
-    # every name of a provider, the content of the trigram full-text index (detail=none:
-    # queries are single trigrams, so positions are not kept)
+    # every searchable name of a provider (legal and other names)
     """CREATE TABLE IF NOT EXISTS provider_name (
         id INTEGER PRIMARY KEY, npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         name TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS provider_name_npi ON provider_name (npi)",
-    """CREATE VIRTUAL TABLE IF NOT EXISTS provider_name_fts USING fts5 (
-        name, content='provider_name', content_rowid='id', tokenize='trigram', detail='none')""",
-    *NAME_TRIGGERS,
-    # a bulk load in progress (or cut off) whose name index is to be rebuilt: see DEFER_NAME_INDEX
+    # the words of each name, looked up by exact word and word range; kept per name, not per
+    # provider, so a query whose words must all fall in one name is answered here. The words of
+    # a name are deleted with it, found again from its text: an index by name_id would double
+    # the cost of a national index build
+    """CREATE TABLE IF NOT EXISTS name_word (
+        word TEXT NOT NULL, name_id INTEGER NOT NULL, PRIMARY KEY (word, name_id)) WITHOUT ROWID""",
+    "CREATE TABLE IF NOT EXISTS name_word_pending (name_id INTEGER PRIMARY KEY)",
+    # a bulk load in progress (or cut off) whose name index is to be caught up: see DEFER_NAME_INDEX
     "CREATE TABLE IF NOT EXISTS deferred_index (name TEXT PRIMARY KEY)",
-    # Soundex keys of every name's words and word pairs: the typo-tolerant half of the name pre-filter
-    """CREATE TABLE IF NOT EXISTS provider_name_key (
-        key TEXT NOT NULL, npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
-        PRIMARY KEY (key, npi)) WITHOUT ROWID""",
-    "CREATE INDEX IF NOT EXISTS provider_name_key_npi ON provider_name_key (npi)",
     """CREATE TABLE IF NOT EXISTS credential (
         npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         key TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL,
@@ -196,7 +205,7 @@ DDL: tuple[str, ...] = (
         PRIMARY KEY (run_id, line_number)) WITHOUT ROWID""",
 )
 
-#: Children before parents; provider_name's trigger empties the FTS index.
+#: Children before parents.
 WIPE: tuple[str, ...] = (
     "DELETE FROM quarantine",
     "DELETE FROM ingest_run",
@@ -213,7 +222,8 @@ WIPE: tuple[str, ...] = (
     "DELETE FROM access_facts",
     "DELETE FROM treatment_offering",
     "DELETE FROM credential",
-    "DELETE FROM provider_name_key",
+    "DELETE FROM name_word_pending",
+    "DELETE FROM name_word",
     "DELETE FROM provider_name",
     "DELETE FROM other_name",
     "DELETE FROM provider_taxonomy",

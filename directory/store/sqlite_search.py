@@ -1,6 +1,6 @@
 """Search on the embedded store: one constant SQL query whose filters are
 switched on and off by parameters (:data:`SEARCH`; :data:`SEARCH_ALL` when no
-filter but the entity type is given), plus the name pre-filter keys.
+filter but the entity type is given).
 
 The query picks its *driver* (the most selective filter given, chosen in
 Python and passed as ``:drive``) so a national-size store is never scanned when
@@ -9,23 +9,21 @@ skipped when its parameter is NULL. Constant WHERE terms such as
 ``:codes IS NOT NULL`` are evaluated once by SQLite before a loop starts, so the
 CTEs of filters not given cost nothing.
 
-Names are pre-filtered two ways, wide enough for typos: an FTS5 trigram query
-(each query word must share a trigram with the name) and Soundex keys of word
-pairs (a middle-letter typo such as "Jonh Smyth" shares no trigram with "John
-Smith", but has the same codes). Either one admits a candidate; rapidfuzz in
-the base class has the last word.
+Names are found exactly by the rule of :mod:`.names`: ``:name_ranges`` holds
+the inclusive word ranges of :func:`.names.lookup_ranges` (one per exact key or
+prefix, tagged with the query word it stands for), each a range seek on the
+primary key of ``name_word``; a name matches when its hits cover all
+``:name_terms`` query words.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-
-from rapidfuzz import utils as fuzz_utils
 
 from ..geo import EARTH_RADIUS_MILES, bounding_box
 from ..model import SearchCriteria
+from .names import lookup_ranges, query_words
 
 SEARCH = """
 WITH
@@ -62,23 +60,16 @@ tax_prov AS (
     SELECT DISTINCT npi FROM provider_taxonomy
     WHERE :codes IS NOT NULL AND code IN (SELECT value FROM json_each(:codes))
 ),
-name_fts AS (
-    SELECT n.npi AS npi, min(f.rank) AS rank
-    FROM provider_name_fts f JOIN provider_name n ON n.id = f.rowid
-    WHERE :fts IS NOT NULL AND provider_name_fts MATCH :fts
-    GROUP BY n.npi
-),
-name_sound AS (
-    SELECT npi, count(DISTINCT key) AS hits FROM provider_name_key
-    WHERE :sound_keys IS NOT NULL AND key IN (SELECT value FROM json_each(:sound_keys))
-    GROUP BY npi
+name_hit AS (
+    SELECT w.name_id AS name_id, json_extract(r.value, '$.term') AS term
+    FROM json_each(:name_ranges) r
+    JOIN name_word w ON w.word >= json_extract(r.value, '$.lo') AND w.word <= json_extract(r.value, '$.hi')
+    WHERE :name_ranges IS NOT NULL
 ),
 name_prov AS (
-    SELECT npi, max(hits) AS hits, min(rank) AS rank FROM (
-        SELECT npi, 0 AS hits, rank FROM name_fts
-        UNION ALL
-        SELECT npi, hits, NULL FROM name_sound
-    ) GROUP BY npi
+    SELECT DISTINCT n.npi AS npi
+    FROM (SELECT name_id FROM name_hit GROUP BY name_id HAVING count(DISTINCT term) = :name_terms) m
+    JOIN provider_name n ON n.id = m.name_id
 ),
 plan_prov AS (
     SELECT DISTINCT m.npi AS npi
@@ -118,11 +109,10 @@ SELECT p.npi, p.display_name, p.entity_type, np.distance, np.location_key,
 FROM driver d
 JOIN provider p ON p.npi = d.npi
 LEFT JOIN near_prov np ON np.npi = p.npi
-LEFT JOIN name_prov nm ON nm.npi = p.npi
 WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_date >= p.deactivation_date)
   AND (:entity_type IS NULL OR p.entity_type = :entity_type)
   AND (:lat IS NULL OR p.npi IN near_match)
-  AND (NOT :has_name OR nm.npi IS NOT NULL)
+  AND (NOT :has_name OR p.npi IN name_prov)
   AND (:treatments IS NULL OR EXISTS (
         SELECT 1 FROM treatment_offering t
         WHERE t.npi = p.npi AND t.treatment IN (SELECT value FROM json_each(:treatments))))
@@ -139,7 +129,7 @@ WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_dat
         WHERE pl.npi = p.npi AND l.state = :state))
   AND (:accepting IS NULL OR EXISTS (
         SELECT 1 FROM access_facts a WHERE a.npi = p.npi AND a.accepting_new_patients = :accepting))
-ORDER BY np.distance IS NULL, np.distance, nm.hits DESC, nm.rank, upper(p.display_name), p.npi
+ORDER BY np.distance IS NULL, np.distance, p.npi
 LIMIT :limit
 """
 
@@ -153,78 +143,6 @@ WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_dat
 ORDER BY upper(p.display_name), p.npi
 LIMIT :limit
 """
-
-# Soundex digit of each letter; vowels and Y separate equal digits ("0"),
-# H and W do not (deleted before repeats are collapsed).
-_SOUNDEX = str.maketrans(
-    {
-        **dict.fromkeys("AEIOUY", "0"),
-        **dict.fromkeys("BFPV", "1"),
-        **dict.fromkeys("CGJKQSXZ", "2"),
-        **dict.fromkeys("DT", "3"),
-        "L": "4",
-        **dict.fromkeys("MN", "5"),
-        "R": "6",
-        "H": None,
-        "W": None,
-    }
-)
-_NOT_LETTER = re.compile("[^A-Z]+")
-_REPEATS = re.compile(r"(\d)\1+")
-
-
-def soundex(word: str) -> str | None:
-    """American Soundex of a word (letters A-Z only; None if it has none)."""
-    letters = _NOT_LETTER.sub("", word.upper())
-    if not letters:
-        return None
-    digits = _REPEATS.sub(r"\1", letters.translate(_SOUNDEX))
-    if letters[0] not in "HW":  # the first letter stands for its own digit
-        digits = digits[1:]
-    return (letters[0] + digits.replace("0", "") + "000")[:4]
-
-
-def name_words(name: str) -> list[str]:
-    return fuzz_utils.default_process(name).split()
-
-
-def _codes(name: str) -> list[str]:
-    return [code for code in map(soundex, name_words(name)) if code]
-
-
-def _pairs(codes: list[str]) -> set[str]:
-    """Unordered Soundex pairs of adjacent words and of the first and last word."""
-    pairs = set(zip(codes, codes[1:])) | ({(codes[0], codes[-1])} if len(codes) > 1 else set())
-    return {" ".join(sorted(pair)) for pair in pairs}
-
-
-def name_keys(names) -> set[str]:
-    """Keys stored for a provider's names: each word's Soundex code, and the
-    pairs of :func:`_pairs`, so a two-word query looks up few rows."""
-    keys: set[str] = set()
-    for name in names:
-        codes = _codes(name)
-        keys.update(codes)
-        keys.update(_pairs(codes))
-    return keys
-
-
-def query_keys(name: str) -> list[str]:
-    """Keys a name query looks up: its word pairs, or its one word's code."""
-    codes = _codes(name)
-    return sorted(_pairs(codes) if len(codes) > 1 else set(codes))
-
-
-def fts_query(name: str) -> str | None:
-    """An FTS5 query (a parameter value, never SQL text): for each word of three
-    or more characters, any of its trigrams; every such word must match. None
-    when no word is long enough."""
-    groups = []
-    for word in name_words(name):
-        grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
-        if grams:
-            groups.append("(" + " OR ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")")
-    return " AND ".join(groups) or None
 
 
 def _driver(c: SearchCriteria, has_name: bool) -> str:
@@ -247,12 +165,12 @@ def _driver(c: SearchCriteria, has_name: bool) -> str:
     return "all"
 
 
-def search_params(c: SearchCriteria, limit: int) -> dict:
+def search_params(c: SearchCriteria, limit: int) -> dict[str, object]:
     """Named parameters of :data:`SEARCH` for the criteria."""
     query = (c.name or "").strip()
     has_name = bool(query)
-    keys = query_keys(query) if has_name else []
-    params = {
+    terms = query_words(query) if has_name else ()
+    params: dict[str, object] = {
         "lat": None,
         "lon": None,
         "radius": None,
@@ -264,8 +182,8 @@ def search_params(c: SearchCriteria, limit: int) -> dict:
         "treatments": json.dumps(sorted({t.value for t in c.treatments})) if c.treatments else None,
         "codes": json.dumps(sorted(set(c.taxonomy_codes))) if c.taxonomy_codes else None,
         "has_name": int(has_name),
-        "fts": fts_query(query) if has_name else None,
-        "sound_keys": json.dumps(keys) if keys else None,
+        "name_ranges": json.dumps(lookup_ranges(terms)) if terms else None,
+        "name_terms": len(terms),
         "plan": c.plan_id or None,
         "network": c.network_id or None,
         "state": c.state.upper() if c.state else None,

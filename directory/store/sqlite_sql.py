@@ -88,9 +88,21 @@ VALUES (:npi, :owner, :seq, :name, :type_code, :source, :retrieved, :method, :co
 OTHER_NAMES_OF = """
 SELECT npi, name FROM other_name WHERE npi IN (SELECT value FROM json_each(?)) ORDER BY npi, owner_source, seq"""
 DELETE_NAMES = "DELETE FROM provider_name WHERE npi IN (SELECT value FROM json_each(?))"
-DELETE_NAME_KEYS = "DELETE FROM provider_name_key WHERE npi IN (SELECT value FROM json_each(?))"
+# by (word, name_id), the primary key: words a name no longer yields (a fold changed by a new
+# Unicode version) would stay, matching nothing the base class accepts
+DELETE_NAME_WORDS = """
+DELETE FROM name_word WHERE (word, name_id) IN (
+    SELECT w.value, n.id FROM provider_name n, json_each(name_words(n.name)) w
+    WHERE n.npi IN (SELECT value FROM json_each(?)))"""
 INSERT_NAME = "INSERT INTO provider_name (npi, name) VALUES (?, ?)"
-INSERT_NAME_KEY = "INSERT OR IGNORE INTO provider_name_key (key, npi) VALUES (?, ?)"
+# the words of the names of some NPIs: now, or listed for the end of a bulk load
+INSERT_NAME_WORDS = """
+INSERT OR IGNORE INTO name_word (word, name_id)
+SELECT w.value, n.id FROM provider_name n, json_each(name_words(n.name)) w
+WHERE n.npi IN (SELECT value FROM json_each(?))"""
+PEND_NAME_WORDS = """
+INSERT OR IGNORE INTO name_word_pending (name_id)
+SELECT id FROM provider_name WHERE npi IN (SELECT value FROM json_each(?))"""
 
 # secondary facts a full file no longer lists (owner, reference kept)
 SWEPT_NAME_NPIS = "SELECT DISTINCT npi FROM other_name WHERE owner_source = ? AND coalesce(reference, '') <> ?"

@@ -35,7 +35,9 @@ class ProviderSearchInput:
     entity_type: EntityType | None = None
     state: str | None = strawberry.field(default=None, description="Two-letter state of some location.")
     name: str | None = strawberry.field(
-        default=None, description=f"Typo tolerant; ranks by name match first. At most {arg.MAX_NAME} characters."
+        default=None,
+        description="Every word must match a word of one of the provider's names: equal, a prefix (3+ letters) "
+        f"or one edit away (4+ letters); see the README. At most {arg.MAX_NAME} characters.",
     )
     include_deactivated: bool = False
 

@@ -2,8 +2,9 @@
 
 * ``sqlite``: an :class:`SQLiteStore` on a file in ``tmp_path``;
 * ``neo4j``: marked ``neo4j`` and skipped unless ``NEO4J_URI`` is set; it uses
-  NEO4J_USER (default ``neo4j``), NEO4J_PASSWORD and NEO4J_DATABASE (default
-  ``neo4j``), and wipes the database before and after each test.
+  NEO4J_USER (default ``neo4j``), NEO4J_PASSWORD (unset: no authentication) and
+  NEO4J_DATABASE (default ``neo4j``), and wipes the database before and after
+  each test.
 
 ``reopen()`` closes the store and opens the same data again, so persistence is
 tested the same way on both backends.

@@ -5,8 +5,9 @@ managed transaction, and answers with rows shaped like the server's. The
 checks: query text is constant, every ``$parameter`` a query names is sent,
 every ``row.field`` an ``UNWIND`` reads is in every row, parameters hold only
 plain Bolt values, a provider batch and its checkpoint go in one write
-transaction, search picks the right query and converts rows, Lucene escaping,
-driver errors are translated, and record <-> property conversions round-trip.
+transaction, search picks the right query and converts rows, name lookups,
+a store of schema version 1 gets its name words, driver errors are
+translated, and record <-> property conversions round-trip.
 The Cypher itself runs only against a real Neo4j 5 (tests/store/test_contract*.py
 with NEO4J_URI set).
 """
@@ -53,17 +54,18 @@ from directory.model import (
     Treatment,
     TreatmentOffering,
 )
-from directory.store import RunCheckpoint
+from directory.store import RunCheckpoint, names
 from directory.store import neo4j as adapter
 from directory.store import neo4j_coverage as coverage
 from directory.store import neo4j_cypher as cypher
+from directory.store import neo4j_names as cypher_names
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
 from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, search, coverage)
+QUERY_MODULES = (cypher, cypher_names, search, coverage)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(
@@ -282,6 +284,7 @@ def test_query_text_is_constant_with_parameters():
         assert "{{" not in query and "}}" not in query, name
     # every schema command is idempotent
     assert all("IF NOT EXISTS" in s for s in cypher.SCHEMA)
+    assert all("IF EXISTS" in s for s in cypher_names.SCHEMA_DROPS)
     # the query modules never build text at run time
     for module in QUERY_MODULES + (adapter,):
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
@@ -301,7 +304,7 @@ def test_queries_run_on_every_neo4j_5_release():
         assert "IN TRANSACTIONS" not in query, name  # not allowed in managed transactions
 
 
-def test_schema_has_constraints_point_and_fulltext_indexes():
+def test_schema_has_constraints_and_a_point_index_and_drops_the_fulltext_index():
     text = "\n".join(cypher.SCHEMA)
     for label, prop in [
         ("Npi", "npi"),
@@ -315,10 +318,12 @@ def test_schema_has_constraints_point_and_fulltext_indexes():
         ("MatchDecision", "match_id"),
         ("IngestRun", "run_id"),
         ("Quarantine", "uid"),
+        ("NameWord", "word"),
     ]:
         assert re.search(r"FOR \(\w+:" + label + r"\) REQUIRE \w+\." + prop + " IS UNIQUE", text), label
     assert "CREATE POINT INDEX location_point IF NOT EXISTS FOR (l:Location) ON (l.point)" in text
-    assert "CREATE FULLTEXT INDEX provider_names IF NOT EXISTS FOR (n:Npi|OtherName)" in text
+    # names are looked up by word (a range index backs the constraint); the full-text index of version 1 goes
+    assert "FULLTEXT" not in text and cypher_names.SCHEMA_DROPS == ("DROP INDEX provider_names IF EXISTS",)
     names = [re.search(r"CREATE (?:\w+ )?(?:CONSTRAINT|INDEX) (\w+)", s).group(1) for s in cypher.SCHEMA]
     assert len(names) == len(set(names)), "index and constraint names must be unique"
 
@@ -327,11 +332,74 @@ def test_init_schema_runs_each_command_in_its_own_transaction(fake):
     store, driver = fake
     store.init_schema()
     check_all(driver)
-    schema = [t for t in driver.transactions if t[1] and t[1][0][0] in cypher.SCHEMA]
-    assert len(schema) == len(cypher.SCHEMA) and all(len(stmts) == 1 and mode == "write" for mode, stmts in schema)
+    commands = cypher.SCHEMA + cypher_names.SCHEMA_DROPS
+    schema = [t for t in driver.transactions if t[1] and t[1][0][0] in commands]
+    assert len(schema) == len(commands) and all(len(stmts) == 1 and mode == "write" for mode, stmts in schema)
     sent = [stmts[0][0] for _, stmts in driver.transactions]
-    assert sent.index(cypher.AWAIT_INDEXES) > max(sent.index(s) for s in cypher.SCHEMA)
+    assert sent.index(cypher.AWAIT_INDEXES) > max(sent.index(s) for s in commands)
+    assert cypher_names.NAME_WORD_PAGE not in sent  # a new store has no names to index
+    assert sent[-1] == cypher.SCHEMA_VERSION_WRITE and driver.statements()[-1][1] == {"version": 2}
     assert set(driver.databases) == {"provnet"}
+
+
+def test_a_version_1_store_gets_its_name_words_page_by_page(fake, monkeypatch):
+    store, driver = fake
+    monkeypatch.setattr(adapter, "NAME_WORD_BATCH", 2)
+    pages = {
+        "": [
+            {"npi": "1234567893", "names": ["Zoë B O'Neil", "Zoë O'Neil"], "others": []},
+            {
+                "npi": "1568946812",
+                "names": ["Bright Mind TMS"],
+                "others": [{"owner": "nppes_othername", "seq": 0, "name": "Lakeview Ketamine"}],
+            },
+        ],
+        "1568946812": [{"npi": "1679576722", "names": None, "others": [{"owner": "nppes", "seq": 1, "name": "!!"}]}],
+    }
+    driver.answer = lambda query, params: (
+        [{"version": 1}]
+        if query == cypher.SCHEMA_VERSION_READ
+        else pages.get(params["after"], [])
+        if query == cypher_names.NAME_WORD_PAGE
+        else []
+    )
+    store.init_schema()
+    check_all(driver)
+    paged = [stmts for mode, stmts in driver.transactions if stmts and stmts[0][0] == cypher_names.NAME_WORD_PAGE]
+    assert [stmts[0][1] for stmts in paged] == [
+        {"after": "", "limit": 2},
+        {"after": "1568946812", "limit": 2},
+        {"after": "1679576722", "limit": 2},
+    ]
+    first = dict(paged[0])
+    assert [q for q, _ in paged[0]] == [
+        cypher_names.NAME_WORD_PAGE,
+        cypher_names.UNLINK_NAME_WORDS,
+        cypher_names.UNLINK_OTHER_NAME_WORDS,
+        cypher_names.LINK_NAME_WORDS,
+        cypher_names.LINK_OTHER_NAME_WORDS,
+    ]
+    assert first[cypher_names.UNLINK_NAME_WORDS] == {"npis": ["1234567893", "1568946812"]}
+    assert first[cypher_names.LINK_NAME_WORDS]["worded"] == [
+        {"npi": "1234567893", "words": ["B", "NEIL", "O", "ZOE"]},
+        {"npi": "1568946812", "words": ["BRIGHT", "MIND", "TMS"]},
+    ]
+    assert first[cypher_names.LINK_OTHER_NAME_WORDS]["worded"] == [
+        {"npi": "1568946812", "owner": "nppes_othername", "seq": 0, "words": ["KETAMINE", "LAKEVIEW"]}
+    ]
+    # a page whose names have no words only unlinks
+    assert [q for q, _ in paged[1]] == [
+        cypher_names.NAME_WORD_PAGE,
+        cypher_names.UNLINK_NAME_WORDS,
+        cypher_names.UNLINK_OTHER_NAME_WORDS,
+    ]
+    paging = [mode for mode, stmts in driver.transactions if stmts and stmts[0][0] == cypher_names.NAME_WORD_PAGE]
+    assert paging == ["write"] * 3
+    # the version moves after the last page
+    sent = [stmts[0][0] for _, stmts in driver.transactions]
+    assert sent[-1] == cypher.SCHEMA_VERSION_WRITE and sent.index(cypher.SCHEMA_VERSION_WRITE) > sent.index(
+        cypher_names.NAME_WORD_PAGE
+    )
 
 
 def test_init_schema_refuses_a_newer_store(fake):
@@ -360,6 +428,8 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
         cypher.CREATE_PRACTICES_AT,
         cypher.CREATE_HAS_TAXONOMY,
         cypher.CREATE_OTHER_NAMES,
+        cypher_names.UNLINK_NAME_WORDS,
+        cypher_names.LINK_NAME_WORDS,
         cypher.UNLINK_SUBPARTS,
         cypher.LINK_SUBPARTS_UP,
         cypher.LINK_SUBPARTS_DOWN,
@@ -368,7 +438,7 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
     params = dict(statements)
     props = params[cypher.MERGE_PROVIDERS]["rows"][0]["props"]
     assert props["last_update"] == "2024-04-15" and props["entity_type"] == 1 and props["sole_proprietor"] is True
-    assert props["names"] == ["Ann B O'Neil", "Ann O'Neil"] and props["search_name"] == "Ann B O'Neil"
+    assert props["names"] == ["Ann B O'Neil", "Ann O'Neil"] and "search_name" not in props
     assert props["display_name"] == "Ann B O'Neil, MD" and props["lbn_key"] is None
     org = params[cypher.MERGE_PROVIDERS]["rows"][1]["props"]
     assert org["lbn_key"] == "BRIGHT MIND TMS" and org["parent_lbn_key"] == "BRIGHT HEALTH"
@@ -394,7 +464,14 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
         ("2084P0800X", 1, "NJ"),
     ]
     named = params[cypher.CREATE_OTHER_NAMES]["named"]
-    assert named[0]["props"]["search_name"] == "Ann Smith" and named[0]["props"]["npi"] == "1234567893"
+    assert named[0]["props"]["name"] == "Ann Smith" and named[0]["props"]["npi"] == "1234567893"
+    assert named[0]["words"] == ["ANN", "SMITH"]  # linked to the other name's own node
+    # the words of the legal names, replaced: the person's two names, the organization's one
+    assert params[cypher_names.UNLINK_NAME_WORDS] == {"npis": ["1234567893", "1568946812"]}
+    assert params[cypher_names.LINK_NAME_WORDS]["worded"] == [
+        {"npi": "1234567893", "words": ["ANN", "B", "NEIL", "O"]},
+        {"npi": "1568946812", "words": ["BRIGHT", "MIND", "TMS"]},
+    ]
     assert params[cypher.CHECKPOINT] == {"run_id": "run-1", "resume_line": 3, "counts": '{"accepted": 2}'}
 
 
@@ -498,7 +575,7 @@ def test_search_parameters_follow_the_criteria():
     assert haversine_miles(GeoPoint(40.758, -73.9855), GeoPoint(p["max_lat"], -73.9855)) >= 10
     assert haversine_miles(GeoPoint(40.758, -73.9855), GeoPoint(40.758, p["min_lon"])) >= 10
     assert p["treatments"] == ["tms_standard"] and p["state"] == "NY" and p["accepting"] is False
-    assert p["entity_type"] == 2 and p["codes"] is None and p["has_name"] is False and p["lucene"] is None
+    assert p["entity_type"] == 2 and p["codes"] is None and p["has_name"] is False and p["name_ranges"] is None
     none = search.search_params(SearchCriteria(include_telehealth=True), 5)
     assert none["near"] is False and none["tele"] is False  # telehealth widens a radius only
 
@@ -548,28 +625,16 @@ def test_search_distance_is_the_haversine_of_directory_geo():
     ) == pytest.approx(haversine_miles(a, b), abs=1e-9)
 
 
-def test_lucene_escaping_escapes_every_special_character():
-    specials = '+-&|!(){}[]^"~*?:\\/'
-    assert set(specials) == search.LUCENE_SPECIAL
-    escaped = search.escape_lucene("a" + specials + "b")
-    assert escaped == "a" + "".join("\\" + c for c in specials) + "b"
-    assert search.escape_lucene("plain name") == "plain name"
-
-
-def test_lucene_query_is_fuzzy_and_prefix_terms_of_words():
-    assert search.lucene_query("Jon  Smiht") == "jon~ jon* smiht~ smiht*"
-    # operators become plain lower-case words; syntax characters split words
-    assert search.lucene_query("Smith AND (Jones) OR NOT x:y") == (
-        "smith~ smith* and~ and* jones~ jones* or~ or* not~ not* x~ x* y~ y*"
-    )
-    assert search.lucene_query("O'Brien-Kelly") == "o'brien~ o'brien* kelly~ kelly*"
-    assert search.lucene_query("José Núñez") == "josé~ josé* núñez~ núñez*"
-    assert search.lucene_query('!!! "" ~*') is None
-    assert search.lucene_query("a b c d e f g h i j k").count("~") == search.MAX_NAME_TERMS
-    for name in ("a+b", "x||y", "(c)", "[d]", "{e}", "f^2", "g\\h", "i/j", "k?l"):
-        query = search.lucene_query(name)
-        unescaped = re.sub(r"\\.", "", query)
-        assert not set(unescaped) & (search.LUCENE_SPECIAL - {"~", "*"}), name
+def test_name_search_sends_the_word_ranges_of_the_query():
+    p = search.search_params(SearchCriteria(name="  Zoë quilPOCKET, zoe "), 5)
+    assert p["has_name"] is True and p["name_terms"] == 2  # ZOE twice counts once
+    assert p["name_ranges"] == names.lookup_ranges(("ZOE", "QUILPOCKET"))
+    spans = {(r["term"], r["lo"], r["hi"]) for r in p["name_ranges"]}
+    assert (0, "ZOE", "ZOE~") in spans and (1, "QUILPOCKET", "QUILPOCKET~") in spans  # prefixes
+    assert (1, "QUILLPOCKET", "QUILLPOCKET") in spans and (1, "QUILPOKCET", "QUILPOKCET") in spans  # one edit
+    assert not any(r["term"] == 0 and r["lo"] != "ZOE" for r in p["name_ranges"])  # 3 letters: no typo
+    empty = search.search_params(SearchCriteria(name="!!! ??"), 5)
+    assert empty["has_name"] is True and empty["name_ranges"] is None and search.search_query(empty) is None
 
 
 @pytest.mark.parametrize(

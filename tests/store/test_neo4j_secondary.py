@@ -56,7 +56,8 @@ def test_other_names_replace_the_owners_nodes_searchably(fake):
     ((_, statements),) = driver.transactions
     assert [q for q, _ in statements] == [cypher.KNOWN_NPIS, cypher.DELETE_OWNED_OTHER_NAMES, cypher.CREATE_OTHER_NAMES]
     (named,) = dict(statements)[cypher.CREATE_OTHER_NAMES]["named"]
-    assert named["props"]["search_name"] == "LAKEVIEW KETAMINE" and named["props"]["owner"] == "nppes_othername"
+    assert named["props"]["name"] == "LAKEVIEW KETAMINE" and named["props"]["owner"] == "nppes_othername"
+    assert named["words"] == ["KETAMINE", "LAKEVIEW"]
 
 
 def test_nothing_known_writes_nothing_but_the_checkpoint(fake):

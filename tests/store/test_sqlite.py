@@ -19,7 +19,6 @@ from directory.errors import ConstraintViolation, StoreError, StoreUnavailable
 from directory.model import IngestRun, SearchCriteria
 from directory.store import RunCheckpoint, open_store
 from directory.store.sqlite import SQLiteStore
-from directory.store.sqlite_search import fts_query, name_keys, query_keys, soundex
 
 
 def _run(run_id="run-1", sha="ab" * 32):
@@ -30,7 +29,8 @@ def test_file_settings(sqlite_store, tmp_path):
     raw = sqlite3.connect(tmp_path / "provnet.db")
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"provider", "location", "location_rtree", "provider_name_fts", "ingest_run"} <= tables
+    assert {"provider", "location", "location_rtree", "provider_name", "name_word", "ingest_run"} <= tables
+    assert not {"provider_name_fts", "provider_name_key"} & tables  # schema 3 looks names up by word
     raw.close()
     sqlite_store.init_schema()  # idempotent
 
@@ -91,6 +91,7 @@ def test_killed_writer_leaves_a_batch_boundary(tmp_path):
     path = tmp_path / "provnet.db"
     here = str(Path(__file__).parent)
     child = subprocess.Popen([sys.executable, "-c", _WRITER, str(path), here], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
     try:
         deadline = time.monotonic() + 60
         written = 0
@@ -149,44 +150,6 @@ def test_checkpoint_only_batch(sqlite_store):
     assert sqlite_store.providers([npi(1)]) == {}
 
 
-@pytest.mark.parametrize(
-    "word, key",
-    [
-        ("Robert", "R163"),
-        ("Rupert", "R163"),
-        ("Ashcraft", "A261"),
-        ("Tymczak", "T522"),
-        ("Pfister", "P236"),
-        ("Smith", "S530"),
-        ("Smyth", "S530"),
-        ("Jonh", "J500"),
-        ("John", "J500"),
-        ("Li", "L000"),
-    ],
-)
-def test_soundex(word, key):
-    assert soundex(word) == key
-
-
-def test_name_prefilter_values():
-    assert fts_query("Jonh  Smyth!") == '("jon" OR "onh") AND ("myt" OR "smy" OR "yth")'
-    assert fts_query("Li Wu") is None
-    assert name_keys(["Dr. John Q Smith", "42"]) == {
-        "D600",
-        "J500",
-        "Q000",
-        "S530",
-        "D600 J500",
-        "J500 Q000",
-        "Q000 S530",
-        "D600 S530",
-    }
-    # a typo in the middle of each word keeps the codes; word order does not matter
-    assert query_keys("Smyth, Jonh") == ["J500 S530"]
-    assert set(query_keys("Jonh Smyth")) <= name_keys(["John Smith"])
-    assert query_keys("Smyth") == ["S530"]
-
-
 _BULK_WRITER = textwrap.dedent("""
     import sys, time
     from directory.store.sqlite import SQLiteStore
@@ -207,6 +170,7 @@ def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-c", _BULK_WRITER, str(path), str(Path(__file__).parent)], stdout=subprocess.PIPE, text=True
     )
+    assert child.stdout is not None
     try:
         assert child.stdout.readline().strip() == "written"
         child.send_signal(signal.SIGKILL)
@@ -215,29 +179,33 @@ def test_a_bulk_load_killed_midway_is_caught_up_by_the_next_open(tmp_path):
         child.wait()
         child.stdout.close()
     raw = sqlite3.connect(path)
-    try:  # the state the kill left: names stored, trigram index behind, triggers gone
+    try:  # the state the kill left: the name stored and listed as pending, its words not indexed
         assert raw.execute("SELECT count(*) FROM provider_name").fetchone() == (1,)
-        assert raw.execute("SELECT name FROM deferred_index").fetchall() == [("provider_name_fts",)]
-        assert raw.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'provider_name'"
-        ).fetchone() == (0,)
+        assert raw.execute("SELECT name FROM deferred_index").fetchall() == [("name_word",)]
+        assert raw.execute("SELECT count(*) FROM name_word_pending").fetchone() == (1,)
+        assert raw.execute("SELECT count(*) FROM name_word").fetchone() == (0,)
     finally:
         raw.close()
     store = open_store(f"sqlite:///{path}")
     try:
-        assert [h.npi for h in store.search(SearchCriteria(name="Narlowe")).hits] == [npi(7)]  # trigrams only
-        store.upsert_providers([individual(npi(8), "Perpetua", "Lindqvist")])
-        assert [h.npi for h in store.search(SearchCriteria(name="Xindqvist")).hits] == [npi(8)]
+        assert [h.npi for h in store.search(SearchCriteria(name="Narlowe")).hits] == [npi(7)]  # one substitution
+        raw = sqlite3.connect(path)
+        assert raw.execute("SELECT word FROM name_word ORDER BY word").fetchall() == [("MARLOWE",), ("THADDEUS",)]
+        assert raw.execute("SELECT count(*) FROM name_word_pending").fetchone() == (0,)
+        assert raw.execute("SELECT count(*) FROM deferred_index").fetchone() == (0,)
+        raw.close()
+        store.upsert_providers([individual(npi(8), "Perpetua", "Lindqvist")])  # indexed row by row again
+        assert [h.npi for h in store.search(SearchCriteria(name="Lindqvsit")).hits] == [npi(8)]
     finally:
         store.close()
 
 
 def test_a_version_1_store_is_migrated_when_opened(tmp_path):
     path = tmp_path / "provnet.db"
-    store = SQLiteStore(path)
-    store.init_schema()
-    store.start_run(_run())
-    store.close()
+    writer = SQLiteStore(path)
+    writer.init_schema()
+    writer.start_run(_run())
+    writer.close()
     raw = sqlite3.connect(path)  # make it what version 1 wrote: no scope column
     raw.execute("ALTER TABLE ingest_run DROP COLUMN scope")
     raw.execute("UPDATE schema_version SET version = 1")
@@ -248,8 +216,124 @@ def test_a_version_1_store_is_migrated_when_opened(tmp_path):
         (run,) = store.runs()
         assert run.run_id == "run-1" and run.scope == ""
         raw = sqlite3.connect(path)
-        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
         raw.close()
         store.init_schema()  # again: nothing left to migrate
+    finally:
+        store.close()
+
+
+# What schema version 2 had for names, and version 3 no longer has: an FTS5
+# trigram index kept by triggers, and Soundex keys.
+_VERSION_2_NAME_INDEX = (
+    """CREATE VIRTUAL TABLE provider_name_fts USING fts5 (
+        name, content='provider_name', content_rowid='id', tokenize='trigram', detail='none')""",
+    """CREATE TRIGGER provider_name_insert AFTER INSERT ON provider_name BEGIN
+        INSERT INTO provider_name_fts (rowid, name) VALUES (new.id, new.name);
+        END""",
+    """CREATE TRIGGER provider_name_delete AFTER DELETE ON provider_name BEGIN
+        INSERT INTO provider_name_fts (provider_name_fts, rowid, name) VALUES ('delete', old.id, old.name);
+        END""",
+    "INSERT INTO provider_name_fts (provider_name_fts) VALUES ('rebuild')",
+    """CREATE TABLE provider_name_key (
+        key TEXT NOT NULL, npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
+        PRIMARY KEY (key, npi)) WITHOUT ROWID""",
+    "CREATE INDEX provider_name_key_npi ON provider_name_key (npi)",
+    "INSERT INTO provider_name_key SELECT 'Q412', npi FROM provider",
+    # a bulk load of version 2 cut off: its mark
+    "INSERT INTO deferred_index (name) VALUES ('provider_name_fts')",
+)
+
+
+def test_a_version_2_store_gets_its_name_words_from_the_stored_names(tmp_path):
+    from store_records import org_npi, organization
+
+    path = tmp_path / "provnet.db"
+    writer = SQLiteStore(path)
+    writer.init_schema()
+    writer.upsert_providers(
+        [
+            individual(npi(1), "Zoë", "Quillpocket", middle_name="Ann"),
+            organization(org_npi(2), "Bright-Mind TMS Center", other_names=("Lakeview Ketamine",)),
+        ]
+    )
+    writer.close()
+    raw = sqlite3.connect(path)  # make it what version 2 wrote
+    for statement in ("DROP TABLE name_word", "DROP TABLE name_word_pending", *_VERSION_2_NAME_INDEX):
+        raw.execute(statement)
+    raw.execute("UPDATE schema_version SET version = 2")
+    raw.commit()
+    raw.close()
+
+    store = open_store(f"sqlite:///{path}")
+    try:
+        raw = sqlite3.connect(path)
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+        names = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
+        assert not names & {"provider_name_fts", "provider_name_key", "provider_name_insert", "provider_name_delete"}
+        assert raw.execute("SELECT count(*) FROM deferred_index").fetchone() == (0,)
+        words = raw.execute(
+            "SELECT n.npi, n.name, w.word FROM name_word w JOIN provider_name n ON n.id = w.name_id"
+        ).fetchall()
+        raw.close()
+        assert sorted(words) == sorted(
+            [(npi(1), "Zoë Ann Quillpocket", w) for w in ("ZOE", "ANN", "QUILLPOCKET")]
+            + [(org_npi(2), "Bright-Mind TMS Center", w) for w in ("BRIGHT", "MIND", "TMS", "CENTER")]
+            + [(org_npi(2), "Lakeview Ketamine", w) for w in ("LAKEVIEW", "KETAMINE")]
+        )
+        assert [h.npi for h in store.search(SearchCriteria(name="zoe quilpocket")).hits] == [npi(1)]
+        assert [h.npi for h in store.search(SearchCriteria(name="Lakeveiw")).hits] == [org_npi(2)]
+        assert store.search(SearchCriteria(name="Bright Lakeview")).total == 0  # two names, not one
+        store.init_schema()  # again: nothing left to migrate
+    finally:
+        store.close()
+
+
+def _indexed(path) -> set[tuple[str, str, str]]:
+    raw = sqlite3.connect(path)
+    try:
+        orphans = raw.execute("SELECT count(*) FROM name_word WHERE name_id NOT IN (SELECT id FROM provider_name)")
+        assert orphans.fetchone() == (0,), "words of names that are gone"
+        words = raw.execute("SELECT n.npi, n.name, w.word FROM name_word w JOIN provider_name n ON n.id = w.name_id")
+        return set(words)
+    finally:
+        raw.close()
+
+
+def test_the_word_index_follows_every_change_of_names(tmp_path):
+    from datetime import date
+
+    from store_records import org_npi, organization
+
+    from directory.model import Evidence, OtherName
+
+    other = Evidence("nppes_othername", date(2024, 5, 1), "bulk_file", 1.0, "othername_pfile_1.csv")
+    path = tmp_path / "provnet.db"
+    store = SQLiteStore(path)
+    store.init_schema()
+    clinic = org_npi(5)
+    try:
+        store.upsert_providers([individual(npi(1), "Ann", "Lee"), organization(clinic, "Oak Clinic")])
+        store.upsert_providers([individual(npi(1), "Ann", "Li", last_update=date(2025, 1, 1))])  # renamed
+        store.replace_other_names({clinic: [OtherName("Oak Minds", "3", other)]}, "nppes_othername")
+        assert _indexed(path) == {
+            (npi(1), "Ann Li", "ANN"),
+            (npi(1), "Ann Li", "LI"),
+            (clinic, "Oak Clinic", "OAK"),
+            (clinic, "Oak Clinic", "CLINIC"),
+            (clinic, "Oak Minds", "OAK"),
+            (clinic, "Oak Minds", "MINDS"),
+        }
+        with store.bulk_load():  # the same, deferred
+            store.upsert_providers([individual(npi(1), "Ann", "Lo", last_update=date(2025, 2, 1))])
+            store.upsert_providers([individual(npi(1), "Anna", "Lo", last_update=date(2025, 3, 1))])
+            store.replace_other_names({clinic: [OtherName("Elm Minds", "3", other)]}, "nppes_othername")
+        assert store.sweep_secondary_facts("nppes_othername", "othername_pfile_2.csv") == 1
+        assert _indexed(path) == {
+            (npi(1), "Anna Lo", "ANNA"),
+            (npi(1), "Anna Lo", "LO"),
+            (clinic, "Oak Clinic", "OAK"),
+            (clinic, "Oak Clinic", "CLINIC"),
+        }
     finally:
         store.close()
