@@ -238,10 +238,7 @@ class Authenticator:
             return None
         key = checked.key
         if checked.verdict is Verdict.OK and key is not None:
-            if self._keys.use_due(key.key_id):
-                if not may_read:
-                    return None
-                self._keys.record_use(key.key_id)
+            self._keys.note_use(key.key_id)
             return Principal(key.role, key.tenant, key_id=key.key_id)
         if key is not None:  # the secret was right: the key is revoked or expired
             now = time.monotonic()

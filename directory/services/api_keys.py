@@ -370,15 +370,21 @@ class KeyVerifier:
         return Checked(Verdict.OK, key)
 
     # -- last use
-    def use_due(self, key_id: str) -> bool:
-        """Whether this server should write the key's last use now (once a minute)."""
+    def note_use(self, key_id: str) -> threading.Thread | None:
+        """Record that the key was used, at most once a minute per key and server,
+        in a thread of its own: a request never waits for this write (a busy
+        store could hold it for seconds). Returns the thread, if one was started."""
+        now = self._clock()
         last = self._used.get(key_id)
-        return last is None or self._clock() - last >= LAST_USED_EVERY
+        if last is not None and now - last < LAST_USED_EVERY:
+            return None
+        self._used[key_id] = now
+        writer = threading.Thread(target=self._write_use, args=(key_id, self._now()), name="api-key-use", daemon=True)
+        writer.start()
+        return writer
 
-    def record_use(self, key_id: str) -> None:
-        """Write the key's last use (off the event loop); a failure is logged, not raised."""
-        self._used[key_id] = self._clock()
+    def _write_use(self, key_id: str, at: datetime) -> None:
         try:
-            self.store.record_api_key_use(key_id, self._now())
-        except ProvnetError as exc:
+            self.store.record_api_key_use(key_id, at)
+        except ProvnetError as exc:  # the last use is a convenience: never fail a request over it
             log.warning("could not record the use of API key %s: %s", key_id, type(exc).__name__)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -289,18 +290,27 @@ def test_whether_any_key_works_is_remembered_for_the_cache_seconds(store):
     assert verifier.any_active() is True
 
 
-def test_the_last_use_is_written_at_most_once_a_minute(store):
+def test_the_last_use_is_written_at_most_once_a_minute_off_the_callers_thread(store):
     clock = Clock()
     issued = api_keys.issue(store, "admin", now=NOW)
     key_id = issued.key.key_id
     moments = iter([NOW + timedelta(minutes=m) for m in (1, 2, 3)])
     verifier = KeyVerifier(store, pepper=None, cache_seconds=5.0, clock=clock, now=lambda: next(moments))
-    assert verifier.use_due(key_id)
-    verifier.record_use(key_id)
+    writer = verifier.note_use(key_id)
+    assert writer is not None and writer is not threading.current_thread()
+    writer.join(10)
     assert store.api_key(key_id).last_used_at == NOW + timedelta(minutes=1)
     clock.t += 59
-    assert not verifier.use_due(key_id)
+    assert verifier.note_use(key_id) is None  # within the minute: nothing written
     clock.t += 1
-    assert verifier.use_due(key_id)
-    verifier.record_use(key_id)
+    verifier.note_use(key_id).join(10)
     assert store.api_key(key_id).last_used_at == NOW + timedelta(minutes=2)
+
+
+def test_a_failed_write_of_the_last_use_is_logged_not_raised(store, caplog):
+    issued = api_keys.issue(store, "admin", now=NOW)
+    verifier = _verifier(store, Clock())
+    store.close()
+    with caplog.at_level("WARNING", logger="directory.services.api_keys"):
+        verifier.note_use(issued.key.key_id).join(10)
+    assert f"could not record the use of API key {issued.key.key_id}: StoreUnavailable" in caplog.text
