@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import sys
 from dataclasses import dataclass, field, is_dataclass
-from datetime import date
+from datetime import date, datetime
 
 from .pickling import fast_pickling
 
@@ -366,6 +366,35 @@ class MatchRecord:
     decided_by: str  # "model" or the person who decided
     decided_at: str  # ISO 8601 timestamp
     npi: str | None = None  # the NPI the pair resolves to, when known
+
+
+class Role(enum.Enum):
+    """What a caller of the API may do; the rules are in schema/auth.py."""
+
+    NAVIGATOR = "navigator"  # searches and reads the public directory
+    EMPLOYER = "employer"  # curates its tenant's vetted networks
+    PAYER = "payer"  # curates its tenant's payer networks
+    ADMIN = "admin"  # everything, including the review queue
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A stored API key: who it speaks for and when it works. The secret itself
+    is never kept, only ``secret_hash`` (see directory/services/api_keys.py).
+    Times are timezone-aware UTC."""
+
+    key_id: str  # public: the lookup half of the key, shown by `provnet token list`
+    role: Role
+    tenant: str | None  # the employer or payer it acts for; None for navigator and admin
+    label: str
+    secret_hash: str  # "<scheme>$<hex digest>"
+    created_at: datetime
+    expires_at: datetime | None = None  # stops working at this instant
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None  # to the minute, see api_keys.LAST_USED_EVERY
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,15 +44,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "auth_tokens",
         None,
-        "API tokens, `token=role[:tenant]` separated by commas, e.g. `s3cret=employer:acme` (environment only). "
-        "Unset: every request is an anonymous navigator, which suits local use only.",
+        "Development only: API tokens, `token=role[:tenant]` separated by commas, e.g. `s3cret=employer:acme` "
+        "(environment only). The server warns at start when they are set, and `provnet serve` refuses them on an "
+        "address other than loopback unless PROVNET_ALLOW_ENV_TOKENS is 1. Use stored API keys "
+        "(`provnet token create`) anywhere else.",
         secret=True,
+    ),
+    Setting(
+        "allow_env_tokens",
+        "0",
+        "1 lets `provnet serve` accept PROVNET_AUTH_TOKENS on an address other than loopback (they are plain "
+        "shared secrets in the environment, without expiry, revocation or hashing).",
     ),
     Setting(
         "allow_anonymous",
         "0",
-        "With no PROVNET_AUTH_TOKENS, `provnet serve` refuses an address other than loopback unless this is 1: "
-        "anyone who can reach the server then reads the public directory as a navigator.",
+        "1: a request without a token is an anonymous navigator (it reads the public directory), even when API "
+        "keys or tokens exist. 0: it is refused with 401 once any key or token exists, and `provnet serve` refuses "
+        "an address other than loopback when none does.",
+    ),
+    Setting(
+        "api_key_pepper",
+        None,
+        "Optional secret (environment only, at least 32 characters) mixed into the hash of every stored API key "
+        "with HMAC-SHA-256, so the store alone cannot check guesses or mint keys. Keys created under one value "
+        "work only under that value: set it before creating keys, and re-issue every key if it changes.",
+        secret=True,
+    ),
+    Setting(
+        "api_key_cache_seconds",
+        "5",
+        "How long a server trusts a stored API key it has read before reading it again (0 to 60): a revoked key "
+        "stops working at most this many seconds after `provnet token revoke`.",
     ),
     Setting("batch_size", "30000", "Rows written to the store per transaction during ingest."),
     Setting("max_query_depth", "10", "Deepest GraphQL selection accepted."),

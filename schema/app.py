@@ -1,7 +1,9 @@
 """The ASGI app: GraphQL at ``/graphql`` (GraphiQL for a browser's GET, its
 assets served from ``/static`` so it works without internet) and ``/healthz``.
-Authentication runs before GraphQL, so a bad token is a plain 401; request
-bodies over the ``max_body_bytes`` setting get 413 before anything reads them."""
+Authentication runs before GraphQL, so a bad token is a plain 401 (and the
+store is read for a key only off the event loop, and only when the key was not
+seen in the last ``api_key_cache_seconds``); request bodies over the
+``max_body_bytes`` setting get 413 before anything reads them."""
 
 from __future__ import annotations
 
@@ -23,9 +25,18 @@ from strawberry.asgi import GraphQL
 
 from directory import settings
 from directory.errors import ProvnetError
+from directory.services import api_keys
 from directory.store import Store, open_store
 
-from .auth import ANONYMOUS, Authenticator, Principal, Unauthenticated, parse_tokens, require_safe_exposure
+from .auth import (
+    ANONYMOUS,
+    Authenticator,
+    Principal,
+    Unauthenticated,
+    is_loopback,
+    parse_tokens,
+    require_safe_exposure,
+)
 from .body_limit import BodyLimit
 from .context import Context
 from .root import build_schema
@@ -75,8 +86,19 @@ class _Authenticate:
         if scope["type"] != "http":  # only HTTP is routed here: no subscriptions are served
             raise RuntimeError(f"unexpected ASGI scope {scope['type']!r}")
         request = Request(scope, receive)
+        header = request.headers.get("authorization")
         try:
-            principal = self.authenticator.authenticate(request.headers.get("authorization"))
+            principal = self.authenticator.quick(header)
+            if principal is None:  # a key not seen lately: its read goes to a worker thread
+                principal = await asyncio.to_thread(self.authenticator.authenticate, header)
+        except ProvnetError as exc:  # the store could not say who the caller is: let no one in
+            log.warning("authentication failed: the store is unavailable (%s)", type(exc).__name__)
+            response = JSONResponse(
+                {"errors": [{"message": "the store is unavailable", "extensions": {"code": "UNAVAILABLE"}}]},
+                status_code=503,
+            )
+            await response(scope, receive, send)
+            return
         except Unauthenticated as exc:
             if not _wants_ide(request):
                 response = JSONResponse(
@@ -93,26 +115,66 @@ class _Authenticate:
 
 def create_app(store: Store | None = None, *, host: str | None = None) -> Starlette:
     """The ASGI app on ``store`` (default: the ``store`` setting, opened here and
-    closed on shutdown). Tokens come from the ``auth_tokens`` setting.
+    closed on shutdown). Callers authenticate with the API keys in the store and,
+    for development, the tokens of the ``auth_tokens`` setting.
 
-    ``host`` is the address the app is about to be served on: with no tokens, an
-    address other than loopback is refused (ConfigurationError) unless the
-    ``allow_anonymous`` setting says so."""
+    ``host`` is the address the app is about to be served on. On an address
+    other than loopback, development tokens are refused (ConfigurationError)
+    unless the ``allow_env_tokens`` setting says so, and so is serving with no
+    credential at all (no token, no active key) unless ``allow_anonymous`` does.
+    ``host`` None: the caller serves the app itself (tests) and vouches that it is local."""
     tokens = parse_tokens(settings.get("auth_tokens"))
-    if host is not None:
-        allow_anonymous = settings.get_bool("allow_anonymous")
-        require_safe_exposure(host, tokens, allow_anonymous)
-        if not tokens and allow_anonymous:
-            log.warning("serving on %s with no tokens: anyone who can reach it reads as a navigator", host)
-    authenticator = Authenticator(tokens)
+    allow_anonymous = settings.get_bool("allow_anonymous")
+    allow_env_tokens = settings.get_bool("allow_env_tokens")
+    pepper, cache_seconds = api_keys.pepper(), api_keys.cache_seconds()
     max_body = settings.get_int("max_body_bytes")
     own_store = store is None
     the_store = open_store() if store is None else store
+    verifier = api_keys.KeyVerifier(the_store, pepper=pepper, cache_seconds=cache_seconds)
+    if host is not None:  # about to serve: which credentials exist decides whether that is safe
+        try:
+            now = api_keys.utcnow()
+            active = [k for k in the_store.api_keys() if k.is_active(now)]
+            require_safe_exposure(
+                host,
+                env_tokens=bool(tokens),
+                stored_keys=bool(active),
+                allow_anonymous=allow_anonymous,
+                allow_env_tokens=allow_env_tokens,
+            )
+        except BaseException:
+            if own_store:
+                the_store.close()
+            raise
+        if unusable := api_keys.unverifiable(active, pepper, now):
+            log.warning(
+                "%d active API key(s) will be refused: they were created %s (%s); re-issue them",
+                len(unusable),
+                "without PROVNET_API_KEY_PEPPER, which is set now"
+                if pepper
+                else "with PROVNET_API_KEY_PEPPER, unset now",
+                ", ".join(k.key_id for k in unusable[:10]),
+            )
+    if tokens:
+        log.warning(
+            "PROVNET_AUTH_TOKENS is set: %d development token(s), plain shared secrets without expiry or "
+            "revocation; use API keys from `provnet token create` outside development",
+            len(tokens),
+        )
+    if allow_anonymous and host is not None:
+        log.warning("serving on %s with anonymous access allowed: a request without a token reads as a navigator", host)
+    authenticator = Authenticator(
+        tokens,
+        verifier,
+        allow_anonymous=allow_anonymous,
+        open_when_empty=host is None or is_loopback(host),
+    )
     graphql = _Authenticate(_GraphQL(the_store, graphql_ide="graphiql"), authenticator)
 
     async def healthz(request: Request) -> JSONResponse:
         try:
             counts = await asyncio.to_thread(the_store.counts)
+            keyed = await asyncio.to_thread(authenticator.credentials_exist)
         except ProvnetError as exc:
             log.warning("health check failed: %s", exc)
             return JSONResponse({"status": "unavailable", "backend": the_store.backend}, status_code=503)
@@ -121,7 +183,7 @@ def create_app(store: Store | None = None, *, host: str | None = None) -> Starle
                 "status": "ok",
                 "backend": the_store.backend,
                 "counts": counts,
-                "auth": "tokens" if authenticator.enabled else "anonymous",
+                "auth": "tokens" if keyed else "anonymous",
             }
         )
 

@@ -1,10 +1,20 @@
 """Who is calling and what they may read and do: every access rule of the API lives here.
 
-Tokens come only from the ``auth_tokens`` setting (``PROVNET_AUTH_TOKENS``,
-``token=role[:tenant]`` separated by commas) and arrive as
-``Authorization: Bearer <token>``. With no tokens configured every request is an
-anonymous navigator, which suits local use only: ``create_app`` refuses a
-non-loopback address without tokens unless ``PROVNET_ALLOW_ANONYMOUS`` says so.
+Callers present ``Authorization: Bearer <key>``. Keys are **stored API keys**
+(``pvn_<key id>_<secret>``, created with `provnet token create`, kept hashed in
+the store, with a role, a tenant, an expiry and revocation: see
+:mod:`directory.services.api_keys`) or, for development only, the tokens of the
+``auth_tokens`` setting (``PROVNET_AUTH_TOKENS``, ``token=role[:tenant]``
+separated by commas), which ``create_app`` warns about and refuses on an address
+other than loopback unless ``PROVNET_ALLOW_ENV_TOKENS`` says so.
+
+A request without a token is an anonymous navigator when
+``PROVNET_ALLOW_ANONYMOUS`` says so, or when no credential exists at all (no
+token configured and no active key in the store) on a server that is local
+(loopback); otherwise it gets 401. ``create_app`` refuses to serve an address
+other than loopback with no credential unless anonymous access is allowed. A
+token that is sent is always checked: a bad one gets 401 wherever anonymous
+requests are let in.
 
 Roles: a *navigator* searches and reads the public directory; an *employer*
 curates the vetted networks its tenant owns; a *payer* curates its own payer
@@ -45,26 +55,21 @@ public anyway, so it tells the caller nothing new.
 
 from __future__ import annotations
 
-import enum
 import hmac
 import ipaddress
 import logging
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from directory.errors import AccessDenied, ConfigurationError, NotFound
-from directory.model import Network, NetworkKind
+from directory.model import Network, NetworkKind, Role
+from directory.services import api_keys
+from directory.services.api_keys import KeyVerifier, Verdict
 
 from .arguments import quote
 
 log = logging.getLogger(__name__)
-
-
-class Role(enum.Enum):
-    NAVIGATOR = "navigator"
-    EMPLOYER = "employer"
-    PAYER = "payer"
-    ADMIN = "admin"
 
 
 #: Roles that act for a tenant and so need one in their token.
@@ -75,6 +80,7 @@ _TENANT_ROLES = {Role.EMPLOYER: NetworkKind.EMPLOYER, Role.PAYER: NetworkKind.PA
 class Principal:
     role: Role
     tenant: str | None = None
+    key_id: str | None = field(default=None, compare=False)  # the stored API key it presented, if any
 
     @property
     def label(self) -> str:
@@ -86,7 +92,7 @@ ANONYMOUS = Principal(Role.NAVIGATOR)
 
 
 class Unauthenticated(Exception):
-    """The request carried no valid token while tokens are configured."""
+    """The request carried a bad token, or none where one is needed."""
 
 
 def parse_tokens(text: str | None) -> dict[str, Principal]:
@@ -108,6 +114,10 @@ def parse_tokens(text: str | None) -> dict[str, Principal]:
                 + ", ".join(r.value for r in Role)
             )
         tenant = tenant_text.strip() or None
+        if api_keys.looks_like_key(token.strip()):
+            raise ConfigurationError(
+                f"PROVNET_AUTH_TOKENS: a token may not start with {api_keys.PREFIX}, the prefix of stored API keys"
+            )
         if role in _TENANT_ROLES and tenant is None:
             raise ConfigurationError(
                 f"PROVNET_AUTH_TOKENS: role {role.value} needs a tenant: token={role.value}:<tenant id>"
@@ -127,40 +137,116 @@ def is_loopback(host: str) -> bool:
         return False  # any other host name may resolve to a public address
 
 
-def require_safe_exposure(host: str, tokens: dict[str, Principal], allow_anonymous: bool) -> None:
-    """ConfigurationError when serving ``host`` would let anyone in: no tokens,
-    an address other than loopback, and anonymous access not allowed explicitly."""
-    if tokens or allow_anonymous or is_loopback(host):
+def require_safe_exposure(
+    host: str, *, env_tokens: bool, stored_keys: bool, allow_anonymous: bool, allow_env_tokens: bool
+) -> None:
+    """ConfigurationError when serving ``host``, an address other than loopback,
+    would rest on development tokens, or let anyone in (no credential at all),
+    and neither is allowed explicitly."""
+    if is_loopback(host):
         return
-    raise ConfigurationError(
-        f"refusing to serve on {host} without PROVNET_AUTH_TOKENS (anyone who can reach it would be let in): "
-        "set PROVNET_AUTH_TOKENS, or PROVNET_ALLOW_ANONYMOUS=1 to allow anonymous read access"
-    )
+    if env_tokens and not allow_env_tokens:
+        raise ConfigurationError(
+            f"refusing to serve on {host} with PROVNET_AUTH_TOKENS, which are for development only (shared secrets "
+            "without expiry, revocation or hashing): create API keys with `provnet token create` and unset "
+            "PROVNET_AUTH_TOKENS, or set PROVNET_ALLOW_ENV_TOKENS=1"
+        )
+    if not (env_tokens or stored_keys or allow_anonymous):
+        raise ConfigurationError(
+            f"refusing to serve on {host} without API keys (anyone who can reach it would be let in): create one "
+            "with `provnet token create --role admin`, or set PROVNET_ALLOW_ANONYMOUS=1 to allow anonymous read access"
+        )
+
+
+#: Seconds between two warnings about one revoked or expired key being used.
+_WARN_EVERY = 60.0
+_NO_TOKEN = "missing bearer token: send `Authorization: Bearer <key>`"
 
 
 class Authenticator:
-    """Maps an Authorization header to a Principal."""
+    """Maps an Authorization header to a Principal (see the module docstring).
 
-    def __init__(self, tokens: dict[str, Principal]):
+    :meth:`quick` answers without reading the store (a key seen in the last
+    ``api_key_cache_seconds``, a development token, no token) or says it needs
+    to; :meth:`authenticate` may read the store, so the app runs it in a worker
+    thread. ``open_when_empty``: the server is local, so with no credential at
+    all a request without a token is anonymous."""
+
+    def __init__(
+        self,
+        tokens: dict[str, Principal],
+        keys: KeyVerifier | None = None,
+        *,
+        allow_anonymous: bool = False,
+        open_when_empty: bool = True,
+    ):
         self._tokens = tokens
+        self._keys = keys
+        self._allow_anonymous = allow_anonymous
+        self._open_when_empty = open_when_empty
+        self._warned: dict[str, float] = {}
 
-    @property
-    def enabled(self) -> bool:
-        return bool(self._tokens)
+    def credentials_exist(self, *, may_read: bool = True) -> bool | None:
+        """Whether any token or active stored key exists (None: that needs a store read)."""
+        if self._tokens:
+            return True
+        if self._keys is None:
+            return False
+        return self._keys.any_active(may_read=may_read)
+
+    def quick(self, authorization: str | None) -> Principal | None:
+        """The caller, or None when finding out needs the store; Unauthenticated if refused."""
+        return self._resolve(authorization, may_read=False)
 
     def authenticate(self, authorization: str | None) -> Principal:
-        if not self._tokens:
-            return ANONYMOUS
-        scheme, _, token = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("missing bearer token: send `Authorization: Bearer <token>`")
+        """The caller, reading the store if need be; Unauthenticated if refused."""
+        principal = self._resolve(authorization, may_read=True)
+        assert principal is not None  # only a resolution that may not read returns None
+        return principal
+
+    def _resolve(self, authorization: str | None, *, may_read: bool) -> Principal | None:
+        header = (authorization or "").strip()
+        if not header:
+            if self._allow_anonymous:
+                return ANONYMOUS
+            if self._open_when_empty:
+                exist = self.credentials_exist(may_read=may_read)
+                if exist is None:
+                    return None
+                if not exist:
+                    return ANONYMOUS
+            raise Unauthenticated(_NO_TOKEN)
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated(_NO_TOKEN)
+        if api_keys.looks_like_key(token):
+            return self._stored(token, may_read)
         found = None
         for known, principal in self._tokens.items():  # compare every token in constant time
-            if hmac.compare_digest(known.encode(), token.strip().encode()):
+            if hmac.compare_digest(known.encode(), token.encode()):
                 found = principal
         if found is None:
             raise Unauthenticated("invalid token")
         return found
+
+    def _stored(self, token: str, may_read: bool) -> Principal | None:
+        if self._keys is None:
+            raise Unauthenticated("invalid token")
+        checked = self._keys.verify(token, may_read=may_read)
+        if checked is None:
+            return None
+        key = checked.key
+        if checked.verdict is Verdict.OK and key is not None:
+            self._keys.note_use(key.key_id)
+            return Principal(key.role, key.tenant, key_id=key.key_id)
+        if key is not None:  # the secret was right: the key is revoked or expired
+            now = time.monotonic()
+            if now - self._warned.get(key.key_id, -_WARN_EVERY) >= _WARN_EVERY:
+                self._warned[key.key_id] = now
+                log.warning("refused %s API key %s (%s)", checked.verdict.value, key.key_id, key.label or "no label")
+            raise Unauthenticated(f"API key {checked.verdict.value}: ask an admin for a new one")
+        raise Unauthenticated("invalid token")
 
 
 # ----------------------------------------------------------------- the rules

@@ -5,6 +5,7 @@ apply lives here, once, so both give the same answer. A service takes the
 store (the port, never an adapter) and plain arguments, may call the pure
 functions of ``scoring``, and raises the errors of :mod:`directory.errors`.
 
+    api_keys    API keys: issuing, revoking, their format and hash, verifying them
     matches     decisions on entity-resolution pairs (merge, reject, undo)
     networks    network membership, with the vetting rule of employer networks
     vetting     vetting and TRD expertise of providers

@@ -58,6 +58,7 @@ from ..model import (
 from .books import Books
 from .hashing import content_hash
 from .names import query_words
+from .keys import KeyBook
 from .ranking import (
     MAX_CANDIDATES,
     MAX_PAGE_SIZE,
@@ -85,7 +86,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, abc.ABC):
+class Store(Books, KeyBook, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".

@@ -31,6 +31,7 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:Payer)-[:OFFERS_PLAN]->(:Plan {id, payer_id, name, product_type, network_ids})
         -[:USES]->(:Network)
     (:MatchDecision {match_id, left_ref, right_ref, ..., agreement (JSON)})
+    (:ApiKey {key_id, role, tenant, label, secret_hash, created_at, ...}): see .neo4j_keys
     (:IngestRun {run_id, ..., counts (JSON), resume_line}), (:Quarantine {uid, run_id,
         line_number, ...}), (:SchemaVersion {id, version})
 
@@ -60,6 +61,7 @@ from ..errors import (
 from ..model import (
     AccessFacts,
     Affiliation,
+    ApiKey,
     CoverageProvider,
     CoverageQuery,
     Credential,
@@ -86,6 +88,7 @@ from ..model import (
 from . import neo4j_coverage as coverage
 from . import neo4j_cypher as q
 from . import neo4j_names as qn
+from . import neo4j_keys as keys
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
@@ -107,6 +110,7 @@ NAME_WORD_BATCH = 5_000
 #: Every label the store writes; ``wipe`` deletes nodes carrying any of them.
 DATA_LABELS = (
     "Access",
+    "ApiKey",
     "Credential",
     "Employer",
     "Exclusion",
@@ -399,6 +403,22 @@ class Neo4jStore(Store):
     # ------------------------------------------------------ network adequacy
     def _coverage_inputs(self, query: CoverageQuery) -> list[CoverageProvider]:
         return self._run(False, coverage.read, query)
+
+    # -------------------------------------------------------------- API keys
+    def _add_api_key(self, key: ApiKey) -> None:
+        self._run(True, keys.add, key)
+
+    def _api_key(self, key_id: str) -> ApiKey | None:
+        return self._run(False, keys.get, key_id)
+
+    def _api_keys(self) -> list[ApiKey]:
+        return self._run(False, keys.every)
+
+    def _revoke_api_key(self, key_id: str, at: datetime) -> ApiKey:
+        return self._run(True, keys.revoke, key_id, at)
+
+    def _record_api_key_use(self, key_id: str, at: datetime) -> None:
+        self._run(True, keys.used, key_id, at)
 
     # ---------------------------------------------------------------- search
     def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:

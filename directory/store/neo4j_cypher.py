@@ -26,6 +26,7 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT run_id IF NOT EXISTS FOR (r:IngestRun) REQUIRE r.run_id IS UNIQUE",
     "CREATE CONSTRAINT quarantine_uid IF NOT EXISTS FOR (q:Quarantine) REQUIRE q.uid IS UNIQUE",
     "CREATE CONSTRAINT schema_version_id IF NOT EXISTS FOR (s:SchemaVersion) REQUIRE s.id IS UNIQUE",
+    "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.key_id IS UNIQUE",
     "CREATE POINT INDEX location_point IF NOT EXISTS FOR (l:Location) ON (l.point)",
     "CREATE INDEX location_state IF NOT EXISTS FOR (l:Location) ON (l.state)",
     "CREATE INDEX network_owner IF NOT EXISTS FOR (w:Network) ON (w.owner_id)",

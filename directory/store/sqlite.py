@@ -28,6 +28,7 @@ from ..errors import ConstraintViolation, NotFound, StoreError, StoreUnavailable
 from ..model import (
     AccessFacts,
     Affiliation,
+    ApiKey,
     CoverageProvider,
     CoverageQuery,
     Credential,
@@ -52,6 +53,7 @@ from ..model import (
     TreatmentOffering,
 )
 from . import sqlite_coverage as coverage
+from . import sqlite_keys as keys
 from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
@@ -490,6 +492,27 @@ class SQLiteStore(Store):
     def _coverage_inputs(self, query: CoverageQuery) -> list[CoverageProvider]:
         with self._tx(write=False) as conn:
             return coverage.read(conn, query)
+
+    # -------------------------------------------------------------- API keys
+    def _add_api_key(self, key: ApiKey) -> None:
+        with self._tx() as conn:
+            keys.add(conn, key)
+
+    def _api_key(self, key_id: str) -> ApiKey | None:
+        with self._tx(write=False) as conn:
+            return keys.get(conn, key_id)
+
+    def _api_keys(self) -> list[ApiKey]:
+        with self._tx(write=False) as conn:
+            return keys.every(conn)
+
+    def _revoke_api_key(self, key_id: str, at: datetime) -> ApiKey:
+        with self._tx() as conn:
+            return keys.revoke(conn, key_id, at)
+
+    def _record_api_key_use(self, key_id: str, at: datetime) -> None:
+        with self._tx() as conn:
+            keys.used(conn, key_id, at)
 
     # ---------------------------------------------------------------- search
     def _search_candidates(self, criteria: SearchCriteria, limit: int) -> list[Candidate]:

@@ -199,6 +199,12 @@ DDL: tuple[str, ...] = (
         started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, counts TEXT NOT NULL,
         resume_line INTEGER NOT NULL DEFAULT 0, scope TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS ingest_run_file ON ingest_run (source, file_sha256, status)",
+    # API keys, looked up by key_id on every uncached request (WITHOUT ROWID: one b-tree descent);
+    # secret_hash is all that is kept of the secret (directory/services/api_keys.py)
+    """CREATE TABLE IF NOT EXISTS api_key (
+        key_id TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, label TEXT NOT NULL,
+        secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT,
+        revoked_at TEXT, last_used_at TEXT) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS quarantine (
         run_id TEXT NOT NULL, line_number INTEGER NOT NULL, source TEXT NOT NULL,
         reason TEXT NOT NULL, detail TEXT NOT NULL, raw TEXT NOT NULL,
@@ -207,6 +213,7 @@ DDL: tuple[str, ...] = (
 
 #: Children before parents.
 WIPE: tuple[str, ...] = (
+    "DELETE FROM api_key",
     "DELETE FROM quarantine",
     "DELETE FROM ingest_run",
     "DELETE FROM match_decision",

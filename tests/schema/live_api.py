@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import requests
 import uvicorn
@@ -41,12 +41,33 @@ from directory.model import (
 )
 from directory.npi import make_npi
 from directory.reference import nucc_taxonomies
+from directory.services import api_keys
 from directory.store import Store
 
-TOKENS = (
+TOKENS = (  # development tokens (PROVNET_AUTH_TOKENS); DEV_TOKENS names them
     "adm=admin,acme-tok=employer:acme,globex-tok=employer:globex,nw-tok=payer:northwind,sw-tok=payer:southwind,"
     "nav-tok=navigator"
 )
+#: Who each test caller is: the role and tenant of their credential.
+GRANTS = {
+    "navigator": ("navigator", None),
+    "employer A": ("employer", "acme"),
+    "employer B": ("employer", "globex"),
+    "payer A": ("payer", "northwind"),
+    "payer B": ("payer", "southwind"),
+    "admin": ("admin", None),
+}
+#: The development token (of TOKENS) of each.
+DEV_TOKENS = {
+    "navigator": "nav-tok",
+    "employer A": "acme-tok",
+    "employer B": "globex-tok",
+    "payer A": "nw-tok",
+    "payer B": "sw-tok",
+    "admin": "adm",
+}
+#: Credentials that must get nowhere (see issue_keys).
+BAD_KEYS = ("expired key", "revoked key", "wrong secret", "unknown key id", "malformed key", "unknown token")
 NPPES = Evidence("nppes", date(2025, 10, 6), "bulk_file", 1.0, "npidata_pfile_20251006.csv")
 REMS = Evidence("rems_list", date(2025, 11, 1), "bulk_file", 0.95, "spravato-rems-2025-11.csv")
 ROSTER = Evidence("roster:northwind", date(2025, 9, 1), "attestation", 0.8, "roster.xlsx#3")
@@ -270,6 +291,29 @@ def populate(store: Store) -> Directory:
         ]
     )
     return d
+
+
+def issue_keys(store: Store) -> dict[str, str]:
+    """An API key of each of GRANTS, issued into ``store`` by the real service,
+    and the BAD_KEYS: employer B's key that expired (issued in 2024 to end in
+    2024), an admin key that was revoked, the admin key with another secret, its
+    secret under an id no key has, the admin key one character short, and a
+    development token nobody configured."""
+    keys = {
+        who: api_keys.issue(store, role, tenant, label=f"test {who}").token for who, (role, tenant) in GRANTS.items()
+    }
+    past = datetime(2024, 1, 2, tzinfo=UTC)
+    keys["expired key"] = api_keys.issue(store, "employer", "globex", expires=date(2024, 6, 1), now=past).token
+    revoked = api_keys.issue(store, "admin", label="revoked admin")
+    api_keys.revoke(store, revoked.key.key_id)
+    keys["revoked key"] = revoked.token
+    key_id, secret = api_keys.parse(keys["admin"])  # type: ignore[misc]
+    other = "A" * 43 if secret != "A" * 43 else "B" * 43
+    keys["wrong secret"] = f"pvn_{key_id}_{other}"
+    keys["unknown key id"] = f"pvn_{'0' * 16}_{secret}"
+    keys["malformed key"] = keys["admin"][:-1]
+    keys["unknown token"] = "not-a-configured-token"
+    return keys
 
 
 class LiveServer:

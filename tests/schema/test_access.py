@@ -1,6 +1,12 @@
 """Who may read what (schema/auth.py), over HTTP, role by role: every
 tenant-owned field, reached directly, through nested fields and by guessed ids.
 
+Every role is checked twice: with a stored API key (issued into the store by
+the real service) and with a development token (PROVNET_AUTH_TOKENS), plus an
+anonymous caller. Bad credentials (an expired key of an owner, a revoked admin
+key, a wrong secret, an unknown key id, a malformed key, an unknown token) get
+401 on every one of those operations, before anything is read or written.
+
 Tenants of the fixture: employer A is acme (acme-vetted), employer B is globex
 (globex-vetted, which Eastwind's plan "eastwind-select" also uses), payer A is
 northwind (northwind-ma), payer B is southwind (southwind-ppo)."""
@@ -10,19 +16,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from live_api import GLOBEX_NOTE, SOUTHWIND_NOTE
+import requests
+from live_api import BAD_KEYS, DEV_TOKENS, GLOBEX_NOTE, GRANTS, SOUTHWIND_NOTE
 
 from directory.npi import make_npi
 
-ROLES = {
-    "anonymous": None,  # a server without tokens
-    "navigator": "nav-tok",
-    "employer A": "acme-tok",
-    "employer B": "globex-tok",
-    "payer A": "nw-tok",
-    "payer B": "sw-tok",
-    "admin": "adm",
-}
+KEY = " (key)"
+#: Every caller: anonymous, each role with a development token, each with a stored key.
+ROLES = ["anonymous", *DEV_TOKENS, *(who + KEY for who in GRANTS)]
+
+
+def who(role: str) -> str:
+    """The role a caller acts as, whichever credential it presents."""
+    return role.removesuffix(KEY)
+
+
 LABELS = {
     "anonymous": "navigator",
     "navigator": "navigator",
@@ -45,13 +53,14 @@ SECRETS = ("globex-vetted", "Globex TRD Network", GLOBEX_NOTE.reference)
 
 
 @pytest.fixture
-def ask(api, anonymous_api):
+def ask(api, anonymous_api, stored_keys):
     """ask(role, query, variables) -> the JSON body, over HTTP, as that role."""
 
     def call(role: str, query: str, variables: dict | None = None) -> dict:
         if role == "anonymous":
             return anonymous_api.gql(query, variables)
-        return api.gql(query, variables, token=ROLES[role])
+        token = stored_keys[who(role)] if role.endswith(KEY) else DEV_TOKENS[role]
+        return api.gql(query, variables, token=token)
 
     return call
 
@@ -68,7 +77,7 @@ def _ids(items: list[dict]) -> set[str]:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("network", sorted(SEES_EMPLOYER_NETWORK))
 def test_an_employer_network_exists_only_for_its_owner_and_admins(ask, role, network):
-    sees = role in SEES_EMPLOYER_NETWORK[network]
+    sees = who(role) in SEES_EMPLOYER_NETWORK[network]
     listed = _ids(ask(role, "{ networks(first: 100) { id } }")["data"]["networks"])
     assert (network in listed) is sees
     assert {"northwind-ma", "southwind-ppo", "eastwind-hmo"} <= listed  # payer networks are public
@@ -88,7 +97,7 @@ def test_an_employer_network_exists_only_for_its_owner_and_admins(ask, role, net
 def test_a_guessed_employer_network_id_looks_missing_everywhere(ask, directory_store, role):
     _, d = directory_store
     network = "globex-vetted"
-    sees = role in SEES_EMPLOYER_NETWORK[network]
+    sees = who(role) in SEES_EMPLOYER_NETWORK[network]
     operations = [
         "query($id: ID!) { networkMembers(networkId: $id) { npi evidence { reference } } }",
         "query($id: ID!) { network(id: $id) { id members { npi evidence { reference } } } }",
@@ -99,6 +108,8 @@ def test_a_guessed_employer_network_id_looks_missing_everywhere(ask, directory_s
         # a valid NPI the directory does not hold: refused for the owner too, after the network lookup
         f'mutation($id: ID!) {{ addNetworkMembers(networkId: $id, npis: ["{make_npi("188888888")}"]) '
         "{ network { id } changed errors { code message npi } } }",
+        'query($id: ID!) { networkAdequacy(networkId: $id, members: [{zip: "10029", count: 10}]) '
+        "{ errors { code message } report { networkId members } } }",
     ]
     for operation in operations:
         hidden = ask(role, operation, {"id": network})
@@ -113,8 +124,8 @@ def test_a_guessed_employer_network_id_looks_missing_everywhere(ask, directory_s
 @pytest.mark.parametrize("role", ROLES)
 def test_nested_paths_reach_an_employer_network_only_for_its_owner(ask, directory_store, role):
     _, d = directory_store
-    sees = role in SEES_EMPLOYER_NETWORK["globex-vetted"]
-    reads = role in READS_MEMBERS["globex-vetted"]
+    sees = who(role) in SEES_EMPLOYER_NETWORK["globex-vetted"]
+    reads = who(role) in READS_MEMBERS["globex-vetted"]
     member = d.in_plan_near[5]  # in northwind-ma and globex-vetted
     bodies = {
         "provider": ask(
@@ -149,7 +160,7 @@ def test_nested_paths_reach_an_employer_network_only_for_its_owner(ask, director
         "admin": {"acme", "globex"},
         "employer A": {"acme"},
         "employer B": {"globex"},
-    }.get(role, set())
+    }.get(who(role), set())
 
 
 # ------------------------------------------------------------------------- member lists of payer networks
@@ -157,8 +168,8 @@ def test_nested_paths_reach_an_employer_network_only_for_its_owner(ask, director
 @pytest.mark.parametrize("network", ["northwind-ma", "southwind-ppo"])
 def test_a_payer_networks_member_list_is_its_payers(ask, directory_store, role, network):
     _, d = directory_store
-    reads = role in READS_MEMBERS[network]
-    refusal = f"{LABELS[role]} may not read the members of network '{network}'"
+    reads = who(role) in READS_MEMBERS[network]
+    refusal = f"{LABELS[who(role)]} may not read the members of network '{network}'"
 
     direct = ask(
         role, "query($id: ID!) { networkMembers(networkId: $id) { npi evidence { reference } } }", {"id": network}
@@ -202,7 +213,7 @@ def test_a_missing_network_is_not_found_for_everyone(ask, role):
 # --------------------------------------------------------------------------- the review queue: admins only
 @pytest.mark.parametrize("role", ROLES)
 def test_the_review_queue_and_match_decisions_are_for_admins(ask, role):
-    admin = role == "admin"
+    admin = who(role) == "admin"
     for query in ("{ reviewQueue { matchId } }", '{ matchesFor(record: "nppes:1") { matchId } }'):
         body = ask(role, query)
         if admin:
@@ -216,3 +227,100 @@ def test_the_review_queue_and_match_decisions_are_for_admins(ask, role):
     else:  # refused before any lookup: an existing id and a missing one get the same answer
         assert missing == {"match": None, "errors": [{"code": "FORBIDDEN"}]}
         assert ask(role, decide, {"id": "m-1"})["data"]["decideMatch"] == missing
+
+
+# --------------------------------------------------------------- bad credentials: 401 before anything runs
+def _tenant_operations(d) -> list[tuple[str, str, dict]]:
+    """Every operation of this file that reaches tenant-owned data, directly or nested, and the viewer."""
+    member = d.in_plan_near[5]  # in northwind-ma and globex-vetted
+    return [
+        ("viewer", "{ viewer { role tenant } }", {}),
+        ("networks", "{ networks(first: 100) { id name } }", {}),
+        ("network", "query($id: ID!) { network(id: $id) { id name members { npi } } }", {"id": "globex-vetted"}),
+        ("networkMembers", "query($id: ID!) { networkMembers(networkId: $id) { npi } }", {"id": "globex-vetted"}),
+        ("payer members", "query($id: ID!) { networkMembers(networkId: $id) { npi } }", {"id": "northwind-ma"}),
+        (
+            "provider networks",
+            "query($npi: String!) { provider(npi: $npi) { networks { id members { npi } } } }",
+            {"npi": member},
+        ),
+        ("plans", "{ plans(first: 10) { id networks { id members(first: 5) { npi } } } }", {}),
+        ("payers", "{ payers { id plans { id networks { id name } } } }", {}),
+        (
+            "search by network",
+            "query($id: ID!) { searchProviders(filter: {networkId: $id}) { totalCount } }",
+            {"id": "globex-vetted"},
+        ),
+        ("employers", "{ employers { id name } }", {}),
+        ("reviewQueue", "{ reviewQueue { matchId } }", {}),
+        ("matchesFor", '{ matchesFor(record: "nppes:1") { matchId } }', {}),
+        (
+            "networkAdequacy",
+            'query($id: ID!) { networkAdequacy(networkId: $id, members: [{zip: "10029", count: 10}]) '
+            "{ errors { code } report { networkId } } }",
+            {"id": "globex-vetted"},
+        ),
+        (
+            "decideMatch",
+            'mutation { decideMatch(matchId: "m-1", decision: MERGE) { match { matchId } errors { code } } }',
+            {},
+        ),
+        (
+            "addNetworkMembers",
+            "mutation($id: ID!, $npis: [String!]!) { addNetworkMembers(networkId: $id, npis: $npis) "
+            "{ changed errors { code } } }",
+            {"id": "globex-vetted", "npis": [d.far[0]]},
+        ),
+        (
+            "removeNetworkMembers",
+            "mutation($id: ID!, $npis: [String!]!) { removeNetworkMembers(networkId: $id, npis: $npis) "
+            "{ changed errors { code } } }",
+            {"id": "globex-vetted", "npis": [member]},
+        ),
+    ]
+
+
+REFUSALS = {
+    "expired key": "API key expired: ask an admin for a new one",
+    "revoked key": "API key revoked: ask an admin for a new one",
+}
+
+
+@pytest.mark.parametrize("credential", BAD_KEYS)
+def test_bad_credentials_get_401_on_every_tenant_owned_operation(api, directory_store, stored_keys, credential):
+    store, d = directory_store
+    token = stored_keys[credential]
+    networks = ("globex-vetted", "northwind-ma", "acme-vetted")
+    before = {n: store.network_members(n) for n in networks}, store.matches(limit=None)
+    for name, query, variables in _tenant_operations(d):
+        response = requests.post(
+            f"{api.url}/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert response.status_code == 401, (name, response.text)
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+        message = REFUSALS.get(credential, "invalid token")
+        assert response.json() == {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}, name
+        assert token not in response.text
+        assert not token.startswith("pvn_") or token[21:] not in response.text  # nor its secret half
+    assert ({n: store.network_members(n) for n in networks}, store.matches(limit=None)) == before
+
+
+def test_the_bad_keys_are_what_they_claim(directory_store, stored_keys):
+    """The expired key is employer B's and the revoked one an admin's: keys that
+    did work. The wrong secret and the unknown id are a real key's halves."""
+    from directory.services import api_keys
+
+    store, _ = directory_store
+    expired = store.api_key(api_keys.parse(stored_keys["expired key"])[0])
+    assert (expired.role.value, expired.tenant, expired.revoked_at) == ("employer", "globex", None)
+    assert expired.expires_at is not None and not expired.is_active(api_keys.utcnow())
+    revoked = store.api_key(api_keys.parse(stored_keys["revoked key"])[0])
+    assert revoked.role.value == "admin" and revoked.revoked_at is not None and revoked.expires_at is None
+    admin_id, admin_secret = api_keys.parse(stored_keys["admin"])
+    assert api_keys.parse(stored_keys["wrong secret"])[0] == admin_id
+    assert api_keys.parse(stored_keys["unknown key id"])[1] == admin_secret
+    assert store.api_key(api_keys.parse(stored_keys["unknown key id"])[0]) is None
+    assert api_keys.parse(stored_keys["malformed key"]) is None
