@@ -48,10 +48,16 @@ class ReasonCode(str, enum.Enum):
     # reference files of a bundle (pl_pfile, othername_pfile) and the deactivation report
     MISSING_VALUE = "missing_value"  # a required column is empty
     INVALID_NAME_TYPE = "invalid_name_type"  # othername type code not 3, 4 or 5
+    # mapped source files (rosters, licence board files, site lists: ingest.mapping)
+    AMBIGUOUS_DATE = "ambiguous_date"  # reads two ways: day-first only, or a two-digit year of two centuries
+    INVALID_ZIP = "invalid_zip"  # warning: not a US ZIP, the value is dropped
+    INVALID_PHONE = "invalid_phone"  # warning: not a 10-digit North American phone, the value is dropped
 
 
 #: Codes that keep the row (loaded) and only record a warning.
-WARNING_CODES: frozenset[ReasonCode] = frozenset({ReasonCode.INVALID_TAXONOMY})
+WARNING_CODES: frozenset[ReasonCode] = frozenset(
+    {ReasonCode.INVALID_TAXONOMY, ReasonCode.INVALID_ZIP, ReasonCode.INVALID_PHONE}
+)
 
 
 class FilterReason(str, enum.Enum):
