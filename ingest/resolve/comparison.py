@@ -60,13 +60,27 @@ class ColumnCache:
             exploded = _split(values[values != ""]).sort_index(kind="stable")
             exploded = exploded[exploded != ""]
             codes, _ = pd.factorize(exploded)
-            rank = exploded.groupby(level=0).cumcount().to_numpy()
-            keep = rank < ANY_EQUAL_WIDTH
-            width = int(rank.max()) + 1 if len(rank) else 1  # most records hold one value
-            matrix = np.full((len(self.frame), min(width, ANY_EQUAL_WIDTH)), -1, dtype=np.int64)
-            matrix[exploded.index.to_numpy()[keep], rank[keep]] = codes[keep]
-            self._sets[column] = matrix
+            self._sets[column] = _pack(len(self.frame), exploded.index.to_numpy(), codes)
         return self._sets[column]
+
+    def licence_matrices(self, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Set matrices of ``STATE:NUMBER`` licence keys: (the keys whose state is
+        known, every number, the numbers of unknown state); the last two share codes."""
+        if f"{column}#keyed" not in self._sets:
+            values = self.frame[column]
+            exploded = _split(values[values != ""]).sort_index(kind="stable")
+            exploded = exploded[exploded != ""]
+            parts = exploded.str.partition(":") if len(exploded) else pd.DataFrame({0: [], 2: []}, dtype=object)
+            state, number = parts[0], parts[2]
+            rows = exploded.index.to_numpy()
+            known = (state != "").to_numpy()
+            keyed, _ = pd.factorize(exploded[known])
+            numbers, _ = pd.factorize(number)
+            n = len(self.frame)
+            self._sets[f"{column}#keyed"] = _pack(n, rows[known], keyed)
+            self._sets[f"{column}#number"] = _pack(n, rows, numbers)
+            self._sets[f"{column}#nostate"] = _pack(n, rows[~known], numbers[~known])
+        return self._sets[f"{column}#keyed"], self._sets[f"{column}#number"], self._sets[f"{column}#nostate"]
 
     def name_table(self, column: str, alternates: str) -> tuple[pd.DataFrame, np.ndarray]:
         """Every (record, name code) of the primary and alternate names, and the
@@ -96,6 +110,20 @@ class ColumnCache:
         return self._tf[column]
 
 
+def _pack(n_records: int, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """(records x up to ANY_EQUAL_WIDTH) matrix of each record's codes (rows sorted), -1 padding."""
+    if len(rows) == 0:
+        return np.full((n_records, 1), -1, dtype=np.int64)
+    starts = np.r_[True, rows[1:] != rows[:-1]]
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(rows)), 0))
+    rank = np.arange(len(rows)) - group_start
+    keep = rank < ANY_EQUAL_WIDTH
+    width = min(int(rank.max()) + 1, ANY_EQUAL_WIDTH)  # most records hold one value
+    matrix = np.full((n_records, width), -1, dtype=np.int64)
+    matrix[rows[keep], rank[keep]] = codes[keep]
+    return matrix
+
+
 def _split(values: pd.Series) -> pd.Series:
     """ "|"-separated values, one row each (index kept); single values are not split."""
     multi = values.str.contains("|", regex=False)
@@ -109,6 +137,8 @@ def compare(cache: ColumnCache, comparison: Comparison, left: np.ndarray, right:
     kind = comparison.kind
     if kind == "any_equal":
         return _any_equal(cache.set_matrix(comparison.column), left, right)
+    if kind == "licence":
+        return _licence(cache, comparison.column, left, right)
     codes = cache.codes(comparison.column)
     cl, cr = codes[left], codes[right]
     gamma = np.full(len(left), NULL, dtype=np.int8)
@@ -174,18 +204,35 @@ def _best_with_alternates(
     return out
 
 
+def _shares(ml: np.ndarray, mr: np.ndarray) -> np.ndarray:
+    """Rows where the two code matrices hold a common value (-1 is no value)."""
+    shared = np.zeros(len(ml), dtype=bool)
+    for i in range(ml.shape[1]):
+        li = ml[:, i]
+        hit = li >= 0
+        for j in range(mr.shape[1]):
+            shared |= hit & (li == mr[:, j])
+    return shared
+
+
 def _any_equal(matrix: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     ml, mr = matrix[left], matrix[right]
     both = (ml[:, 0] >= 0) & (mr[:, 0] >= 0)
-    shared = np.zeros(len(left), dtype=bool)
-    for i in range(matrix.shape[1]):
-        li = ml[:, i]
-        hit = li >= 0
-        for j in range(matrix.shape[1]):
-            shared |= hit & (li == mr[:, j])
     gamma = np.full(len(left), NULL, dtype=np.int8)
     gamma[both] = 0
-    gamma[shared] = 1
+    gamma[_shares(ml, mr)] = 1
+    return gamma
+
+
+def _licence(cache: ColumnCache, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """else / the same number where one side does not say the state / the same
+    state and number. One number in two states is two licences: else."""
+    keyed, numbers, nostate = cache.licence_matrices(column)
+    nl, nr = numbers[left], numbers[right]
+    gamma = np.full(len(left), NULL, dtype=np.int8)
+    gamma[(nl[:, 0] >= 0) & (nr[:, 0] >= 0)] = 0
+    gamma[_shares(nostate[left], nr) | _shares(nl, nostate[right])] = 1
+    gamma[_shares(keyed[left], keyed[right])] = 2
     return gamma
 
 

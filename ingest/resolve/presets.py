@@ -27,14 +27,14 @@ def provider_settings(**overrides) -> ResolveSettings:
         Comparison("address", "address", "similarity", [0.8, 0.9], scorer="token_sort"),
         Comparison("zip", "zip5", "prefix", [3]),
         Comparison("phone", "phones", "any_equal"),
-        Comparison("licence", "licences", "any_equal"),
+        Comparison("licence", "licences", "licence"),
         Comparison("taxonomy", "taxonomies", "any_equal"),
         Comparison("birth_date", "birth_date", "levenshtein", [1]),
     ]
     rules = [
         BlockingRule("npi", ["npi"]),
         BlockingRule("phone", ["phones"], max_block_size=100),
-        BlockingRule("licence", ["licences"], max_block_size=100),
+        BlockingRule("licence", ["licence_numbers"], max_block_size=100),
         BlockingRule("person_name_state", ["last_name", "first_name", "state"]),
         BlockingRule("person_name", ["last_name", "first_name"], max_block_size=40),
         BlockingRule("person_last_zip", ["last_name", "zip5"]),

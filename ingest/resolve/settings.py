@@ -18,6 +18,9 @@ pair where either side is empty gets the null level, which carries no weight):
 * ``any_equal``        else, any shared value ("|"-separated sets: phones, licences)
 * ``npi``              different, equal; null across entity types, so an NPI
                        never links an individual to an organization.
+* ``licence``          else, the same number where one side does not say the
+                       state, the same state and number ("|"-separated
+                       ``STATE:NUMBER`` keys; one number in two states is else).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from directory.errors import ConfigurationError
 
-KINDS = ("exact", "similarity", "levenshtein", "prefix", "any_equal", "npi")
+KINDS = ("exact", "similarity", "levenshtein", "prefix", "any_equal", "npi", "licence")
 SCORERS = ("jaro_winkler", "token_sort", "ratio")
 LINK_TYPES = ("dedupe_only", "link_only", "link_and_dedupe")
 
@@ -65,6 +68,8 @@ class Comparison:
             return ["else", "shared"]
         if self.kind == "npi":
             return ["different", "equal"]
+        if self.kind == "licence":
+            return ["else", "number", "state+number"]
         if self.kind == "similarity":
             return ["else", *[f"{self.scorer}>={t:g}" for t in sorted(self.thresholds)], "exact"]
         if self.kind == "levenshtein":

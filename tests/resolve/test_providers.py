@@ -117,7 +117,8 @@ def test_merges_carry_their_evidence(trained_provider_settings):
     m = records[("nppes:1234567893", "roster:acme:1")]
     assert m.status.value == "merged" and m.probability >= trained_provider_settings.merge_threshold
     assert m.agreement["first_name"].startswith("exact")  # BOB -> ROBERT
-    assert m.agreement["phone"].startswith("shared") and m.agreement["licence"].startswith("shared")
+    assert m.agreement["phone"].startswith("shared")
+    assert m.agreement["licence"].startswith("number")  # the roster does not say the state
     assert m.agreement["npi"].startswith("null")
     assert m.npi == "1234567893" and len(m.match_id) == 20
 
