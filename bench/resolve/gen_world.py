@@ -227,8 +227,9 @@ class World:
 
     def place(self, near: Place | None = None, state: str | None = None, phone: str | None = None) -> Place:
         r = self.r
-        if near is not None and r.random() < 0.8:
-            zip5, city, st = r.choice(self.zip3.get(near.zip5[:3]) or self.zips_by_state[near.state])
+        if near is not None:  # the same ZIP3 mostly, else somewhere in the same state
+            area = self.zip3.get(near.zip5[:3]) if r.random() < 0.8 else None
+            zip5, city, st = r.choice(area or self.zips_by_state[near.state])
         elif state is not None:
             zip5, city, st = r.choice(self.zips_by_state[state])
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .settings import Comparison
 
@@ -139,15 +139,23 @@ def compare(cache: ColumnCache, comparison: Comparison, left: np.ndarray, right:
         return _any_equal(cache.set_matrix(comparison.column), left, right)
     if kind == "licence":
         return _licence(cache, comparison.column, left, right)
+    if kind == "location":
+        return _location(cache, comparison, left, right)
     codes = cache.codes(comparison.column)
     cl, cr = codes[left], codes[right]
     gamma = np.full(len(left), NULL, dtype=np.int8)
     both = (cl >= 0) & (cr >= 0)
     equal = both & (cl == cr)
     top = comparison.n_levels - 1
-    if kind in ("exact", "npi"):
+    if kind == "exact":
         gamma[both] = 0
         gamma[equal] = top
+        return gamma
+    if kind == "npi":
+        gamma[both] = 0
+        gamma[equal] = top
+        if comparison.context:
+            gamma[_npi_typos(cache, comparison, left, right)] = 1
         return gamma
     if kind == "prefix":
         gamma[both] = 0
@@ -204,6 +212,78 @@ def _best_with_alternates(
     return out
 
 
+def _npi_typos(cache: ColumnCache, comparison: Comparison, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs where one side's NPI fails its check digit and is one keying error
+    (a digit changed, dropped or added, two neighbours swapped) from the other's NPI."""
+    valid, typo = cache.values(comparison.column), cache.values(comparison.context[0])
+    out = np.zeros(len(left), dtype=bool)
+    for a, b in ((left, right), (right, left)):
+        idx = np.flatnonzero((typo[a] != "") & (valid[b] != ""))
+        if len(idx):
+            dist = process.cpdist(typo[a[idx]], valid[b[idx]], scorer=OSA.distance, workers=-1)
+            out[idx[dist <= 1]] = True
+    return out
+
+
+def _location(cache: ColumnCache, comparison: Comparison, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """other state / state / ZIP3 / ZIP / street >= t ... / street (see settings.py)."""
+    zip_column, state_column = comparison.context
+    state, zip5, zip3 = cache.codes(state_column), cache.codes(zip_column), cache.codes(zip_column, 3)
+    gamma = np.full(len(left), NULL, dtype=np.int8)
+    have_state = (state[left] >= 0) & (state[right] >= 0)
+    same_state = have_state & (state[left] == state[right])
+    have_zip = (zip5[left] >= 0) & (zip5[right] >= 0)
+    same_zip = have_zip & (zip5[left] == zip5[right])
+    gamma[have_state | have_zip] = 0
+    gamma[same_state] = 1
+    gamma[have_zip & (zip3[left] == zip3[right]) & (same_state | ~have_state)] = 2
+    gamma[same_zip] = 3
+    street = cache.codes(comparison.column)
+    place_agrees = (same_zip | ~have_zip) & (same_state | ~have_state) & (have_state | have_zip)
+    both = place_agrees & (street[left] >= 0) & (street[right] >= 0)
+    equal = both & (street[left] == street[right])
+    idx = np.flatnonzero(both & ~equal)
+    values = cache.values(comparison.column)
+    scores = similarity(values[left[idx]], values[right[idx]], comparison.scorer)
+    for level, t in enumerate(sorted(comparison.thresholds), start=4):
+        gamma[idx[scores >= t]] = level
+    gamma[equal] = comparison.n_levels - 1
+    return gamma
+
+
+def transpose(
+    cache: ColumnCache,
+    first: Comparison,
+    last: Comparison,
+    gamma_first: np.ndarray,
+    gamma_last: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+) -> None:
+    """Where a pair agrees better with first and last name read crosswise (a name
+    keyed into the wrong boxes, "SMITH JOHN" read as first SMITH), take that
+    reading for both; in place."""
+    idx = np.flatnonzero((gamma_first == 0) | (gamma_last == 0))
+    if len(idx) == 0:
+        return
+    fv, lv = cache.values(first.column), cache.values(last.column)
+    a, b = left[idx], right[idx]
+    crossed = []
+    for c, x, y in ((first, fv[a], lv[b]), (last, lv[a], fv[b])):
+        scores = similarity(x, y, c.scorer)
+        level = np.zeros(len(idx), dtype=np.int8)
+        for k, t in enumerate(sorted(c.thresholds), start=1):
+            level[scores >= t] = k
+        level[scores >= 1.0] = c.n_levels - 1
+        level[(x == "") | (y == "")] = NULL
+        crossed.append(level)
+    better = (np.minimum(crossed[0], crossed[1]) > np.minimum(gamma_first[idx], gamma_last[idx])) & (
+        np.minimum(crossed[0], crossed[1]) > 0
+    )
+    gamma_first[idx[better]] = crossed[0][better]
+    gamma_last[idx[better]] = crossed[1][better]
+
+
 def _shares(ml: np.ndarray, mr: np.ndarray) -> np.ndarray:
     """Rows where the two code matrices hold a common value (-1 is no value)."""
     shared = np.zeros(len(ml), dtype=bool)
@@ -242,11 +322,19 @@ def gamma_matrix(
     left: np.ndarray,
     right: np.ndarray,
     cross_type: np.ndarray | None = None,
+    transposable: list[str] | None = None,
 ) -> np.ndarray:
-    """Gamma of every comparison; NPI levels are null across entity types."""
+    """Gamma of every comparison; NPI levels are null across entity types; the
+    ``transposable`` pair of comparisons is also read crosswise."""
     out = np.empty((len(left), len(comparisons)), dtype=np.int8)
     for j, c in enumerate(comparisons):
         out[:, j] = compare(cache, c, left, right)
         if c.kind == "npi" and cross_type is not None:
             out[cross_type, j] = NULL
+    if transposable:
+        names = [c.name for c in comparisons]
+        i, k = names.index(transposable[0]), names.index(transposable[1])
+        gi, gk = out[:, i].copy(), out[:, k].copy()
+        transpose(cache, comparisons[i], comparisons[k], gi, gk, left, right)
+        out[:, i], out[:, k] = gi, gk
     return out
