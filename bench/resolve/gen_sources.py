@@ -523,13 +523,8 @@ class Writer:
             for lic in p.licences:
                 n += 1
                 roll = r.random()
-                home = (
-                    p.place
-                    if roll < 0.7
-                    else self.w.place(state=p.place.state)
-                    if roll < 0.9
-                    else self.w.place(state=lic.state)
-                )
+                # the board's address of record: the practice, else a home near it
+                home = p.place if roll < 0.7 else self.w.place(near=p.place)
                 status = r.choices(["ACTIVE", "EXPIRED", "INACTIVE", "LAPSED"], weights=[85, 8, 4, 3])[0]
                 issued = f"{r.randint(1, 12):02d}/{r.randint(1, 28):02d}/{r.randint(1985, 2024)}"
                 year = r.randint(2026, 2028) if status == "ACTIVE" else r.randint(2015, 2024)

@@ -19,7 +19,8 @@
   its strongest, "else" evidence against and the top level evidence for, and
   the prior within one match and ``max_matches_per_record`` matches per
   record. Whatever it has to correct is logged as a warning naming the
-  parameter, and returned.
+  parameter, and returned. A comparison whose m and u are both given (the
+  NPI) is left as given.
 
 EM runs on the distinct gamma patterns with their counts, so a million pairs
 cost as much as the few hundred patterns they contain.
@@ -229,21 +230,47 @@ def train_prior(
     return prior, warnings
 
 
-def u_without_matches(u_random: list[np.ndarray], m: list[np.ndarray], prior: float) -> list[np.ndarray]:
+def u_without_matches(u_random: list[np.ndarray], m: list[np.ndarray], priors: list[float]) -> list[np.ndarray]:
     """u with the matches taken out of the random pairs it was counted on: a level's
-    share among random pairs is ``prior * m + (1 - prior) * u``. For most levels the
-    matches change nothing; for an identifier (one NPI, one licence) they are nearly
-    all of the agreeing random pairs, so u counted raw would make the identifier look
-    as common among non-matches as matches are among all pairs."""
+    share among random pairs where both sides have a value is ``prior * m + (1 -
+    prior) * u``, ``prior`` being the share of matches among those pairs. For most
+    levels the matches change nothing; for an identifier (one licence, one phone)
+    they are nearly all of the agreeing random pairs, so u counted raw would make
+    the identifier look as common among non-matches as matches are among all pairs."""
     out = []
-    for uj, mj in zip(u_random, m):
+    for uj, mj, prior in zip(u_random, m, priors):
+        prior = min(max(prior, 0.0), 0.5)
         corrected = np.maximum(np.asarray(uj) - prior * np.asarray(mj), 0.0) / (1.0 - prior)
         out.append(_bounded(corrected))
     return out
 
 
+def match_share_by_comparison(
+    gamma: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], prior: float, present: np.ndarray, total: float
+) -> list[float]:
+    """For each comparison, the share of matches among all pairs where both sides
+    have a value: the matches EM expects among the candidate pairs with a value,
+    over the pairs with a value (``present``: its share among random pairs, times
+    ``total``). Records that carry an identifier match more often than records
+    that do not (a roster lists a provider once per location and network)."""
+    pats, counts, _ = patterns(gamma, [len(x) for x in m])
+    if len(pats) == 0:
+        return [prior] * len(m)
+    log_bf = np.zeros(len(pats))
+    for j in range(pats.shape[1]):
+        g = pats[:, j]
+        ok = g != NULL
+        log_bf[ok] += np.log(np.maximum(m[j][g[ok]], _FLOOR)) - np.log(u[j][g[ok]])
+    post = counts / (1.0 + np.exp(-np.clip(np.log(prior) - np.log1p(-prior) + log_bf, -700, 700)))
+    out = []
+    for j in range(pats.shape[1]):
+        pairs = present[j] * total
+        out.append(float(post[pats[:, j] != NULL].sum() / pairs) if pairs >= 1 else prior)
+    return out
+
+
 def guard(
-    names: list[str], m: list[np.ndarray], u: list[np.ndarray]
+    names: list[str], m: list[np.ndarray], u: list[np.ndarray], fixed: list[bool] | None = None
 ) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
     """(m, u, warnings): every probability within [FLOOR, 1] and summing to 1;
     weights (log m/u) rising from the weakest level to the strongest (adjacent
@@ -252,7 +279,11 @@ def guard(
     comparison and level."""
     warnings: list[str] = []
     m_out, u_out = [], []
-    for name, mj, uj in zip(names, m, u):
+    for k, (name, mj, uj) in enumerate(zip(names, m, u)):
+        if fixed is not None and fixed[k]:  # given whole by the settings: not estimated, not guarded
+            m_out.append(np.asarray(mj, dtype=float))
+            u_out.append(np.asarray(uj, dtype=float))
+            continue
         mj = _bounded(np.asarray(mj, dtype=float))
         uj = _bounded(np.asarray(uj, dtype=float))
         if mj[0] > uj[0]:

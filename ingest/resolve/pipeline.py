@@ -98,7 +98,8 @@ def resolve_frame(
     lap("training")
 
     partials = scoring.partial_weights(settings, cache, gamma, left, right)
-    weight = scoring.prior_weight(settings) + partials.sum(axis=1, dtype=np.float64)
+    types = cache.values("entity_type") if "entity_type" in frame.columns else None
+    weight = scoring.pair_prior_weights(settings, types, left, right) + partials.sum(axis=1, dtype=np.float64)
     prob = scoring.probability(weight)
     lap("scoring")
 

@@ -13,8 +13,20 @@ def provider_settings(**overrides: Any) -> ResolveSettings:
     licence board files and site lists; keyword arguments override ResolveSettings fields."""
     comparisons = [
         # Two different NPIs are two enumerations: m fixed, not learnt from pairs EM may misread.
-        # "typo": an NPI that fails its check digit, one keying error from the other's.
-        Comparison("npi", "npi", "npi", context=["npi_unchecked"], m=[0.002, 0.02, 0.978], fix_m=True),
+        # "typo": an NPI that fails its check digit, one keying error from the other's. u fixed
+        # too: an NPI is one provider's, so two different providers share one only by mistake
+        # (the mistakes the rules can see, another type's or another person's NPI, are dropped
+        # first), about once in a billion pairs; a million random pairs cannot measure that.
+        Comparison(
+            "npi",
+            "npi",
+            "npi",
+            context=["npi_unchecked"],
+            m=[0.002, 0.02, 0.978],
+            u=[1 - 2e-9, 1e-9, 1e-9],
+            fix_m=True,
+            fix_u=True,
+        ),
         Comparison("first_name", "first_name", "similarity", [0.85, 0.92], tf_adjust=True),
         Comparison("middle_initial", "middle_initial", "exact"),
         Comparison("last_name", "last_name", "similarity", [0.85, 0.92], alternates="last_name_alts", tf_adjust=True),

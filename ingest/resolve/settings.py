@@ -77,6 +77,9 @@ class Comparison:
     group: str | None = None  # correlated comparisons share a group (see the module docstring)
     tf_adjust: bool = False  # term-frequency adjustment of the exact level
     fix_m: bool = False  # keep the given m through training (near-deterministic fields such as NPI)
+    # keep the given u: for an identifier, two different entities agree far less often
+    # than a sample of random pairs can measure (it would floor u at one pair in the sample)
+    fix_u: bool = False
     # trained parameters, weakest level first (None until trained)
     m: list[float] | None = None
     u: list[float] | None = None
@@ -123,6 +126,8 @@ class Comparison:
             raise ConfigurationError(f"comparison {self.name}: an npi takes at most one context column")
         if self.fix_m and self.m is None:
             raise ConfigurationError(f"comparison {self.name}: fix_m needs m")
+        if self.fix_u and self.u is None:
+            raise ConfigurationError(f"comparison {self.name}: fix_u needs u")
         for probs in (self.m, self.u):
             if probs is not None and len(probs) != self.n_levels:
                 raise ConfigurationError(f"comparison {self.name}: expected {self.n_levels} probabilities")
@@ -147,6 +152,11 @@ class ResolveSettings:
     # The prior: the share of matches among *all* pairs of records (not among the candidate
     # pairs, whose non-matches agree on the blocking keys far more often than u says).
     probability_two_random_records_match: float | None = None
+    # The same share among pairs of two records of one entity type ("1" individuals, "2"
+    # organizations; trained where the records say their type): an organization appears
+    # in more sources per entity than a person does, so a pair of organizations matches
+    # more often than a pair of people. Other pairs use the prior above.
+    prior_by_entity_type: dict[str, float] = field(default_factory=dict)
     # Guard on the prior: at most this many true partners per record on average. A prior
     # EM drives above it is a collapse (every candidate pair taken for a match), clipped and warned.
     max_matches_per_record: float = 20.0

@@ -64,7 +64,12 @@ def train(
     n_levels = [c.n_levels for c in comparisons]
     rng = np.random.default_rng(settings.seed)
     rl, rr = _random_pairs(len(frame), settings, dataset, rng)
-    u = em.u_from_random_pairs(gamma_matrix(cache, comparisons, rl, rr, transposable=settings.transposable), n_levels)
+    random_gamma = gamma_matrix(cache, comparisons, rl, rr, transposable=settings.transposable)
+    present = (random_gamma != -1).mean(axis=0) if len(random_gamma) else np.zeros(len(comparisons))
+    u = em.u_from_random_pairs(random_gamma, n_levels)
+    for j, c in enumerate(comparisons):
+        if c.fix_u:
+            u[j] = np.asarray(c.u, dtype=float)
     anchored = anchors(frame, settings, gamma, left, right)
     start = em.m_from_pairs(gamma[anchored], n_levels)
     log.info("EM starts from %d anchor pairs (one NPI in two sources)", int(anchored.sum()))
@@ -81,24 +86,54 @@ def train(
     given = [np.asarray(c.m) if c.fix_m else None for c in comparisons]
     m = em.train_m(sessions, n_levels, u, settings.em_max_iterations, settings.em_tolerance, given, start)
     names = [c.name for c in comparisons]
+    fixed = [c.fix_m and c.fix_u for c in comparisons]
     n_total = total_pairs(len(frame), settings, dataset)
     max_matches = settings.max_matches_per_record * len(frame) / 2
     u_random = u
-    m, u, _ = em.guard(names, m, u_random)
+    m, u, _ = em.guard(names, m, u_random, fixed)
     prior, _ = em.train_prior(
         gamma, n_levels, m, u, n_total, max_matches, settings.em_max_iterations, settings.em_tolerance
     )
     # u counted on random pairs includes their matches; take them out, then settle the prior again
-    u = em.u_without_matches(u_random, m, prior)
-    m, u, warnings = em.guard(names, m, u)
+    shares = em.match_share_by_comparison(gamma, m, u, prior, present, n_total)
+    u = em.u_without_matches(u_random, m, shares)
+    for j, c in enumerate(comparisons):
+        if c.fix_u:
+            u[j] = np.asarray(c.u, dtype=float)
+    m, u, warnings = em.guard(names, m, u, fixed)
     prior, prior_warnings = em.train_prior(
         gamma, n_levels, m, u, n_total, max_matches, settings.em_max_iterations, settings.em_tolerance
     )
+    by_type: dict[str, float] = {}
+    if "entity_type" in frame.columns and settings.link_type != "link_only":
+        types = frame["entity_type"].to_numpy(dtype=object)
+        for entity_type in ("1", "2"):
+            n_type = int((types == entity_type).sum())
+            both = (types[left] == entity_type) & (types[right] == entity_type)
+            if n_type >= 2 and both.any():
+                by_type[entity_type], type_warnings = em.train_prior(
+                    gamma[both],
+                    n_levels,
+                    m,
+                    u,
+                    n_type * (n_type - 1) / 2,
+                    settings.max_matches_per_record * n_type / 2,
+                    settings.em_max_iterations,
+                    settings.em_tolerance,
+                )
+                prior_warnings += [f"entity type {entity_type}: {w}" for w in type_warnings]
     for c, mj, uj in zip(comparisons, m, u):
         c.m = [float(x) for x in mj]
         c.u = [float(x) for x in uj]
     settings.probability_two_random_records_match = float(prior)
-    log.info("trained: prior %.3g among %.3g pairs (%.0f matches)", prior, n_total, prior * n_total)
+    settings.prior_by_entity_type = by_type
+    log.info(
+        "trained: prior %.3g among %.3g pairs (%.0f matches); by entity type %s",
+        prior,
+        n_total,
+        prior * n_total,
+        by_type,
+    )
     return warnings + prior_warnings
 
 
