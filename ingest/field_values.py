@@ -188,6 +188,18 @@ def _key(token: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", token.upper())
 
 
+def _credential_key(token: str) -> str:
+    """The credential a token spells, or "": "PMHNP-BC", "M.D.", "LCSW-C" (a state's
+    variant letter after a known credential) and "MD/PhD" all count."""
+    key = _key(token)
+    if key in CREDENTIALS:
+        return key
+    parts = [_key(p) for p in re.split(r"[-/]", token) if _key(p)]
+    if len(parts) > 1 and parts[0] in CREDENTIALS and all(p in CREDENTIALS or len(p) == 1 for p in parts[1:]):
+        return key
+    return ""
+
+
 def parse_person_name(text: str | None) -> PersonName:
     """A free-text person name in any of the layouts rosters use, split into parts:
 
@@ -211,7 +223,7 @@ def parse_person_name(text: str | None) -> PersonName:
     for seg in segments:
         tokens = seg.replace(";", " ").split()
         keys = [_key(t) for t in tokens]
-        if keys and all(k in CREDENTIALS or k in SUFFIXES for k in keys) and names:
+        if keys and all(_credential_key(t) or k in SUFFIXES for t, k in zip(tokens, keys)) and names:
             for t, k in zip(tokens, keys):
                 if k in SUFFIXES:
                     suffix = SUFFIXES[k]
@@ -233,7 +245,7 @@ def parse_person_name(text: str | None) -> PersonName:
             k = _key(kept[-1])
             if k in SUFFIXES:
                 suffix = SUFFIXES[k]
-            elif trailing_credentials and k in CREDENTIALS and len(kept) > 2:  # "Lin Ma" keeps its "Ma"
+            elif trailing_credentials and _credential_key(kept[-1]) and len(kept) > 2:  # "Lin Ma" keeps its "Ma"
                 credentials.insert(0, kept[-1].strip("."))
             else:
                 break

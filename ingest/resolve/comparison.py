@@ -260,28 +260,48 @@ def transpose(
     left: np.ndarray,
     right: np.ndarray,
 ) -> None:
-    """Where a pair agrees better with first and last name read crosswise (a name
-    keyed into the wrong boxes, "SMITH JOHN" read as first SMITH), take that
-    reading for both; in place."""
+    """Where a pair agrees better with one side's first and last name read the other
+    way round (a name keyed into the wrong boxes: "SPEROS SUE" for Susan Speros),
+    take that reading for both; in place. The other reading of a record uses its
+    ``<last>_as_given`` and ``<first>_as_surname`` columns where the frame has them
+    (so a nickname in the surname box still resolves), else the plain columns."""
     idx = np.flatnonzero((gamma_first == 0) | (gamma_last == 0))
     if len(idx) == 0:
         return
     fv, lv = cache.values(first.column), cache.values(last.column)
+    as_given = f"{last.column}_as_given"
+    as_surname = f"{first.column}_as_surname"
+    gv = cache.values(as_given) if as_given in cache.frame.columns else lv
+    sv = cache.values(as_surname) if as_surname in cache.frame.columns else fv
     a, b = left[idx], right[idx]
-    crossed = []
-    for c, x, y in ((first, fv[a], lv[b]), (last, lv[a], fv[b])):
-        scores = similarity(x, y, c.scorer)
-        level = np.zeros(len(idx), dtype=np.int8)
-        for k, t in enumerate(sorted(c.thresholds), start=1):
-            level[scores >= t] = k
-        level[scores >= 1.0] = c.n_levels - 1
-        level[(x == "") | (y == "")] = NULL
-        crossed.append(level)
-    better = (np.minimum(crossed[0], crossed[1]) > np.minimum(gamma_first[idx], gamma_last[idx])) & (
-        np.minimum(crossed[0], crossed[1]) > 0
+    best_first = np.full(len(idx), NULL, dtype=np.int8)
+    best_last = np.full(len(idx), NULL, dtype=np.int8)
+    alternates = cache.values(last.alternates) if last.alternates else None
+    for x, y in ((a, b), (b, a)):  # x's name read the other way round
+        given = _levels(first, gv[x], fv[y])
+        surname = _levels(last, sv[x], lv[y])
+        if alternates is not None:  # y's former or double-barrelled names count too
+            for i in np.flatnonzero((alternates[y] != "") & (given > 0) & (surname < last.n_levels - 1)):
+                for alt in alternates[y[i]].split("|"):
+                    surname[i] = max(surname[i], _levels(last, np.array([sv[x[i]]]), np.array([alt]))[0])
+        better = np.minimum(given, surname) > np.minimum(best_first, best_last)
+        best_first[better], best_last[better] = given[better], surname[better]
+    better = (np.minimum(best_first, best_last) > np.minimum(gamma_first[idx], gamma_last[idx])) & (
+        np.minimum(best_first, best_last) > 0
     )
-    gamma_first[idx[better]] = crossed[0][better]
-    gamma_last[idx[better]] = crossed[1][better]
+    gamma_first[idx[better]] = best_first[better]
+    gamma_last[idx[better]] = best_last[better]
+
+
+def _levels(c: Comparison, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Similarity levels of a ``similarity`` comparison on two value arrays (NULL where one is empty)."""
+    scores = similarity(x, y, c.scorer)
+    level = np.zeros(len(x), dtype=np.int8)
+    for k, t in enumerate(sorted(c.thresholds), start=1):
+        level[scores >= t] = k
+    level[scores >= 1.0] = c.n_levels - 1
+    level[(x == "") | (y == "")] = NULL
+    return level
 
 
 def _shares(ml: np.ndarray, mr: np.ndarray) -> np.ndarray:

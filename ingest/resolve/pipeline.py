@@ -110,7 +110,10 @@ def resolve_frame(
     column = npi_column(settings)
     npi_codes = cache.codes(column) if column is not None else None
     type_codes = cache.codes("entity_type") if "entity_type" in frame.columns else None
-    apart = (barred | capped) & ~forced_merge
+    # Only names that all differ keep two records apart through any chain of merges; a pair
+    # that merely lacks an identifier to settle one differing name may still meet through
+    # better evidence (a roster's transposed name and a board's former name, both with the NPI).
+    apart = rules["never"] & ~forced_merge
     labels, refused = cluster(
         n,
         left[merge],

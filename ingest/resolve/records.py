@@ -231,6 +231,10 @@ def entity_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["npi"] = _per_value(npi, _npi_checked)
     out["npi_unchecked"] = _per_value(npi, _npi_unchecked)
     out["first_name"] = _per_value(first, nz.given_name)
+    # the other reading of a name keyed into the wrong boxes: its surname as a given name
+    # (nickname resolved: "SPEROS SUE" is SUSAN SPEROS) and its given name as a surname
+    out["last_name_as_given"] = _per_value(last, nz.given_name)
+    out["first_name_as_surname"] = _per_value(first, nz.person_name)
     out["middle_initial"] = _per_value(middle, lambda v: nz.person_name(v)[:1])
     out["last_name"] = _per_value(last, nz.person_name)
     out["last_name_alts"] = _per_value(get("other_last_names") + "\x1f" + last, _last_alternates)
