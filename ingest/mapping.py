@@ -183,13 +183,14 @@ class ColumnMapping:
         return self._folded[canonical].get(value.strip().casefold(), value)  # type: ignore[attr-defined]
 
 
-def load_mapping(source: str | os.PathLike[str] | dict, kind: str) -> ColumnMapping:
+def load_mapping(source: str | os.PathLike[str] | dict | list, kind: str) -> ColumnMapping:
     """A mapping from a JSON file (or an already parsed dict), checked against
     the canonical fields of ``kind``; ConfigurationError names whatever is wrong."""
     if kind not in FIELDS:
         raise ConfigurationError(f"unknown source kind {kind!r}: use one of {', '.join(KINDS)}")
     where = "mapping"
-    if isinstance(source, dict):
+    data: object
+    if isinstance(source, dict | list):  # already parsed
         data = source
     else:
         where = str(source)

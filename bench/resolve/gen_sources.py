@@ -769,6 +769,22 @@ def mistype(npi: str, r) -> str:
     return npi[:i] + npi[i + 1 :]
 
 
+def generate(out: Path, people: int, seed: int, roster_xlsx: bool = False) -> Writer:
+    """Draw a world of about ``people`` individuals and write every file of it into ``out``."""
+    world = World(seed)
+    world.build(people)
+    world.outside_clinicians(people // 4)
+    out.mkdir(parents=True, exist_ok=True)
+    writer = Writer(world, out, roster_xlsx)
+    writer.nppes()
+    writer.roster()
+    writer.licences()
+    writer.tms()
+    writer.rems()
+    writer.finish()
+    return writer
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--people", type=int, default=200_000, help="individuals drawn (records come to about 2.5x)")
@@ -777,17 +793,8 @@ def main() -> None:
     ap.add_argument("--roster-xlsx", action="store_true", help="write the roster as .xlsx (slower to read)")
     args = ap.parse_args()
     start = time.perf_counter()
-    world = World(args.seed)
-    world.build(args.people)
-    world.outside_clinicians(args.people // 4)
-    args.out.mkdir(parents=True, exist_ok=True)
-    writer = Writer(world, args.out, args.roster_xlsx)
-    writer.nppes()
-    writer.roster()
-    writer.licences()
-    writer.tms()
-    writer.rems()
-    writer.finish()
+    writer = generate(args.out, args.people, args.seed, args.roster_xlsx)
+    world = writer.w
     counts: dict[str, int] = {}
     for t in writer.truth:
         counts[t[0]] = counts.get(t[0], 0) + 1

@@ -135,6 +135,7 @@ def resolve_frame(
     # a person could not tell better than the rule: names that all differ, or one that
     # differs with nothing but the place to go on (colleagues, spouses, father and son)
     review &= ~barred
+    review = _one_per_cluster_pair(review, labels, left, right, weight)
     status[review] = REVIEW
     lap("clustering")
 
@@ -164,6 +165,23 @@ def resolve_frame(
         timings=timings,
         warnings=warnings,
     )
+
+
+def _one_per_cluster_pair(review: np.ndarray, labels, left, right, weight) -> np.ndarray:
+    """Only the strongest review pair between two clusters: accepting it joins them, so
+    the others ask the same question again (a roster lists one provider per location
+    and network, and each of those rows would otherwise come up against one record)."""
+    idx = np.flatnonzero(review)
+    if len(idx) == 0:
+        return review
+    a, b = labels[left[idx]], labels[right[idx]]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((-weight[idx], hi, lo))
+    key = (lo[order] << 32) | hi[order]
+    first = np.r_[True, key[1:] != key[:-1]]
+    out = np.zeros_like(review)
+    out[idx[order[first]]] = True
+    return out
 
 
 def _settled_elsewhere(labels, npi_codes, left, right, npi_conflict) -> np.ndarray:
