@@ -65,7 +65,7 @@ def cluster(
         if len(ma) > len(mb):
             ma, rb = mb, ra
         other = apart.get(rb)
-        return bool(other) and any(x in other for x in ma)
+        return other is not None and any(x in other for x in ma)
 
     order = np.lexsort((-strength, ~forced))
     lefts, rights, forces = left[order].tolist(), right[order].tolist(), forced[order].tolist()

@@ -8,6 +8,9 @@ exact and prefix tests on factorised integer codes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -16,7 +19,9 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from .settings import Comparison
 
 NULL = -1
-_SCORERS = {
+# (scorer, the score it gives identical strings); typed loosely: rapidfuzz's scorer protocol
+# does not cover its own Cython functions
+_SCORERS: dict[str, tuple[Callable[..., float], float]] = {
     "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
     "token_sort": (fuzz.token_sort_ratio, 100.0),
     "ratio": (fuzz.ratio, 100.0),
@@ -190,13 +195,15 @@ def similarity(a: np.ndarray, b: np.ndarray, scorer: str) -> np.ndarray:
     if len(a) == 0:
         return np.zeros(0, dtype=np.float32)
     fn, scale = _SCORERS[scorer]
-    return process.cpdist(a, b, scorer=fn, workers=-1) / scale
+    scorer_fn: Any = fn
+    return process.cpdist(a, b, scorer=scorer_fn, workers=-1) / scale
 
 
 def _best_with_alternates(
     cache: ColumnCache, comparison: Comparison, left: np.ndarray, right: np.ndarray, scores: np.ndarray
 ) -> np.ndarray:
     """Best score over every name of each side; only pairs where a side has alternates."""
+    assert comparison.alternates is not None
     alts = cache.values(comparison.alternates)
     primary = cache.values(comparison.column)
     has = (alts[left] != "") | (alts[right] != "")

@@ -33,6 +33,7 @@ def partial_weights(
             if int((codes >= 0).sum()) < settings.tf_min_values:
                 continue
             top = c.n_levels - 1
+            assert c.u is not None, "untrained settings"
             tf = cache.term_frequency(c.column)
             exact = (g == top) & (codes[left] == codes[right])
             value_tf = np.maximum(tf[left[exact]], settings.tf_minimum)
