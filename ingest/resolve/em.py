@@ -182,7 +182,8 @@ def train_m(
         if fixed[j]:
             out.append(start[j])
         elif mass[j] == 0:
-            log.warning("comparison %d was blocked on in every session; its m stays at its starting value", j)
+            # blocked on in every session, or never with a value on both sides (no dates of birth)
+            log.warning("comparison %d had no pairs to learn m from; its m stays at its starting value", j)
             out.append(start[j])
         else:
             out.append(sums[j] / mass[j])

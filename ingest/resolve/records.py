@@ -246,7 +246,7 @@ def entity_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["org_name"] = _per_value(org_all, lambda v: v.partition(MULTI_SEP)[0])
     out["org_name_alts"] = _per_value(org_all, lambda v: v.partition(MULTI_SEP)[2])
     out["org_names_all"] = org_all
-    out["org_tokens"] = _per_value(org_all, _name_tokens)
+    out["org_tokens"] = _rarest_words(_per_value(org_all, _name_tokens))
     line = get("address_line1") + "\x1f" + get("address_line2")
     out["address"] = _per_value(line, lambda v: nz.address(*v.split("\x1f")))
     out["street_number"] = _per_value(out["address"], _street_number)
@@ -271,10 +271,26 @@ def _street_number(address: str) -> str:
     return first if first[:1].isdigit() else ""
 
 
+def _rarest_words(words: pd.Series, keep: int = 2) -> pd.Series:
+    """Each record's ``keep`` rarest words (by how many records hold them), so a block
+    on a shared word is a block on what distinguishes a name ("TRILLIUM"), not on
+    what every clinic is called ("BEHAVIORAL HEALTH")."""
+    has = words != ""
+    if not has.any():
+        return words
+    exploded = words[has].str.split(MULTI_SEP).explode()
+    counts = exploded.value_counts()
+    ranked = pd.DataFrame({"word": exploded, "n": exploded.map(counts).to_numpy()})
+    ranked = ranked.reset_index().sort_values(["index", "n", "word"], kind="stable")
+    ranked = ranked[ranked.groupby("index").cumcount() < keep]
+    joined = ranked.groupby("index")["word"].agg(MULTI_SEP.join)
+    out = pd.Series("", index=words.index, dtype=object)
+    out[joined.index] = joined.to_numpy()
+    return out
+
+
 def _name_tokens(joined: str) -> str:
-    """Every word of every organization name (three letters or more), for blocking
-    on a shared word; words too common to say anything make blocks the blocking
-    rule's size limit skips."""
+    """Every word of every organization name (three letters or more)."""
     words: dict[str, None] = {}
     for name in joined.split(MULTI_SEP):
         for word in name.split():
