@@ -52,10 +52,16 @@ class ReasonCode(str, enum.Enum):
     INVALID_VALUE = "invalid_value"  # a value outside its column's vocabulary
     REGISTRY_REFUSED = "registry_refused"  # the NPI Registry API answered the lookup with Errors
     INVALID_REGISTRY_RESULT = "invalid_registry_result"  # an NPI Registry result that cannot be mapped
+    # mapped source files (rosters, licence board files, site lists: ingest.mapping)
+    AMBIGUOUS_DATE = "ambiguous_date"  # reads two ways: day-first only, or a two-digit year of two centuries
+    INVALID_ZIP = "invalid_zip"  # warning: not a US ZIP, the value is dropped
+    INVALID_PHONE = "invalid_phone"  # warning: not a 10-digit North American phone, the value is dropped
 
 
 #: Codes that keep the row (loaded) and only record a warning.
-WARNING_CODES: frozenset[ReasonCode] = frozenset({ReasonCode.INVALID_TAXONOMY})
+WARNING_CODES: frozenset[ReasonCode] = frozenset(
+    {ReasonCode.INVALID_TAXONOMY, ReasonCode.INVALID_ZIP, ReasonCode.INVALID_PHONE}
+)
 
 
 class FilterReason(str, enum.Enum):

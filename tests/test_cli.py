@@ -73,9 +73,45 @@ def test_db_status_prints_json(tmp_path):
     assert "counts" in json.loads(result.stdout)
 
 
+def _enumerated_twice(path: Path) -> Path:
+    """An NPPES file with one psychiatrist under two NPIs: everything agrees but the NPI,
+    which only a person can settle (one provider enumerated twice, or two providers)."""
+    import csv
+
+    from directory.npi import make_npi
+    from ingest.nppes import v2_columns
+
+    columns = v2_columns()
+    person = {
+        "Entity Type Code": "1",
+        "Provider Last Name (Legal Name)": "QUILLSBY",
+        "Provider First Name": "MARGARET",
+        "Provider Middle Name": "A",
+        "Provider First Line Business Practice Location Address": "77 OAK AVE",
+        "Provider Second Line Business Practice Location Address": "STE 4",
+        "Provider Business Practice Location Address City Name": "COLUMBUS",
+        "Provider Business Practice Location Address State Name": "OH",
+        "Provider Business Practice Location Address Postal Code": "432151234",
+        "Provider Business Practice Location Address Telephone Number": "6145550101",
+        "Provider Enumeration Date": "05/23/2010",
+        "Last Update Date": "07/08/2021",
+        "Healthcare Provider Taxonomy Code_1": "2084P0800X",
+        "Healthcare Provider Primary Taxonomy Switch_1": "Y",
+    }
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(columns)
+        for base in ("165432100", "176543210"):
+            row = {**person, "NPI": make_npi(base)}
+            writer.writerow([row.get(c, "") for c in columns])
+    return path
+
+
 def test_resolve_then_review_accept_and_undo(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'er.db'}"
     assert main(["--store", url, "sample", "load"]) == 0
+    twice = _enumerated_twice(tmp_path / "npidata_pfile_20050523-20251109.csv")
+    assert main(["--store", url, "ingest", "nppes", str(twice)]) == 0
     assert main(["--store", url, "resolve", "--save-settings", str(tmp_path / "model.json")]) == 0
     assert "candidate pairs" in capsys.readouterr().out
     assert json.loads((tmp_path / "model.json").read_text())  # the trained model round-trips as JSON
@@ -83,7 +119,7 @@ def test_resolve_then_review_accept_and_undo(tmp_path, capsys):
         from directory.model import MatchStatus
 
         pending = store.matches(status=MatchStatus.REVIEW, limit=None)
-    assert pending, "the sample holds a pair in the uncertain band"
+    assert pending, "the provider enumerated twice waits for a person"
     match_id = pending[0].match_id
     assert main(["--store", url, "review", "accept", match_id, "--by", "reviewer@example.org"]) == 0
     assert main(["--store", url, "review", "undo", match_id, "--by", "reviewer@example.org"]) == 0

@@ -57,8 +57,8 @@ from ..model import (
 )
 from .books import Books
 from .hashing import content_hash
-from .names import query_words
 from .keys import KeyBook
+from .names import query_words
 from .ranking import (
     MAX_CANDIDATES,
     MAX_PAGE_SIZE,

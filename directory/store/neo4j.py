@@ -87,8 +87,8 @@ from ..model import (
 )
 from . import neo4j_coverage as coverage
 from . import neo4j_cypher as q
-from . import neo4j_names as qn
 from . import neo4j_keys as keys
+from . import neo4j_names as qn
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion

@@ -43,6 +43,8 @@ def key_codes(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np.n
             # mixed radix, then re-factorised so the code stays small
             joined = np.where((combined < 0) | (codes < 0), -1, combined * (len(uniques) + 1) + codes)
             combined = np.where(joined < 0, -1, pd.factorize(joined)[0])
+    if combined is None:  # a rule without keys pairs nothing
+        return positions[:0], positions[:0]
     keep = combined >= 0
     return positions[keep], combined[keep]
 

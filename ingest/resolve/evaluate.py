@@ -42,8 +42,8 @@ def cluster_pairs(clusters: Mapping[str, int], keep=lambda a, b: True) -> set[tu
     members: dict[int, list[str]] = defaultdict(list)
     for ref, cid in clusters.items():
         members[cid].append(ref)
-    out = set()
+    out: set[tuple[str, str]] = set()
     for refs in members.values():
         if len(refs) > 1:
-            out.update(tuple(sorted(p)) for p in combinations(refs, 2) if keep(*p))
+            out.update((a, b) if a <= b else (b, a) for a, b in combinations(refs, 2) if keep(a, b))
     return out

@@ -224,7 +224,6 @@ STREET_WORDS = {
 UNIT_WORDS = frozenset("SUITE STE STE. UNIT APT APARTMENT # NO NUMBER".split())
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9 ]+")
-_SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\D+")
 
 
@@ -340,6 +339,26 @@ US_STATES = frozenset(
 )
 
 
+def licence_key(number: str | None, state: str | None = None) -> str:
+    """A licence as ``STATE:NUMBER`` (``:NUMBER`` when the state is unknown), for
+    comparing across sources that write it differently: "GA-0012345", "GA12345"
+    and "12345" issued by GA are all ``GA:12345``. Letters in front of the
+    number are dropped (a state prefix becomes the state when none is given; a
+    licence type such as "RN" or "LPC" says nothing about who holds it), so are
+    leading zeros; "" when there is no number."""
+    raw = re.sub(r"[^A-Z0-9]", "", ascii_upper(number))
+    m = re.match(r"^([A-Z]*)(\d[A-Z0-9]*)$", raw)
+    if not m:
+        return ""
+    prefix, core = m.group(1), m.group(2).lstrip("0")
+    if not core:
+        return ""
+    given = ascii_upper(state)
+    if given not in US_STATES:
+        given = prefix if prefix in US_STATES else ""
+    return f"{given}:{core}"
+
+
 def licence(text: str | None) -> str:
     """Licence number: alphanumerics, upper case, a state prefix and leading zeros
     of the number dropped ("me-0012345", "ME12345" and "12345" agree); other
@@ -355,5 +374,42 @@ def licence(text: str | None) -> str:
 
 
 def zip5(text: str | None) -> str:
-    digits = _DIGITS.sub("", str(text or ""))
-    return digits[:5] if len(digits) >= 5 else ""
+    """The five-digit ZIP of a ZIP or ZIP+4; a spreadsheet's ZIP that lost its
+    leading zero ("2139", "21391234") gets it back."""
+    raw = str(text or "").strip()
+    digits = _DIGITS.sub("", raw)
+    if "-" in raw and len(raw.partition("-")[0]) in (3, 4):  # "2139-1234"
+        digits = raw.partition("-")[0].zfill(5)
+    elif len(digits) in (3, 4):
+        digits = digits.zfill(5)
+    elif len(digits) in (7, 8):
+        digits = digits.zfill(9)
+    # only 005xx-009xx ZIPs can have lost two zeros
+    if len(digits) < 5 or digits[:5] == "00000" or (digits[:2] == "00" and digits[2] < "5"):
+        return ""
+    return digits[:5]
+
+
+def suffix(text: str | None) -> str:
+    """A generational suffix (JR, SR, II, III, IV) written alone or at the end of
+    a name ("Smith Jr."); "" when there is none."""
+    tokens = _tokens(ascii_upper(text))
+    if not tokens:
+        return ""
+    last = tokens[-1]
+    last = {"2ND": "II", "3RD": "III", "JUNIOR": "JR", "SENIOR": "SR"}.get(last, last)
+    return last if last in SUFFIXES and last not in ("V", "ESQ") else ""
+
+
+def surname_parts(text: str | None) -> list[str]:
+    """The parts of a double or hyphenated surname ("Garcia-Lopez", "Garcia
+    Lopez" -> GARCIA, LOPEZ), each a name the person may also go by; particles
+    and one- or two-letter words are not names on their own."""
+    raw = ascii_upper(text).replace("-", " ").replace("'", "")
+    words = [w for w in _NON_ALNUM.sub(" ", raw).split() if w not in CREDENTIALS and w not in SUFFIXES]
+    if len(words) < 2:
+        return []
+    return [w for w in words if len(w) > 2 and w not in _PARTICLES]
+
+
+_PARTICLES = frozenset("DE DEL DELA LA LE DA DI DOS DU VAN VON DER DEN ST SAINT BIN IBN AL EL".split())

@@ -18,11 +18,13 @@ import pandas as pd
 from directory.errors import InputError
 from directory.model import MatchRecord, MatchStatus
 
-from . import blocking, em, scoring
+from . import blocking, scoring
 from .clustering import cluster
 from .comparison import ColumnCache, gamma_matrix
 from .result import MERGED, NONE, REVIEW, ResolutionResult
+from .rules import drop_inconsistent_npis, npi_column, pair_rules
 from .settings import ResolveSettings
+from .training import train as train_model
 
 log = logging.getLogger(__name__)
 #: Fewer records than this say nothing reliable about m and u.
@@ -33,6 +35,7 @@ def prepare(frame: pd.DataFrame, settings: ResolveSettings) -> pd.DataFrame:
     if "ref" not in frame.columns:
         raise InputError("records need a 'ref' column")
     needed = {c.column for c in settings.comparisons} | {c.alternates for c in settings.comparisons if c.alternates}
+    needed |= {x for c in settings.comparisons for x in c.context}
     needed |= {k.partition(":")[0] for r in settings.blocking_rules for k in r.keys}
     if settings.link_type != "dedupe_only":
         needed.add("source_dataset")
@@ -43,30 +46,12 @@ def prepare(frame: pd.DataFrame, settings: ResolveSettings) -> pd.DataFrame:
     if frame["ref"].duplicated().any():
         dupes = frame.loc[frame["ref"].duplicated(), "ref"].head(3).tolist()
         raise InputError(f"record refs must be unique, repeated: {dupes}")
-    for column in needed | ({"entity_type", "source_dataset"} & set(frame.columns)):
+    for column in needed | ({"entity_type", "source_dataset", "source_kind"} & set(frame.columns)):
         values = frame[column]
         if values.dtype != object or values.isna().any():
             frame[column] = values.fillna("").astype(str)
-    _drop_misattributed_npis(frame, settings)
+    drop_inconsistent_npis(frame, settings)
     return frame
-
-
-def _drop_misattributed_npis(frame: pd.DataFrame, settings: ResolveSettings) -> None:
-    """Blank an NPI that the authoritative sources give to the other entity type."""
-    npi_column = next((c.column for c in settings.comparisons if c.kind == "npi"), None)
-    if npi_column is None or not {"entity_type", "source_dataset"} <= set(frame.columns):
-        return
-    npi, etype = frame[npi_column], frame["entity_type"]
-    authoritative = frame["source_dataset"].isin(settings.authoritative_sources)
-    owners = frame.loc[authoritative & (npi != "") & (etype != ""), [npi_column, "entity_type"]]
-    owner_type = npi.map(owners.drop_duplicates(npi_column).set_index(npi_column)["entity_type"])
-    wrong = ~authoritative & (npi != "") & (etype != "") & owner_type.notna() & (owner_type != etype)
-    if wrong.any():
-        log.info(
-            "ignoring %d NPI(s) that belong to the other entity type (e.g. a group NPI on a person's row)",
-            int(wrong.sum()),
-        )
-        frame.loc[wrong, npi_column] = ""
 
 
 def resolve_frame(
@@ -93,44 +78,64 @@ def resolve_frame(
     left, right = blocking.union(per_rule)
     lap("blocking")
 
-    cross_type, npi_conflict, npi_codes = _npi_rules(frame, settings, cache, left, right)
-    gamma = gamma_matrix(cache, settings.comparisons, left, right, cross_type)
+    gamma = gamma_matrix(cache, settings.comparisons, left, right, None, settings.transposable)
+    rules = pair_rules(settings, frame, cache, gamma, left, right)
+    j_npi = next((j for j, c in enumerate(settings.comparisons) if c.kind == "npi"), None)
+    if j_npi is not None:
+        gamma[rules["cross_type"], j_npi] = -1  # an NPI never links a person to an organization
     lap("comparison")
 
+    warnings: list[str] = []
     if train if train is not None else not settings.trained:
         if n < MIN_TRAINING_RECORDS or len(left) == 0:
             raise InputError(
                 f"{n} records and {len(left)} candidate pairs are too few to train on; train on a "
                 "larger batch and pass its trained settings (ResolveSettings.to_json)"
             )
-        _train(settings, frame, cache, dataset, per_rule, left, right, gamma)
+        warnings = train_model(settings, frame, cache, dataset, per_rule, left, right, gamma)
     elif not settings.trained:
         raise InputError("settings are untrained; resolve with train=True first")
     lap("training")
 
     partials = scoring.partial_weights(settings, cache, gamma, left, right)
-    weight = scoring.prior_weight(settings) + partials.sum(axis=1, dtype=np.float64)
+    types = cache.values("entity_type") if "entity_type" in frame.columns else None
+    weight = scoring.pair_prior_weights(settings, types, left, right) + partials.sum(axis=1, dtype=np.float64)
     prob = scoring.probability(weight)
     lap("scoring")
 
     forced_merge, forbidden = _decided(frame, decisions, left, right)
-    capped = cross_type | npi_conflict
-    merge = ((prob >= settings.merge_threshold) & ~capped & ~forbidden) | forced_merge
+    capped = rules["cross_type"] | rules["npi_conflict"]
+    barred = rules["never"] | rules["needs_identifier"]
+    merge = ((prob >= settings.merge_threshold) & ~capped & ~barred & ~forbidden) | forced_merge
+    column = npi_column(settings)
+    npi_codes = cache.codes(column) if column is not None else None
+    type_codes = cache.codes("entity_type") if "entity_type" in frame.columns else None
+    # Only names that all differ keep two records apart through any chain of merges; a pair
+    # that merely lacks an identifier to settle one differing name may still meet through
+    # better evidence (a roster's transposed name and a board's former name, both with the NPI).
+    apart = rules["never"] & ~forced_merge
     labels, refused = cluster(
         n,
         left[merge],
         right[merge],
-        prob[merge],
+        weight[merge],
         npi_codes if npi_codes is not None and npi_codes.max(initial=-1) >= 0 else None,
         forced_merge[merge],
+        type_codes=type_codes,
+        cannot_left=left[apart],
+        cannot_right=right[apart],
     )
     status = np.full(len(left), NONE, dtype=np.int8)
     merged_idx = np.flatnonzero(merge)[~refused]
     status[merged_idx] = MERGED
     same_cluster = labels[left] == labels[right]
     review = (prob >= settings.review_threshold) & (status != MERGED) & ~forbidden & ~same_cluster
-    review &= ~_settled_elsewhere(labels, npi_codes, left, right, npi_conflict)
-    review &= ~(capped & _names_disagree(settings, gamma))
+    review &= ~_settled_elsewhere(labels, npi_codes, left, right, rules["npi_conflict"])
+    review &= ~(capped & rules["names_disagree"])
+    # a person could not tell better than the rule: names that all differ, or one that
+    # differs with nothing but the place to go on (colleagues, spouses, father and son)
+    review &= ~barred
+    review = _one_per_cluster_pair(review, labels, left, right, weight)
     status[review] = REVIEW
     lap("clustering")
 
@@ -158,16 +163,24 @@ def resolve_frame(
         kept_index=np.flatnonzero(keep),
         capped=capped,
         timings=timings,
+        warnings=warnings,
     )
 
 
-def _names_disagree(settings: ResolveSettings, gamma: np.ndarray) -> np.ndarray:
-    """Pairs where a comparison of ``conflict_review_requires`` has both values and
-    falls to its "else" level."""
-    out = np.zeros(len(gamma), dtype=bool)
-    names = [c.name for c in settings.comparisons]
-    for name in settings.conflict_review_requires:
-        out |= gamma[:, names.index(name)] == 0
+def _one_per_cluster_pair(review: np.ndarray, labels, left, right, weight) -> np.ndarray:
+    """Only the strongest review pair between two clusters: accepting it joins them, so
+    the others ask the same question again (a roster lists one provider per location
+    and network, and each of those rows would otherwise come up against one record)."""
+    idx = np.flatnonzero(review)
+    if len(idx) == 0:
+        return review
+    a, b = labels[left[idx]], labels[right[idx]]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((-weight[idx], hi, lo))
+    key = (lo[order] << 32) | hi[order]
+    first = np.r_[True, key[1:] != key[:-1]]
+    out = np.zeros_like(review)
+    out[idx[order[first]]] = True
     return out
 
 
@@ -182,60 +195,6 @@ def _settled_elsewhere(labels, npi_codes, left, right, npi_conflict) -> np.ndarr
     cluster_npi[labels[has]] = npi_codes[has]
     a, b = cluster_npi[labels[left]], cluster_npi[labels[right]]
     return (a >= 0) & (b >= 0) & (a != b) & ~npi_conflict
-
-
-def _npi_rules(frame, settings, cache, left, right):
-    """(cross-type mask, differing-NPI mask, npi code per record or None)."""
-    cross = np.zeros(len(left), dtype=bool)
-    if "entity_type" in frame.columns:
-        et = cache.codes("entity_type")
-        cross = (et[left] >= 0) & (et[right] >= 0) & (et[left] != et[right])
-    conflict = np.zeros(len(left), dtype=bool)
-    npi_codes = None
-    if any(c.kind == "npi" for c in settings.comparisons):
-        column = next(c.column for c in settings.comparisons if c.kind == "npi")
-        npi_codes = cache.codes(column)
-        a, b = npi_codes[left], npi_codes[right]
-        conflict = (a >= 0) & (b >= 0) & (a != b) & ~cross
-    return cross, conflict, npi_codes
-
-
-def _train(settings, frame, cache, dataset, per_rule, left, right, gamma) -> None:
-    n_levels = [c.n_levels for c in settings.comparisons]
-    rng = np.random.default_rng(settings.seed)
-    rl, rr = _random_pairs(len(frame), settings, dataset, rng)
-    u = em.u_from_random_pairs(gamma_matrix(cache, settings.comparisons, rl, rr), n_levels)
-    union_codes = left << 32 | right
-    sessions = []
-    for rule in settings.blocking_rules:
-        rule_left, rule_right = per_rule[rule.name]
-        rows = np.searchsorted(union_codes, rule_left << 32 | rule_right)
-        if len(rows) > settings.em_max_pairs:
-            rows = rng.choice(rows, settings.em_max_pairs, replace=False)
-        blocked = {k.partition(":")[0] for k in rule.keys}
-        active = [c.column not in blocked for c in settings.comparisons]
-        sessions.append((rule.name, gamma[rows], active))
-    given = [np.asarray(c.m) if c.fix_m else None for c in settings.comparisons]
-    m = em.train_m(sessions, n_levels, u, settings.em_max_iterations, settings.em_tolerance, given)
-    prior = em.train_prior(gamma, n_levels, m, u, settings.em_max_iterations, settings.em_tolerance)
-    for c, mj, uj in zip(settings.comparisons, m, u):
-        c.m = [float(x) for x in mj]
-        c.u = [float(x) for x in uj]
-    settings.probability_two_random_records_match = float(prior)
-    log.info("trained: prior among candidate pairs %.5f", prior)
-
-
-def _random_pairs(n, settings, dataset, rng):
-    size = settings.u_sample_pairs
-    if settings.link_type == "link_only" and dataset is not None:
-        names = pd.unique(dataset)
-        first = np.flatnonzero(dataset == names[0])
-        rest = np.flatnonzero(dataset != names[0])
-        left, right = rng.choice(first, size), rng.choice(rest, size)
-    else:
-        left, right = rng.integers(0, n, size), rng.integers(0, n, size)
-    keep = left != right
-    return left[keep], right[keep]
 
 
 def _decided(frame, decisions, left, right):

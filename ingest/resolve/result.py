@@ -38,6 +38,7 @@ class ResolutionResult:
     kept_index: np.ndarray  # pair index of each kept row
     capped: np.ndarray  # pairs the NPI rules kept from merging
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # parameters training had to correct (em.guard)
 
     @property
     def n_pairs(self) -> int:

@@ -33,6 +33,7 @@ def partial_weights(
             if int((codes >= 0).sum()) < settings.tf_min_values:
                 continue
             top = c.n_levels - 1
+            assert c.u is not None, "untrained settings"
             tf = cache.term_frequency(c.column)
             exact = (g == top) & (codes[left] == codes[right])
             value_tf = np.maximum(tf[left[exact]], settings.tf_minimum)
@@ -62,7 +63,20 @@ def _alternate_tf_weights(cache: ColumnCache, c, left: np.ndarray, right: np.nda
 
 def prior_weight(settings: ResolveSettings) -> float:
     p = settings.probability_two_random_records_match
+    assert p is not None, "untrained settings"
     return float(np.log2(p / (1 - p)))
+
+
+def pair_prior_weights(settings: ResolveSettings, types: np.ndarray | None, left, right) -> np.ndarray:
+    """The prior of each pair, as a weight: its entity type's where both records
+    have that type and the settings hold one, else the overall prior."""
+    out = np.full(len(left), prior_weight(settings))
+    if types is None or not settings.prior_by_entity_type:
+        return out
+    for entity_type, p in settings.prior_by_entity_type.items():
+        both = (types[left] == entity_type) & (types[right] == entity_type)
+        out[both] = np.log2(p / (1 - p))
+    return out
 
 
 def probability(weight: np.ndarray) -> np.ndarray:

@@ -16,8 +16,27 @@ pair where either side is empty gets the null level, which carries no weight):
 * ``levenshtein``      else, distance <= d for each threshold (descending), exact
 * ``prefix``           else, first n characters equal for each n (ascending), exact
 * ``any_equal``        else, any shared value ("|"-separated sets: phones, licences)
-* ``npi``              different, equal; null across entity types, so an NPI
-                       never links an individual to an organization.
+* ``npi``              different, typo, equal; null across entity types, so an
+                       NPI never links an individual to an organization. Only
+                       NPIs that pass their check digit are compared; ``typo``
+                       is an NPI that fails it (``context[0]``, the column of
+                       those) one edit (a digit changed, dropped, or two swapped)
+                       from the other side's NPI.
+* ``licence``          else, the same number where one side does not say the
+                       state, the same state and number ("|"-separated
+                       ``STATE:NUMBER`` keys; one number in two states is else).
+* ``location``         another state, the same state, the same ZIP3, the same
+                       ZIP, then street similarity >= t for each threshold, exact
+                       street, the street levels only within one ZIP (or where a
+                       side has no ZIP). ``column`` is the street, ``context``
+                       the ZIP and state columns. One comparison, because the
+                       state, ZIP and street of a place are one piece of
+                       evidence, not three that happen to agree.
+
+A comparison's ``group`` names evidence it shares with others (phone and
+location are both "where"): an EM session blocked on one of them leaves the
+whole group out, because pairs that agree on one agree on the rest by
+construction, match or not.
 """
 
 from __future__ import annotations
@@ -27,7 +46,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from directory.errors import ConfigurationError
 
-KINDS = ("exact", "similarity", "levenshtein", "prefix", "any_equal", "npi")
+KINDS = ("exact", "similarity", "levenshtein", "prefix", "any_equal", "npi", "licence", "location")
 SCORERS = ("jaro_winkler", "token_sort", "ratio")
 LINK_TYPES = ("dedupe_only", "link_only", "link_and_dedupe")
 
@@ -41,6 +60,9 @@ class BlockingRule:
     name: str
     keys: list[str]
     max_block_size: int = 500  # larger blocks (a shared switchboard number) are skipped
+    # Comparisons this rule's keys decide (agree by construction within its blocks), for
+    # the EM session of the rule. Empty: the comparisons whose columns are among the keys.
+    covers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -51,8 +73,13 @@ class Comparison:
     thresholds: list[float] = field(default_factory=list)
     scorer: str = "jaro_winkler"
     alternates: str | None = None
+    context: list[str] = field(default_factory=list)  # further columns a kind reads (npi, location)
+    group: str | None = None  # correlated comparisons share a group (see the module docstring)
     tf_adjust: bool = False  # term-frequency adjustment of the exact level
     fix_m: bool = False  # keep the given m through training (near-deterministic fields such as NPI)
+    # keep the given u: for an identifier, two different entities agree far less often
+    # than a sample of random pairs can measure (it would floor u at one pair in the sample)
+    fix_u: bool = False
     # trained parameters, weakest level first (None until trained)
     m: list[float] | None = None
     u: list[float] | None = None
@@ -64,7 +91,18 @@ class Comparison:
         if self.kind == "any_equal":
             return ["else", "shared"]
         if self.kind == "npi":
-            return ["different", "equal"]
+            return ["different", "typo", "equal"]
+        if self.kind == "licence":
+            return ["else", "number", "state+number"]
+        if self.kind == "location":
+            return [
+                "other state",
+                "state",
+                "zip3",
+                "zip",
+                *[f"street>={t:g}" for t in sorted(self.thresholds)],
+                "street",
+            ]
         if self.kind == "similarity":
             return ["else", *[f"{self.scorer}>={t:g}" for t in sorted(self.thresholds)], "exact"]
         if self.kind == "levenshtein":
@@ -82,8 +120,14 @@ class Comparison:
             raise ConfigurationError(f"comparison {self.name}: unknown scorer {self.scorer!r}")
         if self.kind in ("similarity", "levenshtein", "prefix") and not self.thresholds:
             raise ConfigurationError(f"comparison {self.name}: needs thresholds")
+        if self.kind == "location" and len(self.context) != 2:
+            raise ConfigurationError(f"comparison {self.name}: a location needs context [zip column, state column]")
+        if self.kind == "npi" and len(self.context) > 1:
+            raise ConfigurationError(f"comparison {self.name}: an npi takes at most one context column")
         if self.fix_m and self.m is None:
             raise ConfigurationError(f"comparison {self.name}: fix_m needs m")
+        if self.fix_u and self.u is None:
+            raise ConfigurationError(f"comparison {self.name}: fix_u needs u")
         for probs in (self.m, self.u):
             if probs is not None and len(probs) != self.n_levels:
                 raise ConfigurationError(f"comparison {self.name}: expected {self.n_levels} probabilities")
@@ -105,16 +149,37 @@ class ResolveSettings:
     # Term frequencies come from the records being resolved; a handful of records
     # says nothing about how common a name is, so below this many values there is no adjustment.
     tf_min_values: int = 1000
-    probability_two_random_records_match: float | None = None  # the trained prior, within blocked pairs
-    # Sources whose NPI and entity type are the registry's own (NPPES file, NPI Registry API).
-    # An NPI on another source's record that these say belongs to the other entity type
-    # (a group NPI on a person's roster row) is ignored for that record.
+    # The prior: the share of matches among *all* pairs of records (not among the candidate
+    # pairs, whose non-matches agree on the blocking keys far more often than u says).
+    probability_two_random_records_match: float | None = None
+    # The same share among pairs of two records of one entity type ("1" individuals, "2"
+    # organizations; trained where the records say their type): an organization appears
+    # in more sources per entity than a person does, so a pair of organizations matches
+    # more often than a pair of people. Other pairs use the prior above.
+    prior_by_entity_type: dict[str, float] = field(default_factory=dict)
+    # Guard on the prior: at most this many true partners per record on average. A prior
+    # EM drives above it is a collapse (every candidate pair taken for a match), clipped and warned.
+    max_matches_per_record: float = 20.0
+    # Sources (names, or kinds in a source_kind column) whose NPI and entity type are the
+    # registry's own (NPPES file, NPI Registry API). An NPI on another source's record
+    # that these give to the other entity type (a group NPI on a person's roster row), or to
+    # a person of another name, is ignored for that record.
     authoritative_sources: list[str] = field(default_factory=lambda: ["nppes", "api", "npi_api", "npi_registry_api"])
     # Two records with different NPIs (or entity types) are only worth a person's time when
     # these comparisons, where both sides have a value, agree at least at their weakest
     # level: two NPIs with one name may be one provider enumerated twice; two names at one
     # practice are two providers (spouses, partners).
     conflict_review_requires: list[str] = field(default_factory=list)
+    # Hard rules for individuals (entity type "1"), which no amount of agreement elsewhere
+    # overrides: when every comparison of ``person_names`` falls to "else" the pair can
+    # never be one person; when any of them, or any of ``person_conflicts`` (a Jr beside
+    # a Sr), does, only an agreeing identifier (``identifiers`` above "else") can make it
+    # one. Colleagues share a suite and a phone, father and son a name and a practice.
+    person_names: list[str] = field(default_factory=list)
+    person_conflicts: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+    # Two comparisons (first and last name) also compared crosswise; the better reading counts.
+    transposable: list[str] = field(default_factory=list)
     seed: int = 42
 
     def __post_init__(self) -> None:
@@ -129,9 +194,12 @@ class ResolveSettings:
             raise ConfigurationError("comparisons need unique names, and at least one")
         for c in self.comparisons:
             c.validate()
-        unknown = set(self.conflict_review_requires) - set(names)
-        if unknown:
-            raise ConfigurationError(f"conflict_review_requires names unknown comparisons: {sorted(unknown)}")
+        for name in ("conflict_review_requires", "person_names", "person_conflicts", "identifiers", "transposable"):
+            unknown = set(getattr(self, name)) - set(names)
+            if unknown:
+                raise ConfigurationError(f"{name} names unknown comparisons: {sorted(unknown)}")
+        if self.transposable and len(self.transposable) != 2:
+            raise ConfigurationError("transposable names two comparisons (first and last name)")
 
     @property
     def trained(self) -> bool:

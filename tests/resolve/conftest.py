@@ -26,3 +26,31 @@ def trained_provider_settings():
     result = resolve_frame(entity_frame(raw), provider_settings())
     assert result.settings.trained
     return result.settings
+
+
+@pytest.fixture(scope="session")
+def five_source_world(tmp_path_factory):
+    """A small five-source benchmark (NPPES V2 file, roster, licence rows, TMS and REMS
+    lists with their mappings and truths), written by the benchmark's own generator."""
+    from gen_sources import generate
+
+    folder = tmp_path_factory.mktemp("er5")
+    generate(folder, people=3000, seed=5)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def five_source_run(five_source_world):
+    """(records, result) of the five-source world read through the mapping layer and
+    the NPPES reader, resolved with the provider model trained on it."""
+    from bench_sources import read_sources
+
+    from ingest.resolve import resolve
+
+    records, _ = read_sources(five_source_world)
+    return records, resolve(records)
+
+
+@pytest.fixture(scope="session")
+def five_source_settings(five_source_run):
+    return five_source_run[1].settings

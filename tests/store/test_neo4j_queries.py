@@ -58,8 +58,8 @@ from directory.store import RunCheckpoint, names
 from directory.store import neo4j as adapter
 from directory.store import neo4j_coverage as coverage
 from directory.store import neo4j_cypher as cypher
-from directory.store import neo4j_names as cypher_names
 from directory.store import neo4j_keys as keys
+from directory.store import neo4j_names as cypher_names
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
 from directory.store.base import content_hash
