@@ -65,6 +65,7 @@ from .ranking import (
     encode_cursor,
     rank,
 )
+from .vetting_books import VettingBooks
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, abc.ABC):
+class Store(Books, VettingBooks, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".
@@ -227,8 +228,16 @@ class Store(Books, abc.ABC):
         return self._treatments_for(sorted(set(npis)))
 
     def access_for(self, npis: Iterable[str]) -> dict[str, AccessFacts]:
+        """The access facts of each NPI as the directory shows them: the most
+        recently retrieved of its sources' (ties: by source name), the row search
+        filters on too. :meth:`access_facts_for` has every source's."""
+        return {npi: rows[0] for npi, rows in self.access_facts_for(npis).items() if rows}
+
+    def access_facts_for(self, npis: Iterable[str]) -> dict[str, list[AccessFacts]]:
+        """Every source's access facts of each NPI, newest first (ties: by
+        source name): one row per (NPI, source), so sources that disagree show."""
         self._trip()
-        return self._access_for(sorted(set(npis)))
+        return self._access_facts_for(sorted(set(npis)))
 
     def networks_for(self, npis: Iterable[str]) -> dict[str, list[Network]]:
         self._trip()
@@ -316,6 +325,7 @@ class Store(Books, abc.ABC):
         return self._upsert_treatments(list(offerings))
 
     def upsert_access(self, facts: Sequence[AccessFacts]) -> int:
+        """Each row replaces the same (NPI, evidence source) row; other sources' stay."""
         if not facts:
             return 0
         self._trip()
@@ -476,7 +486,7 @@ class Store(Books, abc.ABC):
     @abc.abstractmethod
     def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]: ...
     @abc.abstractmethod
-    def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]: ...
+    def _access_facts_for(self, npis: list[str]) -> dict[str, list[AccessFacts]]: ...
     @abc.abstractmethod
     def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]: ...
     @abc.abstractmethod

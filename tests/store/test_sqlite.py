@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from store_records import individual, npi
+from test_sqlite_migration import rewind_to_version_2
 
 from directory.errors import ConstraintViolation, StoreError, StoreUnavailable
 from directory.model import IngestRun, SearchCriteria
 from directory.store import RunCheckpoint, open_store
 from directory.store.sqlite import SQLiteStore
+from directory.store.sqlite_schema import SCHEMA_VERSION
 from directory.store.sqlite_search import fts_query, name_keys, query_keys, soundex
 
 
@@ -239,6 +241,7 @@ def test_a_version_1_store_is_migrated_when_opened(tmp_path):
     store.start_run(_run())
     store.close()
     raw = sqlite3.connect(path)  # make it what version 1 wrote: no scope column
+    rewind_to_version_2(raw)
     raw.execute("ALTER TABLE ingest_run DROP COLUMN scope")
     raw.execute("UPDATE schema_version SET version = 1")
     raw.commit()
@@ -248,7 +251,7 @@ def test_a_version_1_store_is_migrated_when_opened(tmp_path):
         (run,) = store.runs()
         assert run.run_id == "run-1" and run.scope == ""
         raw = sqlite3.connect(path)
-        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         raw.close()
         store.init_schema()  # again: nothing left to migrate
     finally:
