@@ -558,10 +558,10 @@ class Store(Books, VettingBooks, abc.ABC):
         * near + radius_miles: some location of the provider within the radius
           (great-circle miles); distance_miles is the nearest such location. With
           include_telehealth, providers with a telehealth offering of a listed
-          treatment (or AccessFacts.telehealth when no treatment is given) also
+          treatment (or the shown AccessFacts.telehealth when no treatment is given) also
           match, with distance_miles None when none of their locations is inside;
         * plan_id: member of any network of the plan; network_id: member of it;
-        * accepting_new_patients: AccessFacts value equals it;
+        * accepting_new_patients: the value of the access facts shown (the newest row, see access_for);
         * entity_type, state (of some location);
         * name: a backend-side pre-filter (full-text) wide enough for typos; the
           base class scores names with rapidfuzz. Fill ``names`` with every name
