@@ -164,7 +164,7 @@ def refresh(store: Store, npis: Iterable[str] | None, today: date, *, network_id
             report.recorded += store.record_vetting(judged)
             report.checked += len(judged)
             report.statuses.update(r.status.value for r in judged)
-    log.info("%s", report.summary())
+    log.debug("%s", report.summary())
     return report
 
 
