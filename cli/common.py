@@ -21,6 +21,15 @@ def store_of(args: argparse.Namespace) -> Store:
     return open_store(args.store)
 
 
+def refresh_vetting(store: Store) -> str:
+    """After a load of facts: the vetted networks' results brought up to date (the ones that changed recorded)."""
+    from datetime import UTC, datetime
+
+    from directory.services.network_vetting import refresh
+
+    return refresh(store, None, datetime.now(UTC).date()).summary()
+
+
 def progress_printer(stream: TextIO = sys.stderr) -> Callable[[Any], None]:
     """A progress printer for long ingests: one line, rewritten in place."""
     started = time.monotonic()

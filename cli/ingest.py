@@ -8,7 +8,7 @@ from pathlib import Path
 
 from directory import settings
 
-from .common import POLICIES, print_report, progress_printer, store_of
+from .common import POLICIES, print_report, progress_printer, refresh_vetting, store_of
 
 
 def cmd_ingest_nppes(args: argparse.Namespace) -> int:
@@ -78,7 +78,9 @@ def cmd_ingest_catalog(args: argparse.Namespace) -> int:
 
     with store_of(args) as store:
         report = load_catalog(store, Path(args.path))
+        vetted = refresh_vetting(store)
     print_report(report)
+    print(vetted, file=sys.stderr)
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from directory.errors import InputError
 
-from .common import SAMPLE_DIR, as_dict, print_report, store_of
+from .common import SAMPLE_DIR, as_dict, print_report, refresh_vetting, store_of
 
 
 def cmd_sample_generate(args: argparse.Namespace) -> int:
@@ -39,6 +39,7 @@ def cmd_sample_load(args: argparse.Namespace) -> int:
             print(f"ingesting {path}", file=sys.stderr)
             print_report(ingest_nppes(store, path, scope="all", progress=None))
         print_report(load_catalog(store, folder / "catalog.json"))
+        print(refresh_vetting(store), file=sys.stderr)
         print(json.dumps(store.counts(), indent=2))
     return 0
 

@@ -441,6 +441,72 @@ class CoverageProvider:
     in_network: bool
 
 
+class VettingStatus(enum.Enum):
+    """A provider's standing against a set of vetting criteria."""
+
+    VERIFIED = "verified"  # every required check passes on evidence young enough
+    NEEDS_REVIEW = "needs_review"  # nothing required fails, but something required is not known
+    FAILED = "failed"  # a required check fails (an exclusion in force always does)
+
+
+@dataclass(frozen=True, slots=True)
+class VettingCriteria:
+    """What a network requires of its providers (issue 9 point 4); the JSON
+    format is documented in ``directory.services.criteria``. ``network_id`` is
+    ``""`` for the default criteria, which apply where a network has none."""
+
+    required_checks: tuple[str, ...]  # names of the vetting checklist's checks
+    accepted_license_statuses: tuple[str, ...] = ("active",)
+    required_exclusion_lists: tuple[str, ...] = ()  # e.g. ("LEIE", "SAM"): each must have been loaded
+    min_trd_expertise: float = 0.0  # 0..100; above 0 the trd_expertise check is required
+    max_fact_age_days: int | None = 90  # older evidence cannot verify anything; None: no limit
+    network_id: str = ""
+    set_by: str = ""
+    set_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    """Which fact a judgment relied on, and where and when it came from."""
+
+    fact: str  # e.g. "licence NY 602145", "exclusion LEIE 1128b4 2025-03-20"
+    source: str
+    retrieved: date
+    method: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check of a provider's vetting under criteria, with the evidence behind it."""
+
+    name: str
+    status: str  # "pass", "fail" or "unknown" (scoring.CheckStatus values)
+    required: bool  # whether the criteria require it (only required checks decide the status)
+    reason: str
+    evidence: tuple[EvidenceRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VettingRecord:
+    """A provider's vetting for one network (``network_id`` ``""``: the default
+    criteria) as judged on ``judged_on`` by ``scoring_version``. ``fingerprint``
+    digests everything the judgment read (facts with their evidence, criteria,
+    reference data, rules); ``digest`` digests the outcome (status and checks).
+    History is kept: ``seq`` numbers a provider's results for a network from 1
+    (0 until stored)."""
+
+    network_id: str
+    npi: str
+    status: VettingStatus
+    checks: tuple[CheckResult, ...]
+    fingerprint: str
+    digest: str
+    scoring_version: str
+    judged_on: date
+    seq: int = 0
+
+
 # records cross from the reading process to the writer in a parallel load
 for _cls in list(vars(sys.modules[__name__]).values()):
     if isinstance(_cls, type) and is_dataclass(_cls) and _cls.__module__ == __name__:

@@ -37,6 +37,12 @@ payer networks a provider is in (``Provider.networks``, ``Plan.networks``, the
   their notes), ``networkMembers`` and ``Network.members``: the tenant that
   owns the network (the payer of a payer network, the employer of an employer
   network), and admins;
+* a network's vetting (``Network.vettingCriteria``, ``Network.memberVetting``,
+  ``vettingHistory``, ``setVettingCriteria``): the tenant that owns the network,
+  and admins; the default criteria (``defaultVettingCriteria``) and each
+  provider's general vetting and fact status are public, but a provider's
+  network-membership facts (``Provider.factStatus``) show only for networks
+  whose member list the caller may read;
 * which employers use provnet (``employers``): each employer itself, and admins;
 * the review queue and match decisions (``reviewQueue``, ``matchesFor``,
   ``decideMatch``): admins.
@@ -266,6 +272,11 @@ def can_read_members(principal: Principal, network: Network) -> bool:
     return principal.role is Role.ADMIN or _owns(principal, network)
 
 
+def can_read_vetting(principal: Principal, network: Network) -> bool:
+    """A network's criteria and its members' vetting are the owning tenant's and admins'."""
+    return principal.role is Role.ADMIN or _owns(principal, network)
+
+
 def can_manage_network(principal: Principal, network: Network) -> bool:
     return principal.role is Role.ADMIN or _owns(principal, network)
 
@@ -299,6 +310,11 @@ def visible_network(principal: Principal, network: Network | None, asked: str) -
 def require_members(principal: Principal, network: Network) -> None:
     if not can_read_members(principal, network):
         raise AccessDenied(f"{principal.label} may not read the members of network {network.id!r}")
+
+
+def require_vetting(principal: Principal, network: Network) -> None:
+    if not can_read_vetting(principal, network):
+        raise AccessDenied(f"{principal.label} may not read the vetting of network {network.id!r}")
 
 
 def require_manage(principal: Principal, network: Network) -> None:

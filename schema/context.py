@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from directory.model import Employer, Network, NetworkMember, Payer, Plan
+from directory.model import Employer, Network, NetworkMember, Payer, Plan, VettingCriteria
+from directory.services.criteria import default_criteria
+from directory.services.fact_status import treatment_lists
 from directory.store import Store
+from scoring import TreatmentList
 
 from .auth import Principal, visible_networks
 from .rounds import RoundLoader, Rounds
@@ -75,6 +78,7 @@ class Loaders:
     credentials: RoundLoader = field(init=False)
     treatments: RoundLoader = field(init=False)
     access: RoundLoader = field(init=False)
+    access_facts: RoundLoader = field(init=False)  # every source's row
     networks_of: RoundLoader = field(init=False)
     affiliations: RoundLoader = field(init=False)
     exclusions: RoundLoader = field(init=False)
@@ -88,6 +92,8 @@ class Loaders:
     employers: _Once[list[Employer]] = field(init=False)
     all_plans: _Once[list[Plan]] = field(init=False)
     all_networks: _Once[list[Network]] = field(init=False)
+    default_criteria: _Once[VettingCriteria] = field(init=False)
+    treatment_lists: _Once[list[TreatmentList]] = field(init=False)
 
     def __post_init__(self) -> None:
         s, r = self.store, self.rounds
@@ -98,6 +104,7 @@ class Loaders:
         self.credentials = _batch(r, s.credentials_for, list)
         self.treatments = _batch(r, s.treatments_for, list)
         self.access = _batch(r, s.access_for, none)
+        self.access_facts = _batch(r, s.access_facts_for, list)
         self.networks_of = _batch(r, s.networks_for, list)
         self.affiliations = _batch(r, s.affiliations_for, list)
         self.exclusions = _batch(r, s.exclusions_for, list)
@@ -112,6 +119,8 @@ class Loaders:
         self.all_plans = _Once(s.plans, r)
         self.all_networks = _Once(s.networks, r)
         self.exclusion_lists = _Once(s.exclusion_lists, r)
+        self.default_criteria = _Once(functools.partial(default_criteria, s), r)
+        self.treatment_lists = _Once(functools.partial(treatment_lists, s), r)
 
 
 @dataclass

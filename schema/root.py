@@ -15,6 +15,8 @@ from .networks.queries import NetworkQueries
 from .providers.queries import ProviderQueries
 from .resolution.mutations import ResolutionMutations
 from .resolution.queries import ResolutionQueries
+from .vetting.mutations import VettingMutations
+from .vetting.queries import VettingQueries
 
 # registers auth.Role itself, so the annotation below names a real type
 strawberry.enum(Role, name="Role", description="What a caller may do.")
@@ -27,7 +29,7 @@ class Viewer:
 
 
 @strawberry.type
-class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries):
+class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries, VettingQueries):
     @strawberry.field
     def viewer(self, info: strawberry.Info) -> Viewer:
         principal = info.context.principal
@@ -35,7 +37,7 @@ class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries)
 
 
 @strawberry.type
-class Mutation(NetworkMutations, ResolutionMutations):
+class Mutation(NetworkMutations, ResolutionMutations, VettingMutations):
     pass
 
 

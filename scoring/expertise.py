@@ -64,7 +64,9 @@ def trd_expertise(
 ) -> Expertise:
     reasons: list[Reason] = []
     best_by_treatment: dict[Treatment, tuple[float, TreatmentOffering]] = {}
-    for offering in treatments:
+    # the most confident offering of each treatment; ties go to the first source by name, so
+    # the reasons do not depend on the order the facts come in
+    for offering in sorted(treatments, key=lambda o: (o.evidence.source, repr(o))):
         conf = fact_confidence(offering.evidence, today)
         if conf > best_by_treatment.get(offering.treatment, (-1.0, offering))[0]:
             best_by_treatment[offering.treatment] = (conf, offering)
@@ -75,13 +77,14 @@ def trd_expertise(
                 round(pts, 2), f"offers {treatment.value} (source {offering.evidence.source}, confidence {conf:.2f})"
             )
         )
+    taxonomies = list(taxonomies)
     best_tax = max((TAXONOMY_POINTS.get(t.code, 0.0), t.code) for t in taxonomies) if taxonomies else None
     if best_tax and best_tax[0] > 0:
         reasons.append(Reason(best_tax[0], f"taxonomy {best_tax[1]}"))
     boards = [c for c in credentials if c.kind is CredentialKind.BOARD_CERTIFICATION]
     if boards:
-        conf = max(fact_confidence(c.evidence, today) for c in boards)
-        reasons.append(Reason(round(BOARD_POINTS * conf, 2), f"board certified ({boards[0].board or 'board'})"))
+        conf, board = max((fact_confidence(c.evidence, today), c.board or "board") for c in boards)
+        reasons.append(Reason(round(BOARD_POINTS * conf, 2), f"board certified ({board})"))
     score = min(MAX_SCORE, sum(r.points for r in reasons))
     reasons.sort(key=lambda r: (-r.points, r.text))
     return Expertise(round(score, 2), tuple(reasons))

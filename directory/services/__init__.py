@@ -5,8 +5,12 @@ apply lives here, once, so both give the same answer. A service takes the
 store (the port, never an adapter) and plain arguments, may call the pure
 functions of ``scoring``, and raises the errors of :mod:`directory.errors`.
 
-    api_keys    API keys: issuing, revoking, their format and hash, verifying them
-    matches     decisions on entity-resolution pairs (merge, reject, undo)
-    networks    network membership, with the vetting rule of employer networks
-    vetting     vetting and TRD expertise of providers
+    adequacy         network adequacy (42 CFR 422.116): coverage, minimum numbers, gaps and fixes
+    api_keys         API keys: issuing, revoking, their format and hash, verifying them
+    criteria         vetting criteria as data: their format, validation, the default
+    fact_status      freshness and agreement of each fact about a provider
+    matches          decisions on entity-resolution pairs (merge, reject, undo)
+    network_vetting  each member verified / needs review / failed per network, recorded with history
+    networks         network membership, with the vetting rule of employer networks
+    vetting          vetting and TRD expertise of providers
 """

@@ -6,12 +6,15 @@ the membership is decided here.
 * A change names 1 to :data:`MAX_NPIS_PER_CHANGE` NPIs; each must be a valid
   NPI the directory holds. A change is all or nothing: any problem and nothing
   is written.
-* An **employer's vetted network** refuses a provider whose vetting has a
-  failed check (an exclusion in force, a revoked or expired licence, a
-  deactivated NPI, a taxonomy that does not fit), unless the caller overrides
-  with a note; the override and its note are kept in the membership's evidence
-  (method ``vetting_override``). Unknown checks do not refuse: vetted networks
-  start from what is known, and each member's status shows what is not.
+* An **employer's vetted network** refuses a provider that fails its vetting
+  criteria (``directory.services.criteria``: the network's own, else the
+  default): a check the criteria require fails (a revoked or expired licence, a
+  deactivated NPI, a taxonomy that does not fit ...), and an exclusion in force
+  always does. The caller may override with a note; the override and its note
+  are kept in the membership's evidence (method ``vetting_override``). A
+  provider who only needs review is not refused: vetted networks start from
+  what is known, and each member's status (``directory.services.network_vetting``)
+  shows what is not. The result judged on adding starts the member's history.
 * Payer networks record contracts, not judgments: no vetting rule applies.
 """
 
@@ -25,11 +28,11 @@ from datetime import date
 
 from scoring import CheckStatus
 
-from ..errors import NotFound, quoted
-from ..model import Evidence, Network, NetworkKind, NetworkMember
+from ..errors import NotFound, StoreError, quoted
+from ..model import Evidence, Network, NetworkKind, NetworkMember, VettingStatus
 from ..npi import is_valid_npi
 from ..store import Store
-from .vetting import vet_providers
+from .network_vetting import candidates
 
 log = logging.getLogger(__name__)
 
@@ -107,16 +110,17 @@ def add_members(
             )
     if problems:
         return MembershipChange(network, 0, tuple(problems))
-    vetting = vet_providers(store, wanted, today) if network.kind is NetworkKind.EMPLOYER else None
+    vetting = candidates(store, network.id, wanted, today) if network.kind is NetworkKind.EMPLOYER else None
     known = set(vetting) if vetting is not None else set(store.providers(wanted))
     problems = [MemberProblem(ProblemCode.NOT_FOUND, f"no provider with NPI {n}", n) for n in wanted if n not in known]
     overridden: set[str] = set()
     for npi, result in sorted((vetting or {}).items()):
-        failed = tuple(c.name for c in result.checks if c.status is CheckStatus.FAIL)
-        if not failed:
+        if result.status is not VettingStatus.FAILED:
             continue
+        refusing = [c for c in result.checks if c.required and c.status == CheckStatus.FAIL.value]
+        failed = tuple(c.name for c in refusing)
         if note is None:
-            reasons = "; ".join(c.reason for c in result.checks if c.status is CheckStatus.FAIL)
+            reasons = "; ".join(c.reason for c in refusing)
             problems.append(
                 MemberProblem(
                     ProblemCode.VETTING_FAILED,
@@ -137,6 +141,11 @@ def add_members(
         added = store.add_network_members(members)
     except NotFound as exc:  # the network or a provider went away meanwhile
         return MembershipChange(network, 0, (MemberProblem(ProblemCode.NOT_FOUND, str(exc)),))
+    if vetting:
+        try:  # the judgment made on adding starts each member's history
+            store.record_vetting([vetting[n] for n in wanted if n in vetting])
+        except (StoreError, NotFound):  # the membership stands; the next read or refresh records it
+            log.exception("could not record the vetting of the members added to %s", network.id)
     for npi in sorted(overridden):
         log.warning("%s added %s to vetted network %s despite failed vetting: %s", actor, npi, network.id, note)
     log.info("%s added %d member(s) to network %s", actor, added, network.id)

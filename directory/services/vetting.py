@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from scoring import Expertise, Vetting, trd_expertise, vet
+from scoring import Expertise, Vetting, judge, trd_expertise, vet
 
 from ..model import (
     Credential,
@@ -24,6 +24,8 @@ from ..model import (
     ProviderRecord,
     ProviderTaxonomy,
     TreatmentOffering,
+    VettingCriteria,
+    VettingRecord,
 )
 from ..reference import DEFAULT_SCOPE
 from ..store import Store
@@ -79,6 +81,31 @@ def vetting_of(facts: ProviderFacts, exclusion_lists: Sequence[ExclusionListLoad
         today=today,
         fitting_taxonomies=FITTING_TAXONOMIES,
         exclusion_lists=exclusion_lists,
+    )
+
+
+def judge_facts(
+    facts: ProviderFacts,
+    criteria: VettingCriteria,
+    exclusion_lists: Sequence[ExclusionListLoad],
+    today: date,
+    network_id: str = "",
+) -> VettingRecord:
+    """One provider against a network's ``criteria`` as of ``today``: verified,
+    needs review or failed, with each check's reason and evidence (not stored;
+    see ``directory.services.network_vetting``)."""
+    return judge(
+        facts.record,
+        locations=facts.locations,
+        taxonomies=facts.taxonomies,
+        credentials=facts.credentials,
+        exclusions=facts.exclusions,
+        treatments=facts.treatments,
+        criteria=criteria,
+        exclusion_lists=exclusion_lists,
+        fitting_taxonomies=FITTING_TAXONOMIES,
+        today=today,
+        network_id=network_id,
     )
 
 

@@ -67,6 +67,7 @@ from .ranking import (
     encode_cursor,
     rank,
 )
+from .vetting_books import VettingBooks
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, KeyBook, abc.ABC):
+class Store(Books, KeyBook, VettingBooks, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".
@@ -229,8 +230,16 @@ class Store(Books, KeyBook, abc.ABC):
         return self._treatments_for(sorted(set(npis)))
 
     def access_for(self, npis: Iterable[str]) -> dict[str, AccessFacts]:
+        """The access facts of each NPI as the directory shows them: the most
+        recently retrieved of its sources' (ties: by source name), the row search
+        filters on too. :meth:`access_facts_for` has every source's."""
+        return {npi: rows[0] for npi, rows in self.access_facts_for(npis).items() if rows}
+
+    def access_facts_for(self, npis: Iterable[str]) -> dict[str, list[AccessFacts]]:
+        """Every source's access facts of each NPI, newest first (ties: by
+        source name): one row per (NPI, source), so sources that disagree show."""
         self._trip()
-        return self._access_for(sorted(set(npis)))
+        return self._access_facts_for(sorted(set(npis)))
 
     def networks_for(self, npis: Iterable[str]) -> dict[str, list[Network]]:
         self._trip()
@@ -318,6 +327,7 @@ class Store(Books, KeyBook, abc.ABC):
         return self._upsert_treatments(list(offerings))
 
     def upsert_access(self, facts: Sequence[AccessFacts]) -> int:
+        """Each row replaces the same (NPI, evidence source) row; other sources' stay."""
         if not facts:
             return 0
         self._trip()
@@ -484,7 +494,7 @@ class Store(Books, KeyBook, abc.ABC):
     @abc.abstractmethod
     def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]: ...
     @abc.abstractmethod
-    def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]: ...
+    def _access_facts_for(self, npis: list[str]) -> dict[str, list[AccessFacts]]: ...
     @abc.abstractmethod
     def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]: ...
     @abc.abstractmethod
@@ -556,10 +566,10 @@ class Store(Books, KeyBook, abc.ABC):
         * near + radius_miles: some location of the provider within the radius
           (great-circle miles); distance_miles is the nearest such location. With
           include_telehealth, providers with a telehealth offering of a listed
-          treatment (or AccessFacts.telehealth when no treatment is given) also
+          treatment (or the shown AccessFacts.telehealth when no treatment is given) also
           match, with distance_miles None when none of their locations is inside;
         * plan_id: member of any network of the plan; network_id: member of it;
-        * accepting_new_patients: AccessFacts value equals it;
+        * accepting_new_patients: the value of the access facts shown (the newest row, see access_for);
         * entity_type, state (of some location);
         * name: the providers one of whose names matches the query by the rule
           of :mod:`.names` (every query word equal to, a prefix of, or one edit

@@ -10,8 +10,8 @@ Graph model (dates are ISO ``YYYY-MM-DD`` strings; every fact carries its
 evidence as ``source, retrieved, method, confidence, reference``)::
 
     (:Npi:Provider | :Npi:Organization {npi, entity_type, names..., content_hash,
-        names, lbn_key, parent_lbn_key, evidence})
-    (:Npi)-[:PRACTICES_AT {owner, seq, is_primary, evidence}]->(:Location {key, line1, line2,
+        search_name, names, lbn_key, parent_lbn_key, evidence})
+    (:Npi)-[:PRACTICES_AT {owner, seq, is_primary, phone, evidence}]->(:Location {key, line1, line2,
         city, state, zip5, county, latitude, longitude, phone, point})
     (:Npi)-[:HAS_TAXONOMY {owner, seq, is_primary, license_number, license_state, evidence}]
         ->(:Taxonomy {code, display_name, grouping, classification, specialization})
@@ -20,8 +20,8 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:Organization)-[:SUBPART_OF]->(:Organization)      by parent legal business name
     (:Npi)-[:HAS_CREDENTIAL]->(:Credential {uid, npi, key, kind, ..., evidence})
     (:Npi)-[:OFFERS {location_key, source, telehealth, detail, evidence}]->(:Treatment {code})
-    (:Npi)-[:HAS_ACCESS]->(:Access {npi, accepting_new_patients, telehealth, languages,
-        wait_days, evidence})
+    (:Npi)-[:HAS_ACCESS]->(:Access {uid, npi, accepting_new_patients, telehealth, languages,
+        wait_days, evidence})                          one per (NPI, source)
     (:Npi)-[:AFFILIATED_WITH {source, role, evidence}]->(:Npi)
     (:Npi)-[:EXCLUDED]->(:Exclusion {uid, npi, list_name, exclusion_type, excluded_on,
         reinstated_on, evidence})
@@ -34,6 +34,7 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:ApiKey {key_id, role, tenant, label, secret_hash, created_at, ...}): see .neo4j_keys
     (:IngestRun {run_id, ..., counts (JSON), resume_line}), (:Quarantine {uid, run_id,
         line_number, ...}), (:SchemaVersion {id, version})
+    (:VettingCriteria), (:VettingResult): see :mod:`.neo4j_vetting`
 
 ``owner`` is the evidence source of the record that wrote a fact: writing a
 record replaces the locations, taxonomies and other names it owns. Names are
@@ -93,12 +94,14 @@ from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
 from .neo4j_search import search_params, search_query
+from .neo4j_vetting import Neo4jVetting
 from .ranking import Candidate
 
 log = logging.getLogger(__name__)
 
 #: 2: names are searched by NameWord nodes, not the full-text index ``provider_names``.
-SCHEMA_VERSION = 2
+#: 3: one Access node per (NPI, source), so sources that disagree can be seen (MIGRATIONS[3]).
+SCHEMA_VERSION = 3
 #: Seconds ``init_schema`` waits for new indexes to come online.
 INDEX_WAIT_SECONDS = 300
 #: How long the driver retries a transaction that failed transiently (its default).
@@ -129,6 +132,8 @@ DATA_LABELS = (
     "Quarantine",
     "Taxonomy",
     "Treatment",
+    "VettingCriteria",
+    "VettingResult",
 )
 BOLT_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 _NO_LIMIT = 2**62
@@ -152,7 +157,7 @@ def _translate(exc: Exception) -> StoreError:
     return StoreError(f"Neo4j error: {exc}")
 
 
-class Neo4jStore(Store):
+class Neo4jStore(Neo4jVetting, Store):
     """The provider graph in a Neo4j 5 database."""
 
     backend = "neo4j"
@@ -205,6 +210,10 @@ class Neo4jStore(Store):
             after: str | None = ""
             while after is not None:  # pages; the version moves only when all are done, so a rerun redoes them
                 after = self._run(True, txf.index_name_words, after, NAME_WORD_BATCH)
+        if version is not None:  # the graph existed: bring it up to date
+            for step in range(max(version + 1, 3), SCHEMA_VERSION + 1):
+                for statement in q.MIGRATIONS[step]:
+                    self._run(True, txf.execute, statement, {})
         self._run(True, txf.execute, q.SCHEMA_VERSION_WRITE, {"version": SCHEMA_VERSION})
 
     def _wipe(self) -> None:
@@ -268,8 +277,8 @@ class Neo4jStore(Store):
     def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]:
         return txf.grouped(self._read(q.TREATMENTS_FOR, {"npis": npis}), rows.treatment)
 
-    def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]:
-        return {r["npi"]: rows.access(r["props"]) for r in self._read(q.ACCESS_FOR, {"npis": npis})}
+    def _access_facts_for(self, npis: list[str]) -> dict[str, list[AccessFacts]]:
+        return txf.grouped(self._read(q.ACCESS_FOR, {"npis": npis}), lambda r: rows.access(r["props"]))
 
     def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]:
         return txf.grouped(self._read(q.NETWORKS_FOR, {"npis": npis}), rows.network)

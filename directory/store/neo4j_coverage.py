@@ -31,7 +31,10 @@ RETURN n.npi AS npi, n.display_name AS display_name, n.entity_type AS entity_typ
        [(n)-[:PRACTICES_AT]->(l:Location) WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL
            | l {.key, .latitude, .longitude, .zip5, .state, .county, .line1, .line2, .city}] AS sites,
        EXISTS { MATCH (n)-[:IN_NETWORK]->(w:Network) WHERE w.id = $network_id } AS in_network,
-       (EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.telehealth = true }
+       (EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.telehealth = true
+                 AND NOT EXISTS { MATCH (n)-[:HAS_ACCESS]->(b:Access)
+                                  WHERE b.retrieved > a.retrieved
+                                     OR (b.retrieved = a.retrieved AND b.source < a.source) } }
         OR EXISTS { MATCH (n)-[o:OFFERS]->(:Treatment) WHERE o.telehealth = true }) AS telehealth
 ORDER BY npi"""
 

@@ -15,7 +15,8 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT taxonomy_code IF NOT EXISTS FOR (t:Taxonomy) REQUIRE t.code IS UNIQUE",
     "CREATE CONSTRAINT treatment_code IF NOT EXISTS FOR (t:Treatment) REQUIRE t.code IS UNIQUE",
     "CREATE CONSTRAINT credential_uid IF NOT EXISTS FOR (c:Credential) REQUIRE c.uid IS UNIQUE",
-    "CREATE CONSTRAINT access_npi IF NOT EXISTS FOR (a:Access) REQUIRE a.npi IS UNIQUE",
+    "CREATE CONSTRAINT access_uid IF NOT EXISTS FOR (a:Access) REQUIRE a.uid IS UNIQUE",
+    "CREATE INDEX access_npi_newest IF NOT EXISTS FOR (a:Access) ON (a.npi, a.retrieved)",
     "CREATE CONSTRAINT exclusion_uid IF NOT EXISTS FOR (x:Exclusion) REQUIRE x.uid IS UNIQUE",
     "CREATE CONSTRAINT exclusion_list_name IF NOT EXISTS FOR (l:ExclusionList) REQUIRE l.list_name IS UNIQUE",
     "CREATE CONSTRAINT payer_id IF NOT EXISTS FOR (p:Payer) REQUIRE p.id IS UNIQUE",
@@ -27,6 +28,9 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT quarantine_uid IF NOT EXISTS FOR (q:Quarantine) REQUIRE q.uid IS UNIQUE",
     "CREATE CONSTRAINT schema_version_id IF NOT EXISTS FOR (s:SchemaVersion) REQUIRE s.id IS UNIQUE",
     "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.key_id IS UNIQUE",
+    "CREATE CONSTRAINT vetting_criteria_network IF NOT EXISTS FOR (c:VettingCriteria) REQUIRE c.network_id IS UNIQUE",
+    "CREATE CONSTRAINT vetting_result_uid IF NOT EXISTS FOR (r:VettingResult) REQUIRE r.uid IS UNIQUE",
+    "CREATE INDEX vetting_result_provider IF NOT EXISTS FOR (r:VettingResult) ON (r.network_id, r.npi)",
     "CREATE POINT INDEX location_point IF NOT EXISTS FOR (l:Location) ON (l.point)",
     "CREATE INDEX location_state IF NOT EXISTS FOR (l:Location) ON (l.state)",
     "CREATE INDEX network_owner IF NOT EXISTS FOR (w:Network) ON (w.owner_id)",
@@ -46,6 +50,16 @@ AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 SCHEMA_VERSION_READ = "OPTIONAL MATCH (s:SchemaVersion {id: 'provnet'}) RETURN s.version AS version"
 SCHEMA_VERSION_WRITE = "MERGE (s:SchemaVersion {id: 'provnet'}) SET s.version = $version"
+
+#: Version -> statements (each in its own transaction, after SCHEMA) that bring a
+#: store of the version before it there.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 3: one Access node per (NPI, source) instead of per NPI, so sources that disagree can be seen
+    3: (
+        "DROP CONSTRAINT access_npi IF EXISTS",
+        "MATCH (a:Access) WHERE a.uid IS NULL SET a.uid = a.npi + '|' + a.source",
+    ),
+}
 
 #: One batch of the wipe loop; run until it deletes nothing.
 WIPE_BATCH = """
@@ -219,9 +233,11 @@ MATCH (n:Npi)-[r:OFFERS]->(t:Treatment) WHERE n.npi IN $npis
 RETURN n.npi AS npi, t.code AS treatment, properties(r) AS fact
 ORDER BY npi, treatment, r.location_key, r.source"""
 
+# newest first: Store.access_for shows the first (LATEST_ACCESS in neo4j_search is the same rule)
 ACCESS_FOR = """
 MATCH (n:Npi)-[:HAS_ACCESS]->(a:Access) WHERE n.npi IN $npis
-RETURN n.npi AS npi, properties(a) AS props"""
+RETURN n.npi AS npi, properties(a) AS props
+ORDER BY npi, a.retrieved DESC, a.source"""
 
 NETWORKS_FOR = """
 MATCH (n:Npi)-[:IN_NETWORK]->(w:Network) WHERE n.npi IN $npis
@@ -272,7 +288,7 @@ RETURN count(*) AS written"""
 UPSERT_ACCESS = """
 UNWIND $rows AS row
 MATCH (n:Npi {npi: row.npi})
-MERGE (a:Access {npi: row.npi})
+MERGE (a:Access {uid: row.props.uid})
 SET a = row.props
 MERGE (n)-[:HAS_ACCESS]->(a)
 RETURN count(*) AS written"""
@@ -516,6 +532,8 @@ COUNTS: tuple[tuple[str, str], ...] = (
     ("plans", "MATCH (p:Plan) RETURN count(p) AS n"),
     ("network_members", "MATCH ()-[r:IN_NETWORK]->() RETURN count(r) AS n"),
     ("matches", "MATCH (m:MatchDecision) RETURN count(m) AS n"),
+    ("vetting_criteria", "MATCH (c:VettingCriteria) RETURN count(c) AS n"),
+    ("vetting_results", "MATCH (r:VettingResult) RETURN count(r) AS n"),
     ("ingest_runs", "MATCH (r:IngestRun) RETURN count(r) AS n"),
     ("quarantined", "MATCH (q:Quarantine) RETURN count(q) AS n"),
 )

@@ -197,7 +197,13 @@ def provider_batch(records: list[tuple[ProviderRecord, str]]) -> dict:
             seen[key] = {
                 "npi": record.npi,
                 "key": key,
-                "fact": {"owner": owner, "seq": seq, "is_primary": bool(pl.primary), **evidence_params(pl.evidence)},
+                "fact": {
+                    "owner": owner,
+                    "seq": seq,
+                    "is_primary": bool(pl.primary),
+                    "phone": pl.location.phone,  # as this source gave it: sources may disagree
+                    **evidence_params(pl.evidence),
+                },
             }
         placed.extend(seen.values())
         for seq, t in enumerate(record.taxonomies):
@@ -246,7 +252,13 @@ def owned_locations_batch(locations: dict[str, list[ProviderLocation]], owner: s
             seen[key] = {
                 "npi": npi,
                 "key": key,
-                "fact": {"owner": owner, "seq": seq, "is_primary": bool(pl.primary), **evidence_params(pl.evidence)},
+                "fact": {
+                    "owner": owner,
+                    "seq": seq,
+                    "is_primary": bool(pl.primary),
+                    "phone": pl.location.phone,  # as this source gave it: sources may disagree
+                    **evidence_params(pl.evidence),
+                },
             }
         placed.extend(seen.values())
     npis = sorted(locations)
@@ -313,7 +325,7 @@ def provider_location(r: dict) -> ProviderLocation:
         county=place.get("county"),
         latitude=place.get("latitude"),
         longitude=place.get("longitude"),
-        phone=place.get("phone"),
+        phone=fact.get("phone") or place.get("phone"),
     )
     return ProviderLocation(location=loc, primary=bool(fact["is_primary"]), evidence=evidence(fact))
 
@@ -403,6 +415,7 @@ def access_params(a: AccessFacts) -> dict:
     return {
         "npi": a.npi,
         "props": {
+            "uid": f"{a.npi}|{a.evidence.source}",  # one Access node per (NPI, source)
             "npi": a.npi,
             "accepting_new_patients": a.accepting_new_patients,
             "telehealth": a.telehealth,

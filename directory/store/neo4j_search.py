@@ -33,6 +33,11 @@ _HAVERSINE = """2 * $earth_radius * asin(sqrt(
               + cos(radians($lat)) * cos(radians(l.latitude))
                 * sin((radians(l.longitude) - radians($lon)) / 2) ^ 2))"""
 
+# The access row the directory shows and filters on: no row of the provider is newer
+# (ties: by source name); the embedded store's access_latest view is the same rule.
+_LATEST = """NOT EXISTS { MATCH (n)-[:HAS_ACCESS]->(b:Access)
+                 WHERE b.retrieved > a.retrieved OR (b.retrieved = a.retrieved AND b.source < a.source) }"""
+
 _TAIL = (
     """
 WITH DISTINCT n
@@ -44,7 +49,10 @@ WHERE ($include_deactivated OR n.deactivation_date IS NULL OR n.reactivation_dat
   AND ($network IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(w:Network) WHERE w.id = $network })
   AND ($plan IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(:Network)<-[:USES]-(p:Plan) WHERE p.id = $plan })
   AND ($accepting IS NULL
-       OR EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = $accepting })
+       OR EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = $accepting
+                   AND """
+    + _LATEST
+    + """ })
 WITH n,
      [(n)-[:PRACTICES_AT]->(l:Location) WHERE $near AND """
     + _BBOX
@@ -63,7 +71,9 @@ WHERE NOT $near OR nearest IS NOT NULL
         ($treatments IS NOT NULL AND EXISTS {
             MATCH (n)-[o:OFFERS]->(t:Treatment) WHERE o.telehealth = true AND t.code IN $treatments })
         OR ($treatments IS NULL AND EXISTS {
-            MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.telehealth = true })))
+            MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.telehealth = true AND """
+    + _LATEST
+    + """ })))
 RETURN n.npi AS npi, n.display_name AS display_name, n.entity_type AS entity_type,
        nearest.distance AS distance, nearest.key AS location_key,
        CASE WHEN $has_name
@@ -98,9 +108,11 @@ WITH collect(DISTINCT placed) AS placed
 OPTIONAL MATCH (offering:Npi)-[o:OFFERS]->(t:Treatment)
 WHERE $tele AND $treatments IS NOT NULL AND o.telehealth = true AND t.code IN $treatments
 WITH placed, collect(DISTINCT offering) AS offering
-OPTIONAL MATCH (virtual:Npi)-[:HAS_ACCESS]->(a:Access)
-WHERE $tele AND $treatments IS NULL AND a.telehealth = true
-WITH placed, offering, collect(DISTINCT virtual) AS virtual
+OPTIONAL MATCH (n:Npi)-[:HAS_ACCESS]->(a:Access)
+WHERE $tele AND $treatments IS NULL AND a.telehealth = true AND """
+    + _LATEST
+    + """
+WITH placed, offering, collect(DISTINCT n) AS virtual
 UNWIND placed + offering + virtual AS n"""
     + _TAIL
 )

@@ -4,7 +4,7 @@ WAL journal, foreign keys on, one connection shared by threads behind a lock.
 Each primitive of the port is one transaction, so a crash leaves the store at a
 primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
 :mod:`.sqlite_sql`, the search query in :mod:`.sqlite_search`, row conversions
-in :mod:`.sqlite_rows`.
+in :mod:`.sqlite_rows`, vetting criteria and results in :mod:`.sqlite_vetting`.
 
 Facts from other sources (credentials, treatments, access facts, affiliations,
 exclusions) are written only for NPIs the store knows; the count returned says
@@ -70,6 +70,7 @@ from .sqlite_schema import (
     WIPE,
 )
 from .sqlite_search import SEARCH, SEARCH_ALL, haversine_sql, search_params
+from .sqlite_vetting import SQLiteVetting
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteVetting, Store):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"
@@ -301,9 +302,8 @@ class SQLiteStore(Store):
     def _treatments_for(self, npis: list[str]) -> dict[str, list[TreatmentOffering]]:
         return self._read_grouped(q.TREATMENTS_FOR, npis, rows.treatment)
 
-    def _access_for(self, npis: list[str]) -> dict[str, AccessFacts]:
-        with self._tx(write=False) as conn:
-            return {r["npi"]: rows.access(r) for r in conn.execute(q.ACCESS_FOR, (_ids(npis),))}
+    def _access_facts_for(self, npis: list[str]) -> dict[str, list[AccessFacts]]:
+        return self._read_grouped(q.ACCESS_FOR, npis, rows.access)
 
     def _networks_for(self, npis: list[str]) -> dict[str, list[Network]]:
         return self._read_grouped(q.NETWORKS_FOR, npis, rows.network)

@@ -37,7 +37,7 @@ WHERE pt.code IN (SELECT value FROM json_each(:codes))
 PROVIDERS = """
 SELECT p.npi, p.display_name, p.entity_type,
        EXISTS (SELECT 1 FROM network_member m WHERE m.network_id = :network_id AND m.npi = p.npi) AS in_network,
-       (coalesce((SELECT a.telehealth FROM access_facts a WHERE a.npi = p.npi), 0) = 1
+       (coalesce((SELECT a.telehealth FROM access_latest a WHERE a.npi = p.npi), 0) = 1
         OR EXISTS (SELECT 1 FROM treatment_offering o WHERE o.npi = p.npi AND o.telehealth = 1)) AS telehealth
 FROM temp.coverage_chosen c JOIN provider p ON p.npi = c.npi
 ORDER BY p.npi"""

@@ -156,6 +156,7 @@ def placements(npi: str, owner: str, located: list[ProviderLocation], places: di
             "key": key,
             "is_primary": int(pl.primary),
             "seq": seq,
+            "phone": pl.location.phone,
             **evidence_params(pl.evidence),
         }
     return list(seen.values())

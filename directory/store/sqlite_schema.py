@@ -15,7 +15,7 @@ written and read by provnet only.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Every word of every stored name (the migration to version 3). Not sorted
 #: first: with the table in the page cache, SQLite's sorter cost more than
@@ -23,6 +23,20 @@ SCHEMA_VERSION = 3
 _INDEX_ALL_NAME_WORDS = """
 INSERT OR IGNORE INTO name_word (word, name_id)
 SELECT w.value, n.id FROM provider_name n, json_each(name_words(n.name)) w"""
+
+
+#: Access facts: one row per (NPI, source), so sources that disagree can be seen;
+#: ``access_latest`` is the row the directory shows and search filters on (the
+#: newest retrieval, ties by source name), as ``Store.access_for`` reads it.
+ACCESS_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS access_facts_accepting ON access_facts (accepting_new_patients, npi)",
+    "CREATE INDEX IF NOT EXISTS access_facts_telehealth ON access_facts (telehealth, npi)",
+    "CREATE INDEX IF NOT EXISTS access_facts_newest ON access_facts (npi, retrieved, source)",
+    """CREATE VIEW IF NOT EXISTS access_latest AS
+        SELECT a.* FROM access_facts a
+        WHERE NOT EXISTS (SELECT 1 FROM access_facts b WHERE b.npi = a.npi
+            AND (b.retrieved > a.retrieved OR (b.retrieved = a.retrieved AND b.source < a.source)))""",
+)
 
 #: Version -> statements that bring a store of the version before it there.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -35,6 +49,27 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "DROP TABLE IF EXISTS provider_name_key",
         "DELETE FROM deferred_index WHERE name = 'provider_name_fts'",
         _INDEX_ALL_NAME_WORDS,
+    ),
+    # 4: access facts keyed by (npi, source) instead of npi (the one row each NPI had keeps
+    # its source); each placement of a provider at an address keeps the phone its source
+    # gave (rows written before have none and read the address's phone).
+    4: (
+        """CREATE TABLE access_facts_v4 (
+            npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
+            accepting_new_patients INTEGER, telehealth INTEGER, languages TEXT NOT NULL, wait_days INTEGER,
+            source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
+            confidence REAL NOT NULL, reference TEXT,
+            PRIMARY KEY (npi, source)) WITHOUT ROWID""",
+        """INSERT INTO access_facts_v4 (npi, accepting_new_patients, telehealth, languages, wait_days,
+            source, retrieved, method, confidence, reference)
+        SELECT npi, accepting_new_patients, telehealth, languages, wait_days,
+            source, retrieved, method, confidence, reference FROM access_facts""",
+        # the DDL made the view on the old table: a rename refuses to leave a view broken
+        "DROP VIEW IF EXISTS access_latest",
+        "DROP TABLE access_facts",
+        "ALTER TABLE access_facts_v4 RENAME TO access_facts",
+        *ACCESS_INDEXES,
+        "ALTER TABLE provider_location ADD COLUMN phone TEXT",
     ),
 }
 
@@ -97,7 +132,7 @@ DDL: tuple[str, ...] = (
         location_id INTEGER NOT NULL REFERENCES location (id),
         owner_source TEXT NOT NULL, is_primary INTEGER NOT NULL, seq INTEGER NOT NULL,
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
-        confidence REAL NOT NULL, reference TEXT,
+        confidence REAL NOT NULL, reference TEXT, phone TEXT,
         PRIMARY KEY (npi, owner_source, location_id)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS provider_location_location ON provider_location (location_id, npi)",
     """CREATE TABLE IF NOT EXISTS provider_taxonomy (
@@ -144,12 +179,12 @@ DDL: tuple[str, ...] = (
         PRIMARY KEY (npi, treatment, location_key, source)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS treatment_offering_treatment ON treatment_offering (treatment, telehealth, npi)",
     """CREATE TABLE IF NOT EXISTS access_facts (
-        npi TEXT PRIMARY KEY REFERENCES provider (npi) ON DELETE CASCADE,
+        npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         accepting_new_patients INTEGER, telehealth INTEGER, languages TEXT NOT NULL, wait_days INTEGER,
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
-        confidence REAL NOT NULL, reference TEXT) WITHOUT ROWID""",
-    "CREATE INDEX IF NOT EXISTS access_facts_accepting ON access_facts (accepting_new_patients, npi)",
-    "CREATE INDEX IF NOT EXISTS access_facts_telehealth ON access_facts (telehealth, npi)",
+        confidence REAL NOT NULL, reference TEXT,
+        PRIMARY KEY (npi, source)) WITHOUT ROWID""",
+    *ACCESS_INDEXES,
     """CREATE TABLE IF NOT EXISTS affiliation (
         individual_npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         organization_npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
@@ -187,6 +222,14 @@ DDL: tuple[str, ...] = (
         confidence REAL NOT NULL, reference TEXT,
         PRIMARY KEY (network_id, npi)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS network_member_npi ON network_member (npi)",
+    # vetting criteria per network ('' the default) and results per network and provider, with history
+    """CREATE TABLE IF NOT EXISTS vetting_criteria (
+        network_id TEXT PRIMARY KEY, criteria TEXT NOT NULL, set_by TEXT NOT NULL, set_on TEXT)""",
+    """CREATE TABLE IF NOT EXISTS vetting_result (
+        network_id TEXT NOT NULL, npi TEXT NOT NULL, seq INTEGER NOT NULL,
+        status TEXT NOT NULL, checks TEXT NOT NULL, fingerprint TEXT NOT NULL, digest TEXT NOT NULL,
+        scoring_version TEXT NOT NULL, judged_on TEXT NOT NULL,
+        PRIMARY KEY (network_id, npi, seq)) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS match_decision (
         match_id TEXT PRIMARY KEY, left_ref TEXT NOT NULL, right_ref TEXT NOT NULL,
         probability REAL NOT NULL, match_weight REAL NOT NULL, agreement TEXT NOT NULL,
@@ -214,6 +257,8 @@ DDL: tuple[str, ...] = (
 #: Children before parents.
 WIPE: tuple[str, ...] = (
     "DELETE FROM api_key",
+    "DELETE FROM vetting_result",
+    "DELETE FROM vetting_criteria",
     "DELETE FROM quarantine",
     "DELETE FROM ingest_run",
     "DELETE FROM match_decision",
@@ -264,6 +309,8 @@ SELECT
     (SELECT count(*) FROM plan) AS plans,
     (SELECT count(*) FROM network_member) AS network_members,
     (SELECT count(*) FROM match_decision) AS matches,
+    (SELECT count(*) FROM vetting_criteria) AS vetting_criteria,
+    (SELECT count(*) FROM vetting_result) AS vetting_results,
     (SELECT count(*) FROM ingest_run) AS ingest_runs,
     (SELECT count(*) FROM quarantine) AS quarantined
 """

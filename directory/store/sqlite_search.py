@@ -46,7 +46,7 @@ tele_prov AS (
     WHERE :tele AND :treatments IS NOT NULL AND t.telehealth = 1
       AND t.treatment IN (SELECT value FROM json_each(:treatments))
     UNION
-    SELECT a.npi FROM access_facts a
+    SELECT a.npi FROM access_latest a
     WHERE :tele AND :treatments IS NULL AND a.telehealth = 1
 ),
 near_match AS (
@@ -85,7 +85,7 @@ state_prov AS (
     WHERE :state IS NOT NULL AND l.state = :state
 ),
 accept_prov AS (
-    SELECT npi FROM access_facts
+    SELECT npi FROM access_latest
     WHERE :accepting IS NOT NULL AND accepting_new_patients = :accepting
 ),
 driver AS (
@@ -128,7 +128,7 @@ WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_dat
         SELECT 1 FROM provider_location pl JOIN location l ON l.id = pl.location_id
         WHERE pl.npi = p.npi AND l.state = :state))
   AND (:accepting IS NULL OR EXISTS (
-        SELECT 1 FROM access_facts a WHERE a.npi = p.npi AND a.accepting_new_patients = :accepting))
+        SELECT 1 FROM access_latest a WHERE a.npi = p.npi AND a.accepting_new_patients = :accepting))
 ORDER BY np.distance IS NULL, np.distance, p.npi
 LIMIT :limit
 """

@@ -44,7 +44,8 @@ ON CONFLICT (npi) DO UPDATE SET entity_type = excluded.entity_type, last_name = 
     + _EV_SET
 )
 
-# A location is shared by providers: keep what is known when a writer knows less.
+# A location is shared by providers: keep what is known when a writer knows less. (Each
+# placement keeps the phone its own source gave, so sources that disagree can be seen.)
 UPSERT_LOCATION = """
 INSERT INTO location (key, line1, line2, city, state, zip5, county, latitude, longitude, phone)
 VALUES (:key, :line1, :line2, :city, :state, :zip5, :county, :latitude, :longitude, :phone)
@@ -61,10 +62,10 @@ DELETE_OWNED_OTHER_NAMES = "DELETE FROM other_name WHERE npi = ? AND owner_sourc
 
 INSERT_PROVIDER_LOCATION = (
     """
-INSERT INTO provider_location (npi, location_id, owner_source, is_primary, seq, """
+INSERT INTO provider_location (npi, location_id, owner_source, is_primary, seq, phone, """
     + _EV
     + """)
-SELECT :npi, id, :owner, :is_primary, :seq, :source, :retrieved, :method, :confidence, :reference
+SELECT :npi, id, :owner, :is_primary, :seq, :phone, :source, :retrieved, :method, :confidence, :reference
 FROM location WHERE key = :key"""
 )
 
@@ -121,7 +122,8 @@ PROVIDER_NPIS = "SELECT npi FROM provider WHERE npi IN (SELECT value FROM json_e
 
 LOCATIONS_FOR = """
 SELECT pl.npi, pl.is_primary, pl.source, pl.retrieved, pl.method, pl.confidence, pl.reference,
-    l.line1, l.line2, l.city, l.state, l.zip5, l.county, l.latitude, l.longitude, l.phone
+    l.line1, l.line2, l.city, l.state, l.zip5, l.county, l.latitude, l.longitude,
+    coalesce(pl.phone, l.phone) AS phone
 FROM provider_location pl JOIN location l ON l.id = pl.location_id
 WHERE pl.npi IN (SELECT value FROM json_each(?))
 ORDER BY pl.npi, pl.owner_source, pl.seq"""
@@ -141,7 +143,9 @@ TREATMENTS_FOR = """
 SELECT * FROM treatment_offering WHERE npi IN (SELECT value FROM json_each(?))
 ORDER BY npi, treatment, location_key, source"""
 
-ACCESS_FOR = "SELECT * FROM access_facts WHERE npi IN (SELECT value FROM json_each(?))"
+# newest first: Store.access_for shows the first, as the access_latest view does
+ACCESS_FOR = """
+SELECT * FROM access_facts WHERE npi IN (SELECT value FROM json_each(?)) ORDER BY npi, retrieved DESC, source"""
 
 NETWORKS_FOR = """
 SELECT m.npi, n.* FROM network_member m JOIN network n ON n.id = m.network_id
@@ -210,9 +214,10 @@ INSERT INTO access_facts (npi, accepting_new_patients, telehealth, languages, wa
     + """)
 SELECT :npi, :accepting, :telehealth, :languages, :wait_days, :source, :retrieved, :method, :confidence, :reference
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
-ON CONFLICT (npi) DO UPDATE SET accepting_new_patients = excluded.accepting_new_patients,
-    telehealth = excluded.telehealth, languages = excluded.languages, wait_days = excluded.wait_days, """
-    + _EV_SET
+ON CONFLICT (npi, source) DO UPDATE SET accepting_new_patients = excluded.accepting_new_patients,
+    telehealth = excluded.telehealth, languages = excluded.languages, wait_days = excluded.wait_days,
+    retrieved = excluded.retrieved, method = excluded.method, confidence = excluded.confidence,
+    reference = excluded.reference"""
 )
 
 UPSERT_AFFILIATION = (

@@ -161,6 +161,10 @@ def _treatment_key(t: TreatmentOffering) -> Hashable:
     return (t.npi, t.treatment, t.location_key or "", t.evidence.source)
 
 
+def _access_key(a: AccessFacts) -> Hashable:
+    return (a.npi, a.evidence.source)
+
+
 def _affiliation_key(a: Affiliation) -> Hashable:
     return (a.individual_npi, a.organization_npi, a.evidence.source)
 
@@ -202,7 +206,12 @@ FACT_KINDS: tuple[FactKind, ...] = (
         lambda s, f: {_treatment_key(t): t for held in s.treatments_for(_npis(f)).values() for t in held},
         Store.upsert_treatments,
     ),
-    FactKind("access", lambda a: a.npi, lambda s, f: dict(s.access_for(_npis(f))), Store.upsert_access),
+    FactKind(
+        "access",
+        _access_key,
+        lambda s, f: {_access_key(a): a for held in s.access_facts_for(_npis(f)).values() for a in held},
+        Store.upsert_access,
+    ),
     FactKind("affiliations", _affiliation_key, _stored_affiliations, Store.upsert_affiliations),
     FactKind(
         "exclusion_lists",

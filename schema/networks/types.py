@@ -18,8 +18,11 @@ from ..limits import bounded_list
 
 if TYPE_CHECKING:
     from ..providers.types import Provider
+    from ..vetting.types import MemberVetting, VettingCriteria
 
 ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
+MemberVettingRef = Annotated["MemberVetting", strawberry.lazy("schema.vetting.types")]
+VettingCriteriaRef = Annotated["VettingCriteria", strawberry.lazy("schema.vetting.types")]
 
 #: ``first`` of the catalogue lists (payers, plans, employers, networks): its default and its maximum.
 DEFAULT_PAGE, MAX_PAGE = 20, 100
@@ -58,6 +61,28 @@ class Network:
         self, info: strawberry.Info, first: int = DEFAULT_NESTED_MEMBERS, offset: int = 0
     ) -> list[NetworkMember] | None:
         return await members_page(info, self.record, first, offset)
+
+    @strawberry.field(
+        description="The vetting criteria that apply to the network (its own, else the default): for the tenant "
+        "that owns the network and admins (null and FORBIDDEN for anyone else)."
+    )
+    async def vetting_criteria(self, info: strawberry.Info) -> VettingCriteriaRef | None:
+        from ..vetting.types import criteria_of_network
+
+        return await criteria_of_network(info, self.record)
+
+    @strawberry.field(
+        description="Members in NPI order, each verified, needs review or failed under the network's criteria with "
+        "the reasons and evidence, and what changed since the previous result; judged again from the evidence held "
+        "today and recorded when it changed. For the tenant that owns the network and admins; "
+        "`first` at most 100."
+    )
+    async def member_vetting(
+        self, info: strawberry.Info, first: int = 20, offset: int = 0
+    ) -> list[MemberVettingRef] | None:
+        from ..vetting.types import member_vetting_page
+
+        return await member_vetting_page(info, self.record, first, offset)
 
 
 async def members_page(info: strawberry.Info, network: model.Network, first: int, offset: int) -> list[NetworkMember]:

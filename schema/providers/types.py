@@ -12,10 +12,14 @@ import strawberry
 
 from directory import model
 from directory.errors import NotFound
+from directory.services.fact_status import FactInputs, judge_facts
 from directory.services.vetting import ProviderFacts, expertise_of, vetting_of
+from directory.services.vetting import judge_facts as judge_vetting
 from directory.store.ranking import MAX_PAGE_SIZE
+from scoring import FactKind as FactStatusKind
 
 from .. import arguments as arg
+from ..auth import can_read_members
 from ..evidence import Evidence, FactKind
 from ..limits import bounded_list
 from .enums import EntityType
@@ -30,11 +34,14 @@ from .facts import (
     TreatmentOffering,
     VettingResult,
 )
+from .freshness import FactStatusType
 
 if TYPE_CHECKING:
     from ..networks.types import Network
+    from ..vetting.types import VettingOutcome
 
 NetworkRef = Annotated["Network", strawberry.lazy("schema.networks.types")]
+VettingOutcomeRef = Annotated["VettingOutcome", strawberry.lazy("schema.vetting.types")]
 
 # The most of each kind of fact one provider shows (see schema/limits.py): far
 # above what NPPES and the catalogues hold for one provider (NPPES lists at
@@ -49,6 +56,8 @@ MAX_OTHER_NAMES = 20
 MAX_EXCLUSIONS = 20
 #: ``first`` of affiliations and subparts: its default and its maximum.
 DEFAULT_RELATED, MAX_RELATED = 20, 100
+#: ``first`` of factStatus: its default and its maximum (two per address, four access facts, and the lists above).
+DEFAULT_FACTS, MAX_FACTS = 50, 300
 #: One record, one access entry, and each list above (affiliations up to MAX_RELATED).
 MAX_EVIDENCE = (
     2
@@ -233,6 +242,52 @@ class Provider:
     async def vetting(self, info: strawberry.Info) -> VettingResult:
         facts, lists = await asyncio.gather(self._facts(info), info.context.loaders.exclusion_lists.get())
         return VettingResult.of(vetting_of(facts, lists, info.context.today))
+
+    @strawberry.field(
+        description="Vetting under the default criteria (`defaultVettingCriteria`), as navigators' general vetting: "
+        "verified, needs review or failed, each check with its reason and evidence; judged today, not stored."
+    )
+    async def vetting_status(self, info: strawberry.Info) -> VettingOutcomeRef:
+        from ..vetting.types import VettingOutcome
+
+        L = info.context.loaders
+        facts, lists, criteria = await asyncio.gather(
+            self._facts(info), L.exclusion_lists.get(), L.default_criteria.get()
+        )
+        return VettingOutcome.of(judge_vetting(facts, criteria, lists, info.context.today))
+
+    @strawberry.field(
+        description="Each fact about the provider (address, phone, access facts, treatments, licences, board "
+        "certifications, exclusions, and memberships of networks whose members the caller may read): when it was "
+        "last verified and by which source, stale after 90 days, whether the sources agree, and a confidence. "
+        f"`kinds` narrows it; `first` at most {MAX_FACTS}."
+    )
+    async def fact_status(
+        self,
+        info: strawberry.Info,
+        kinds: list[FactStatusKind] | None = None,
+        first: int = DEFAULT_FACTS,
+        offset: int = 0,
+    ) -> list[FactStatusType]:
+        arg.page(first, offset, MAX_FACTS)
+        arg.items(kinds, "kinds")
+        L = info.context.loaders
+        locs, creds, excl, offers, access, networks, lists = await asyncio.gather(
+            L.locations.load(self.npi),
+            L.credentials.load(self.npi),
+            L.exclusions.load(self.npi),
+            L.treatments.load(self.npi),
+            L.access_facts.load(self.npi),
+            L.networks_of.load(self.npi),
+            L.treatment_lists.get(),
+        )
+        readable = [n for n in networks if can_read_members(info.context.principal, n)]
+        rosters = await asyncio.gather(*(L.members.load(n.id) for n in readable))
+        memberships = tuple(m for roster in rosters for m in roster if m.npi == self.npi)
+        inputs = FactInputs(tuple(locs), tuple(creds), tuple(offers), tuple(access), tuple(excl), memberships)
+        wanted = set(kinds or ())
+        found = [f for f in judge_facts(inputs, lists, info.context.today) if not wanted or f.kind in wanted]
+        return [FactStatusType.of(f) for f in found[offset : offset + first]]
 
     @strawberry.field(description="TRD expertise score (0..100) with the reasons that produced it.")
     async def trd_expertise(self, info: strawberry.Info) -> TrdExpertise:

@@ -116,7 +116,8 @@ READS = [
     """query($npi: String!) { provider(npi: $npi) {
         name locations { city } taxonomies { code } credentials { kind } treatments { treatment } access { waitDays }
         networks { id } affiliations { organization { name } individual { name } } subparts { npi } parent { npi }
-        otherNames { name } exclusions { source } evidence { kind } vetting { passed } trdExpertise { score } } }""",
+        otherNames { name } exclusions { source } evidence { kind } vetting { passed } trdExpertise { score }
+        vettingStatus { status } factStatus { fact sources { source } } } }""",
     """{ searchProviders(filter: {near: {zip: "10029"}, radiusMiles: 10, planId: "northwind-ma-hmo"}, first: 5) {
         totalCount edges { node { npi } } } }""",
     '{ searchProviders(filter: {networkId: "globex-vetted"}) { totalCount } }',
@@ -125,6 +126,9 @@ READS = [
     """{ network(id: "northwind-ma") { id members(first: 5) { npi } }
         networkMembers(networkId: "northwind-ma") { npi provider { name } } }""",
     '{ reviewQueue { matchId } matchesFor(record: "nppes:1") { matchId } }',
+    """query($npi: String!) { defaultVettingCriteria { requiredChecks }
+        network(id: "globex-vetted") { vettingCriteria { isDefault } memberVetting { npi current { status } } }
+        vettingHistory(networkId: "globex-vetted", npi: $npi) { seq } }""",
     """{ networkAdequacy(networkId: "northwind-ma", members: [{zip: "10029", count: 40}]) {
         errors { code } report { results(first: 3) { passed } hsdProviders(first: 2) { npi } } } }""",
 ]
@@ -132,6 +136,8 @@ WRITES = [
     'mutation($npi: String!) { addNetworkMembers(networkId: "acme-vetted", npis: [$npi]) { changed } }',
     'mutation($npi: String!) { removeNetworkMembers(networkId: "acme-vetted", npis: [$npi]) { changed } }',
     'mutation { decideMatch(matchId: "m-1", decision: REJECT) { errors { code } } }',
+    """mutation { setVettingCriteria(networkId: "acme-vetted", criteria: {requiredChecks: ["not_excluded"],
+        acceptedLicenseStatuses: ["active"]}) { resultsRecorded errors { code } } }""",
 ]
 
 

@@ -62,11 +62,12 @@ from directory.store import neo4j_keys as keys
 from directory.store import neo4j_names as cypher_names
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
+from directory.store import neo4j_vetting as vetting_cypher
 from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, cypher_names, search, coverage, keys)
+QUERY_MODULES = (cypher, cypher_names, search, coverage, keys, vetting_cypher)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(
@@ -339,7 +340,7 @@ def test_init_schema_runs_each_command_in_its_own_transaction(fake):
     sent = [stmts[0][0] for _, stmts in driver.transactions]
     assert sent.index(cypher.AWAIT_INDEXES) > max(sent.index(s) for s in commands)
     assert cypher_names.NAME_WORD_PAGE not in sent  # a new store has no names to index
-    assert sent[-1] == cypher.SCHEMA_VERSION_WRITE and driver.statements()[-1][1] == {"version": 2}
+    assert sent[-1] == cypher.SCHEMA_VERSION_WRITE and driver.statements()[-1][1] == {"version": adapter.SCHEMA_VERSION}
     assert set(driver.databases) == {"provnet"}
 
 

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from store_records import individual, npi
+from test_sqlite_migration import rewind_to_version_2
 
 from directory.errors import ConstraintViolation, StoreError, StoreUnavailable
 from directory.model import IngestRun, SearchCriteria
 from directory.store import RunCheckpoint, open_store
 from directory.store.sqlite import SQLiteStore
+from directory.store.sqlite_schema import SCHEMA_VERSION
 
 
 def _run(run_id="run-1", sha="ab" * 32):
@@ -207,6 +209,7 @@ def test_a_version_1_store_is_migrated_when_opened(tmp_path):
     writer.start_run(_run())
     writer.close()
     raw = sqlite3.connect(path)  # make it what version 1 wrote: no scope column
+    rewind_to_version_2(raw)
     raw.execute("ALTER TABLE ingest_run DROP COLUMN scope")
     raw.execute("UPDATE schema_version SET version = 1")
     raw.commit()
@@ -216,7 +219,7 @@ def test_a_version_1_store_is_migrated_when_opened(tmp_path):
         (run,) = store.runs()
         assert run.run_id == "run-1" and run.scope == ""
         raw = sqlite3.connect(path)
-        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         raw.close()
         store.init_schema()  # again: nothing left to migrate
     finally:
@@ -225,26 +228,6 @@ def test_a_version_1_store_is_migrated_when_opened(tmp_path):
 
 # What schema version 2 had for names, and version 3 no longer has: an FTS5
 # trigram index kept by triggers, and Soundex keys.
-_VERSION_2_NAME_INDEX = (
-    """CREATE VIRTUAL TABLE provider_name_fts USING fts5 (
-        name, content='provider_name', content_rowid='id', tokenize='trigram', detail='none')""",
-    """CREATE TRIGGER provider_name_insert AFTER INSERT ON provider_name BEGIN
-        INSERT INTO provider_name_fts (rowid, name) VALUES (new.id, new.name);
-        END""",
-    """CREATE TRIGGER provider_name_delete AFTER DELETE ON provider_name BEGIN
-        INSERT INTO provider_name_fts (provider_name_fts, rowid, name) VALUES ('delete', old.id, old.name);
-        END""",
-    "INSERT INTO provider_name_fts (provider_name_fts) VALUES ('rebuild')",
-    """CREATE TABLE provider_name_key (
-        key TEXT NOT NULL, npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
-        PRIMARY KEY (key, npi)) WITHOUT ROWID""",
-    "CREATE INDEX provider_name_key_npi ON provider_name_key (npi)",
-    "INSERT INTO provider_name_key SELECT 'Q412', npi FROM provider",
-    # a bulk load of version 2 cut off: its mark
-    "INSERT INTO deferred_index (name) VALUES ('provider_name_fts')",
-)
-
-
 def test_a_version_2_store_gets_its_name_words_from_the_stored_names(tmp_path):
     from store_records import org_npi, organization
 
@@ -258,17 +241,15 @@ def test_a_version_2_store_gets_its_name_words_from_the_stored_names(tmp_path):
         ]
     )
     writer.close()
-    raw = sqlite3.connect(path)  # make it what version 2 wrote
-    for statement in ("DROP TABLE name_word", "DROP TABLE name_word_pending", *_VERSION_2_NAME_INDEX):
-        raw.execute(statement)
-    raw.execute("UPDATE schema_version SET version = 2")
+    raw = sqlite3.connect(path)
+    rewind_to_version_2(raw)
     raw.commit()
     raw.close()
 
     store = open_store(f"sqlite:///{path}")
     try:
         raw = sqlite3.connect(path)
-        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         names = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
         assert not names & {"provider_name_fts", "provider_name_key", "provider_name_insert", "provider_name_delete"}
         assert raw.execute("SELECT count(*) FROM deferred_index").fetchone() == (0,)
