@@ -57,6 +57,8 @@ from ..model import (
 )
 from .books import Books
 from .hashing import content_hash
+from .port_exclusions import ExclusionRecords
+from .port_outcomes import OutcomeReports
 from .ranking import (
     MAX_CANDIDATES,
     MAX_PAGE_SIZE,
@@ -84,7 +86,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, abc.ABC):
+class Store(Books, ExclusionRecords, OutcomeReports, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".

@@ -25,6 +25,8 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:Npi)-[:EXCLUDED]->(:Exclusion {uid, npi, list_name, exclusion_type, excluded_on,
         reinstated_on, evidence})
     (:ExclusionList {list_name, as_of, evidence}): which lists were loaded, as of when
+    (:ExclusionRecord {uid, list_name, key, identity, ...}): a row of a list, see .neo4j_exclusions
+    (:Npi)-[:REPORTED]->(:Outcome {uid, npi, period_start, period_end, ...}): see .neo4j_outcomes
     (:Npi)-[:IN_NETWORK {added_on, evidence}]->(:Network {id, name, kind, owner_id})
     (:Payer|Employer {id, name})-[:OFFERS_NETWORK]->(:Network)
     (:Payer)-[:OFFERS_PLAN]->(:Plan {id, payer_id, name, product_type, network_ids})
@@ -86,6 +88,8 @@ from . import neo4j_cypher as q
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
+from .neo4j_exclusions import Neo4jExclusionRecords
+from .neo4j_outcomes import Neo4jOutcomeReports
 from .neo4j_search import search_params, search_query
 from .ranking import Candidate
 
@@ -105,6 +109,7 @@ DATA_LABELS = (
     "Employer",
     "Exclusion",
     "ExclusionList",
+    "ExclusionRecord",
     "IngestRun",
     "Location",
     "MatchDecision",
@@ -112,6 +117,7 @@ DATA_LABELS = (
     "Npi",
     "Organization",
     "OtherName",
+    "Outcome",
     "Payer",
     "Plan",
     "Provider",
@@ -137,7 +143,7 @@ def _translate(exc: Exception) -> StoreError:
     return StoreError(f"Neo4j error: {exc}")
 
 
-class Neo4jStore(Store):
+class Neo4jStore(Neo4jExclusionRecords, Neo4jOutcomeReports, Store):
     """The provider graph in a Neo4j 5 database."""
 
     backend = "neo4j"

@@ -38,6 +38,11 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX run_file IF NOT EXISTS FOR (r:IngestRun) ON (r.source, r.file_sha256)",
     "CREATE INDEX quarantine_run IF NOT EXISTS FOR (q:Quarantine) ON (q.run_id)",
     "CREATE FULLTEXT INDEX provider_names IF NOT EXISTS FOR (n:Npi|OtherName) ON EACH [n.search_name]",
+    "CREATE CONSTRAINT exclusion_record_uid IF NOT EXISTS FOR (r:ExclusionRecord) REQUIRE r.uid IS UNIQUE",
+    "CREATE INDEX exclusion_record_identity IF NOT EXISTS FOR (r:ExclusionRecord) ON (r.list_name, r.identity)",
+    "CREATE INDEX exclusion_record_key IF NOT EXISTS FOR (r:ExclusionRecord) ON (r.list_name, r.key)",
+    "CREATE INDEX exclusion_reference IF NOT EXISTS FOR (x:Exclusion) ON (x.reference)",
+    "CREATE CONSTRAINT outcome_uid IF NOT EXISTS FOR (o:Outcome) REQUIRE o.uid IS UNIQUE",
 )
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
@@ -504,6 +509,8 @@ COUNTS: tuple[tuple[str, str], ...] = (
     ("affiliations", "MATCH ()-[r:AFFILIATED_WITH]->() RETURN count(r) AS n"),
     ("exclusions", "MATCH (x:Exclusion) RETURN count(x) AS n"),
     ("exclusion_lists", "MATCH (l:ExclusionList) RETURN count(l) AS n"),
+    ("exclusion_records", "MATCH (r:ExclusionRecord) RETURN count(r) AS n"),
+    ("outcomes", "MATCH (o:Outcome) RETURN count(o) AS n"),
     ("payers", "MATCH (p:Payer) RETURN count(p) AS n"),
     ("employers", "MATCH (e:Employer) RETURN count(e) AS n"),
     ("networks", "MATCH (w:Network) RETURN count(w) AS n"),

@@ -55,6 +55,8 @@ from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
 from .ranking import Candidate
+from .sqlite_exclusions import SQLiteExclusionRecords
+from .sqlite_outcomes import SQLiteOutcomeReports
 from .sqlite_schema import (
     COUNTS,
     DDL,
@@ -90,7 +92,7 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteExclusionRecords, SQLiteOutcomeReports, Store):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"
