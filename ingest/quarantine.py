@@ -52,6 +52,7 @@ class ReasonCode(str, enum.Enum):
     INVALID_VALUE = "invalid_value"  # a value outside its column's vocabulary
     REGISTRY_REFUSED = "registry_refused"  # the NPI Registry API answered the lookup with Errors
     INVALID_REGISTRY_RESULT = "invalid_registry_result"  # an NPI Registry result that cannot be mapped
+    OUT_OF_RANGE = "out_of_range"  # a number outside what its measure allows (PHQ-9 0..27, a rate 0..1)
 
 
 #: Codes that keep the row (loaded) and only record a warning.
@@ -76,6 +77,10 @@ class FilterReason(str, enum.Enum):
     #: An NPI the NPI Registry API does not return: deactivated (it never
     #: returns those) or never issued.
     NOT_IN_REGISTRY = "not_in_registry"
+    #: An exclusion-list row that names no provider of the directory: the row
+    #: is kept as an unmatched exclusion record, so that a later NPPES load
+    #: (then ``provnet exclusions match``) or a re-run of the list can link it.
+    NO_DIRECTORY_MATCH = "no_directory_match"
 
 
 class BadRowPolicy(str, enum.Enum):

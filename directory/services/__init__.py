@@ -5,7 +5,10 @@ apply lives here, once, so both give the same answer. A service takes the
 store (the port, never an adapter) and plain arguments, may call the pure
 functions of ``scoring``, and raises the errors of :mod:`directory.errors`.
 
+    exclusions  exclusion-list records matched to providers, attached, reinstated
+                (the rules of a match: exclusion_rules)
     matches     decisions on entity-resolution pairs (merge, reject, undo)
     networks    network membership, with the vetting rule of employer networks
+    outcomes    outcome aggregates: what may be shown, what a score may use
     vetting     vetting and TRD expertise of providers
 """
