@@ -94,6 +94,15 @@ def cmd_ingest_leie(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest_outcomes(args: argparse.Namespace) -> int:
+    from ingest.sources.outcomes import load_outcomes
+
+    with store_of(args) as store:
+        report = load_outcomes(store, Path(args.path), source=args.source, as_of=args.as_of, policy=args.policy)
+    print_report(report)  # counts only: no figure of any cell is printed
+    return 0
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -165,6 +174,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--policy", choices=POLICIES, default="quarantine", help="what to do with a bad row")
     p.add_argument("--batch-size", type=int, default=None)
     p.set_defaults(func=cmd_ingest_leie)
+    p = ingest.add_parser("outcomes", help="load outcome and alliance aggregates per provider and period (CSV)")
+    p.add_argument("path")
+    p.add_argument("--source", default="outcomes", help="who reported them, kept as the evidence source")
+    p.add_argument("--as-of", type=_day, help="the date the file speaks for (default: its modification date)")
+    p.add_argument("--policy", choices=POLICIES, default="quarantine", help="what to do with a bad row")
+    p.set_defaults(func=cmd_ingest_outcomes)
 
     p = sub.add_parser("quarantine", help="list quarantined rows")
     p.add_argument("--run", help="only this ingest run")
