@@ -110,10 +110,13 @@ def find_matches(store: Store, records: Sequence[ExclusionRecord]) -> dict[str, 
     """Every match of each record (by key) with the directory: two round trips."""
     npis = sorted({r.npi for r in records if r.npi})
     held = set(store.stored_versions(npis)) if npis else set()
-    people = [k for r in records if not r.npi and not r.is_business for k in _person_keys(r)]
-    words = [organization_word(r.business_name) for r in records if not r.npi and r.is_business]
+    pairs = {r.key: _person_keys(r) for r in records if not r.npi and not r.is_business}
+    words = {r.key: organization_word(r.business_name) for r in records if not r.npi and r.is_business}
+    keys_of: dict[str, list[tuple[str, str] | str]] = {key: list(found) for key, found in pairs.items()}
+    keys_of.update((key, [word]) for key, word in words.items())
+    people = [pair for found in pairs.values() for pair in found]
     index: dict[tuple[str, str] | str, list[NameCandidate]] = {}
-    for candidate in store.name_candidates(people, words) if people or words else []:
+    for candidate in store.name_candidates(people, words.values()) if people or words else []:
         for key in _candidate_keys(candidate):
             index.setdefault(key, []).append(candidate)
     found: dict[str, list[Match]] = {}
@@ -122,10 +125,7 @@ def find_matches(store: Store, records: Sequence[ExclusionRecord]) -> dict[str, 
             by_npi = [NameCandidate(record.npi, EntityType.INDIVIDUAL)] if record.npi in held else []
             found[record.key] = match_record(record, by_npi)
             continue
-        keys: list[tuple[str, str] | str] = (
-            [organization_word(record.business_name)] if record.is_business else list(_person_keys(record))
-        )
-        candidates = {c.npi: c for key in keys for c in index.get(key, ())}
+        candidates = {c.npi: c for key in keys_of[record.key] for c in index.get(key, ())}
         found[record.key] = match_record(record, [candidates[n] for n in sorted(candidates)])
     return found
 

@@ -70,11 +70,13 @@ SOURCE = exclusions.SOURCE
 SWEEP_GUARD = 500
 
 
+#: What a record says, as against when it was last listed and by which file.
+_CONTENT = tuple(f.name for f in dataclasses.fields(ExclusionRecord) if f.name not in ("last_listed", "evidence"))
+
+
 def _same_content(old: ExclusionRecord, new: ExclusionRecord) -> bool:
     """Equal but for when the record was last listed and by which file."""
-    return dataclasses.replace(old, last_listed=None, evidence=new.evidence) == dataclasses.replace(
-        new, last_listed=None
-    )
+    return all(getattr(old, name) == getattr(new, name) for name in _CONTENT)
 
 
 def merge_listing(old: ExclusionRecord | None, row: ExclusionRecord) -> ExclusionRecord:
@@ -82,6 +84,8 @@ def merge_listing(old: ExclusionRecord | None, row: ExclusionRecord) -> Exclusio
     if old is None:
         return row
     listed = row.evidence.retrieved
+    if old.reinstated_on is None and listed >= old.evidence.retrieved and (old.last_listed or listed) <= listed:
+        return row  # the common case: in force, listed again by a file as new or newer
     last_listed = max(d for d in (old.last_listed, row.last_listed) if d is not None)
     reinstated_on = None
     if old.reinstated_on is not None and listed <= max(old.reinstated_on, old.evidence.retrieved):
