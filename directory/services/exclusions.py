@@ -15,6 +15,9 @@ people's decisions, reinstatements. The rules of a match are in
   exclusion, a rejection or an undo removes it.
 * :func:`relink` matches every stored record again: after an NPPES load added
   providers, a record no one matched before is linked (``provnet exclusions match``).
+* :func:`find_records` and :func:`link_by_person` let a reviewer find a record
+  no rule matched and link it to a provider (``provnet exclusions find`` and
+  ``link``): a merge by that person, undone like any other.
 * :func:`absent` and :func:`sweep` reinstate the records a newer full list
   no longer lists.
 * A record already reinstated is matched like any other, but its uncertain
@@ -33,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from ..errors import InputError, NotFound
 from ..model import (
     EntityType,
     Evidence,
@@ -264,6 +268,57 @@ def apply_decision(store: Store, decided: MatchRecord) -> None:
     elif decided.status in (MatchStatus.REJECTED, MatchStatus.UNDONE):
         if store.detach_exclusions([(npi, ref)]):
             log.info("exclusion %s removed from %s by %s", ref, npi, decided.decided_by)
+
+
+def find_records(
+    store: Store, words: Sequence[str], *, state: str | None = None, limit: int = 50, list_name: str = LEIE
+) -> list[tuple[ExclusionRecord, list[MatchRecord]]]:
+    """Stored records whose names hold every word given (as name words), in
+    ``state`` when given, each with its match decisions: how a person finds a
+    row no rule matched. Reads the list a page at a time."""
+    wanted = {w for text in words for w in name_words(text)}
+    if not wanted:
+        raise InputError("name at least one word to look for")
+    found: list[ExclusionRecord] = []
+    for page in record_pages(store, list_name):
+        for r in page:
+            names = (r.last_name, r.first_name, r.middle_name, r.business_name)
+            if wanted <= {w for n in names for w in name_words(n)} and (not state or r.state == state.upper()):
+                found.append(r)
+        if len(found) >= limit:
+            break
+    found = found[:limit]
+    return [(r, store.matches(record=exclusion_reference(r.list_name, r.key), limit=None)) for r in found]
+
+
+def link_by_person(store: Store, key: str, npi: str, by: str, *, list_name: str = LEIE) -> MatchRecord:
+    """A person says a record names a provider no rule matched it to: the pair
+    is stored and merged by that person, which attaches the exclusion (and can
+    be undone like any decision). NotFound for an unknown record or provider."""
+    from .matches import Decision, decide  # matches calls this module on every decision
+
+    records = store.exclusion_records(list_name, keys=[key])
+    if not records:
+        raise NotFound(f"no {list_name} record {key[:200]!r}")
+    if npi not in store.providers([npi]):
+        raise NotFound(f"no provider with NPI {npi[:20]!r}")
+    left, right = exclusion_reference(list_name, key), PROVIDER_REF + npi
+    proposed = MatchRecord(
+        match_id=match_id(left, right),
+        left=left,
+        right=right,
+        probability=1.0,
+        match_weight=_weight(1.0),
+        agreement={"method": "linked by a person"},
+        status=MatchStatus.REVIEW,
+        decided_by=MODEL,
+        decided_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        npi=npi,
+    )
+    if not (by or "").strip():
+        raise InputError("a decision needs the name of who made it")
+    store.save_matches([proposed])  # kept as it was if a person decided the pair before
+    return decide(store, proposed.match_id, Decision.MERGE, by)
 
 
 def record_pages(store: Store, list_name: str = LEIE, *, listed_before: date | None = None) -> Iterable[list]:

@@ -126,3 +126,28 @@ def test_a_record_no_one_matched_is_linked_once_the_provider_is_in_the_directory
     assert status(store, nora) == "fail"
     (m,) = matches_of(store, nora)
     assert m.status is MatchStatus.MERGED
+
+
+def test_a_reviewer_finds_a_record_no_rule_matched_and_links_it(store, world, leie_file, tmp_path, capsys):
+    # the LEIE lists Peter B Parker in NY; the directory's Peter B Parker practises in CA: no rule links them
+    load_leie(store, leie_file("UPDATED.csv", ROWS, modified=OCT))
+    url = f"sqlite:///{tmp_path / 'provnet.db'}"
+    capsys.readouterr()
+    assert main(["--store", url, "exclusions", "find", "parker", "Peter"]) == 0
+    (found,) = capsys.readouterr().out.splitlines()
+    key, name, state, what, linked = found.split("\t")
+    assert (name, state, what, linked) == ("PETER B PARKER", "NY", "1128a1 2020-03-19", "no match")
+    assert main(["--store", url, "exclusions", "find", "parker", "--state", "CA"]) == 0
+    assert capsys.readouterr().out == ""
+    # the reviewer knows better (a move from NY to CA) and links the record
+    assert main(["--store", url, "exclusions", "link", key, world.parker, "--by", "ana"]) == 0
+    assert "merged by ana" in capsys.readouterr().out
+    assert status(store, world.parker) == "fail"
+    (m,) = matches_of(store, world.parker)
+    assert (m.status, m.decided_by, m.agreement) == (MatchStatus.MERGED, "ana", {"method": "linked by a person"})
+    load_leie(store, leie_file("UPDATED.csv", ROWS, modified=OCT))  # a later load keeps it
+    assert status(store, world.parker) == "fail"
+    assert main(["--store", url, "review", "undo", m.match_id, "--by", "ana"]) == 0
+    assert status(store, world.parker) == "pass"
+    assert main(["--store", url, "exclusions", "link", "no-such-key", world.parker, "--by", "ana"]) == 2
+    assert main(["--store", url, "exclusions", "link", key, make_npi("199999999"), "--by", "ana"]) == 2
