@@ -48,7 +48,7 @@ from ..model import (
 )
 from ..store import Store
 from ..store.port_exclusions import exclusion_reference, first_word, name_words, organization_word
-from .exclusion_rules import Match, match_record, surname_words
+from .exclusion_rules import Match, match_record, organization_key, surname_words
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +94,18 @@ def _person_keys(record: ExclusionRecord) -> list[tuple[str, str]]:
     return [(w, first) for w in surname_words(record.last_name)] if first else []
 
 
-def _candidate_keys(candidate: NameCandidate) -> set[tuple[str, str] | str]:
+_Key = tuple[str, ...]
+
+
+def _candidate_keys(candidate: NameCandidate) -> set[_Key]:
     """The lookup keys a candidate answers to: (surname word, first word) pairs
-    of a person's names, first words of an organization's."""
-    keys: set[tuple[str, str] | str] = set()
+    of a person's names; the whole compared name (organization_key) of each of
+    an organization's, so a business row meets only organizations of its very
+    name, not every one that shares a first word."""
+    keys: set[_Key] = set()
     if candidate.entity_type is EntityType.ORGANIZATION:
-        keys.add(organization_word(candidate.organization_name))
-        keys.update(organization_word(name) for name, _ in candidate.other_names)
+        keys.add(("org", *organization_key(candidate.organization_name)))
+        keys.update(("org", *organization_key(name)) for name, _ in candidate.other_names)
         return keys
     first = first_word(candidate.first_name)
     keys.update((w, first) for w in name_words(candidate.last_name))
@@ -115,11 +120,12 @@ def find_matches(store: Store, records: Sequence[ExclusionRecord]) -> dict[str, 
     npis = sorted({r.npi for r in records if r.npi})
     held = set(store.stored_versions(npis)) if npis else set()
     pairs = {r.key: _person_keys(r) for r in records if not r.npi and not r.is_business}
-    words = {r.key: organization_word(r.business_name) for r in records if not r.npi and r.is_business}
-    keys_of: dict[str, list[tuple[str, str] | str]] = {key: list(found) for key, found in pairs.items()}
-    keys_of.update((key, [word]) for key, word in words.items())
+    businesses = [r for r in records if not r.npi and r.is_business]
+    words = {r.key: organization_word(r.business_name) for r in businesses}
+    keys_of: dict[str, list[_Key]] = {key: list(found) for key, found in pairs.items()}
+    keys_of.update((r.key, [("org", *organization_key(r.business_name))]) for r in businesses)
     people = [pair for found in pairs.values() for pair in found]
-    index: dict[tuple[str, str] | str, list[NameCandidate]] = {}
+    index: dict[_Key, list[NameCandidate]] = {}
     for candidate in store.name_candidates(people, words.values()) if people or words else []:
         for key in _candidate_keys(candidate):
             index.setdefault(key, []).append(candidate)

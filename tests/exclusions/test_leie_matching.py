@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import person_record
 from leie_files import business, person
+from leie_world import person_record
 
 from cli.main import main
 from directory.model import MatchStatus

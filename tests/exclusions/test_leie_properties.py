@@ -11,10 +11,10 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from conftest import person_record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from leie_files import person, write_leie
+from leie_world import person_record
 
 from directory.model import (
     Credential,

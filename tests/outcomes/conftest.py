@@ -7,16 +7,11 @@ import os
 from datetime import date, datetime
 
 import pytest
+from outcome_files import ANN, BEN, HEADER
 
 from directory.model import EntityType, Evidence, ProviderRecord
-from directory.npi import make_npi
 from directory.store.sqlite import SQLiteStore
 
-HEADER = (
-    "npi,period_start,period_end,patients,phq9_baseline_mean,phq9_latest_mean,phq9_response_rate,"
-    "phq9_remission_rate,gad7_change_mean,alliance_instrument,alliance_mean,dropout_rate"
-)
-ANN, BEN, STRANGER = make_npi("100000001"), make_npi("100000002"), make_npi("100000099")
 NPPES = Evidence("nppes", date(2025, 10, 6), "bulk_file", 1.0, "npidata_pfile_20050523-20251005.csv")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ANN, BEN, HEADER, STRANGER
+from outcome_files import ANN, BEN, HEADER, STRANGER
 
 from cli.main import main
 from directory.errors import SourceFormatError
