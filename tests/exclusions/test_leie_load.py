@@ -255,3 +255,20 @@ def test_the_command_loads_a_file_and_says_what_is_wrong_with_a_bad_one(world, l
     assert "--kind full|exclusions|reinstatements" in capsys.readouterr().err
     assert main(["--store", url, "ingest", "leie", str(odd), "--kind", "exclusions", "--as-of", "2025-09-30"]) == 0
     assert "exclusions.csv (2025-09-30): completed" in capsys.readouterr().out
+
+
+def test_a_quoted_header_reads_the_same(store, world, leie_file):
+    path = leie_file("UPDATED.csv", full_file(world), modified=OCT)
+    text = path.read_bytes().decode("utf-8").split("\r\n", 1)
+    quoted = ",".join(f'"{c}"' for c in text[0].split(","))
+    path.write_bytes((quoted + "\r\n" + text[1]).encode("utf-8"))
+    report = load_leie(store, path, as_of=OCT)
+    assert (report.read, report.loaded, report.quarantined_total) == (4, 3, 0)
+
+
+def test_an_exclusion_supplement_after_a_gap_does_not_move_the_list_date(store, world, leie_file):
+    load_leie(store, leie_file("UPDATED.csv", full_file(world), modified=OCT))
+    report = load_leie(store, leie_file("2512EXCL.csv", [person("SMITH-JONES", "ROBERT", "K", EXCLDATE="20251210")]))
+    assert report.details["list_load.not_recorded"] == 1  # November's supplement is missing
+    assert store.exclusion_lists()[0].as_of == OCT
+    assert not_excluded(store, world.smith_jones)[0] == "fail"  # its rows are loaded all the same
