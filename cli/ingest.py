@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from directory import settings
@@ -84,6 +85,33 @@ def cmd_ingest_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest_leie(args: argparse.Namespace) -> int:
+    from ingest.sources.leie import load_leie
+
+    with store_of(args) as store:
+        report = load_leie(
+            store, Path(args.path), kind=args.kind, as_of=args.as_of, policy=args.policy, batch_size=args.batch_size
+        )
+    print_report(report)
+    return 0
+
+
+def cmd_ingest_outcomes(args: argparse.Namespace) -> int:
+    from ingest.sources.outcomes import load_outcomes
+
+    with store_of(args) as store:
+        report = load_outcomes(store, Path(args.path), source=args.source, as_of=args.as_of, policy=args.policy)
+    print_report(report)  # counts only: no figure of any cell is printed
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def cmd_quarantine(args: argparse.Namespace) -> int:
     with store_of(args) as store:
         rows = store.quarantined(args.run, limit=args.limit)
@@ -130,6 +158,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("path")
     p.set_defaults(func=cmd_ingest_catalog)
+
+    p = ingest.add_parser(
+        "leie", help="load the OIG LEIE: UPDATED.csv, or a monthly supplement YYMMEXCL.csv / YYMMREIN.csv"
+    )
+    p.add_argument("path")
+    p.add_argument(
+        "--kind",
+        choices=["full", "exclusions", "reinstatements"],
+        help="what the file is, when its name does not say (UPDATED.csv, YYMMEXCL.csv, YYMMREIN.csv)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=_day,
+        help="the date the file speaks for (default: a supplement's month end, else the file's modification date)",
+    )
+    p.add_argument("--policy", choices=POLICIES, default="quarantine", help="what to do with a bad row")
+    p.add_argument("--batch-size", type=int, default=None)
+    p.set_defaults(func=cmd_ingest_leie)
+    p = ingest.add_parser("outcomes", help="load outcome and alliance aggregates per provider and period (CSV)")
+    p.add_argument("path")
+    p.add_argument("--source", default="outcomes", help="who reported them, kept as the evidence source")
+    p.add_argument("--as-of", type=_day, help="the date the file speaks for (default: its modification date)")
+    p.add_argument("--policy", choices=POLICIES, default="quarantine", help="what to do with a bad row")
+    p.set_defaults(func=cmd_ingest_outcomes)
 
     p = sub.add_parser("quarantine", help="list quarantined rows")
     p.add_argument("--run", help="only this ingest run")

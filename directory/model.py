@@ -266,6 +266,96 @@ class ExclusionListLoad:
 
 
 @dataclass(frozen=True, slots=True)
+class ExclusionRecord:
+    """One row of a published exclusion list (the OIG LEIE), kept whether or not
+    it names anyone in the directory, so that a later load, a re-match after an
+    NPPES load or a reviewer can still link it. The :class:`Exclusion` facts on
+    providers are attached from these (their evidence reference is
+    ``<list>:<key>``, see ``directory.store.port_exclusions.exclusion_reference``).
+
+    ``key`` identifies the row (names, date of birth, NPI, exclusion type and
+    date, address); ``identity`` is the same without the address, which a
+    profile correction may change between the exclusion and its reinstatement.
+    Text fields are as published, stripped; an unknown NPI or date is None."""
+
+    list_name: str  # "LEIE"
+    key: str
+    identity: str
+    exclusion_type: str  # EXCLTYPE, e.g. 1128a1, 1128b4
+    excluded_on: date
+    evidence: Evidence  # the latest file that listed the row
+    last_name: str = ""
+    first_name: str = ""
+    middle_name: str = ""
+    business_name: str = ""
+    general: str = ""  # GENERAL: the kind of party (e.g. "IND- LIC HC SERV PRO", "OTHER BUSINESS")
+    specialty: str = ""
+    upin: str = ""
+    npi: str | None = None
+    birth_date: date | None = None
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    reinstated_on: date | None = None
+    waiver_date: date | None = None
+    waiver_state: str = ""
+    #: The date of the latest file that listed the row in force (None: only a
+    #: reinstatement supplement has named it).
+    last_listed: date | None = None
+
+    @property
+    def is_business(self) -> bool:
+        return not (self.last_name or self.first_name)
+
+
+@dataclass(frozen=True, slots=True)
+class NameCandidate:
+    """A provider whose names may be those of an exclusion record: what the
+    matching rules read (``directory.services.exclusions``)."""
+
+    npi: str
+    entity_type: EntityType
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    organization_name: str | None = None
+    other_names: tuple[tuple[str, str | None], ...] = ()  # (name, NPPES type code), sorted
+    #: Practice-location states, taxonomy licence states and credential states, sorted.
+    states: tuple[str, ...] = ()
+    #: No source of the directory records a date of birth yet (NPPES publishes
+    #: none); the rules use it when one does.
+    birth_date: date | None = None
+
+
+class AllianceInstrument(enum.Enum):
+    WAI_SR = "WAI-SR"  # Working Alliance Inventory, short revised: 12 items of 1..5, total 12..60
+    SRS = "SRS"  # Session Rating Scale: 4 items of 0..10, total 0..40
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeMeasures:
+    """Measurement-based-care aggregates of one provider over one period, as a
+    practice reported them: never patient-level. A cell of fewer than
+    ``directory.services.outcomes.MIN_PATIENTS`` patients is stored as reported
+    but never shown or used (see that module). None: not measured."""
+
+    npi: str
+    period_start: date
+    period_end: date
+    patients: int
+    evidence: Evidence
+    phq9_baseline_mean: float | None = None  # PHQ-9 0..27
+    phq9_latest_mean: float | None = None
+    phq9_response_rate: float | None = None  # share with a drop of 50 % or more, 0..1
+    phq9_remission_rate: float | None = None  # share under 5, 0..1
+    gad7_change_mean: float | None = None  # GAD-7 latest minus baseline, -21..21
+    alliance_instrument: AllianceInstrument | None = None
+    alliance_mean: float | None = None  # WAI-SR 12..60, SRS 0..40
+    dropout_rate: float | None = None  # 0..1
+
+
+@dataclass(frozen=True, slots=True)
 class GeoPoint:
     latitude: float
     longitude: float

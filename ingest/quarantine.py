@@ -56,6 +56,7 @@ class ReasonCode(str, enum.Enum):
     AMBIGUOUS_DATE = "ambiguous_date"  # reads two ways: day-first only, or a two-digit year of two centuries
     INVALID_ZIP = "invalid_zip"  # warning: not a US ZIP, the value is dropped
     INVALID_PHONE = "invalid_phone"  # warning: not a 10-digit North American phone, the value is dropped
+    OUT_OF_RANGE = "out_of_range"  # a number outside what its measure allows (PHQ-9 0..27, a rate 0..1)
 
 
 #: Codes that keep the row (loaded) and only record a warning.
@@ -82,6 +83,10 @@ class FilterReason(str, enum.Enum):
     #: An NPI the NPI Registry API does not return: deactivated (it never
     #: returns those) or never issued.
     NOT_IN_REGISTRY = "not_in_registry"
+    #: An exclusion-list row that names no provider of the directory: the row
+    #: is kept as an unmatched exclusion record, so that a later NPPES load
+    #: (then ``provnet exclusions match``) or a re-run of the list can link it.
+    NO_DIRECTORY_MATCH = "no_directory_match"
 
 
 class BadRowPolicy(str, enum.Enum):

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from directory.model import Employer, Network, NetworkMember, Payer, Plan, VettingCriteria
 from directory.services.criteria import default_criteria
 from directory.services.fact_status import treatment_lists
+from directory.services.outcomes import outcomes_shown
 from directory.store import Store
 from scoring import TreatmentList
 
@@ -88,6 +89,7 @@ class Loaders:
     plans: RoundLoader = field(init=False)
     parents: RoundLoader = field(init=False)
     members: RoundLoader = field(init=False)
+    outcomes: RoundLoader = field(init=False)
     payers: _Once[list[Payer]] = field(init=False)
     employers: _Once[list[Employer]] = field(init=False)
     all_plans: _Once[list[Plan]] = field(init=False)
@@ -114,6 +116,8 @@ class Loaders:
         self.plans = _by_id(r, s.plans)
         self.parents = _batch(r, s.parents_of, list)
         self.members = _batch(r, functools.partial(_members_of, s), list)
+        # what may be shown of outcome cells (small ones withheld): the service decides
+        self.outcomes = _batch(r, functools.partial(outcomes_shown, s), list)
         self.payers = _Once(s.payers, r)
         self.employers = _Once(s.employers, r)
         self.all_plans = _Once(s.plans, r)

@@ -23,6 +23,7 @@ class FactKind(enum.Enum):
     AFFILIATION = "affiliation"
     EXCLUSION = "exclusion"
     NETWORK_MEMBERSHIP = "network_membership"
+    OUTCOME = "outcome"
 
 
 @strawberry.type(description="Provenance of one fact: its source, when the source said it, how, and how sure it is.")

@@ -8,9 +8,12 @@ functions of ``scoring``, and raises the errors of :mod:`directory.errors`.
     adequacy         network adequacy (42 CFR 422.116): coverage, minimum numbers, gaps and fixes
     api_keys         API keys: issuing, revoking, their format and hash, verifying them
     criteria         vetting criteria as data: their format, validation, the default
+    exclusions       exclusion-list records matched to providers, attached, reinstated
+                     (the rules of a match: exclusion_rules)
     fact_status      freshness and agreement of each fact about a provider
     matches          decisions on entity-resolution pairs (merge, reject, undo)
     network_vetting  each member verified / needs review / failed per network, recorded with history
     networks         network membership, with the vetting rule of employer networks
+    outcomes         outcome aggregates: what may be shown, what a score may use
     vetting          vetting and TRD expertise of providers
 """

@@ -6,6 +6,9 @@
 * Only a merge can be undone (the evidence stays stored; a later model run
   honours the undo).
 * Every decision names who made it.
+* On a pair of an exclusion-list row and a provider (``leie:<key>`` ~
+  ``nppes:<npi>``), a merge attaches the exclusion to the provider and a
+  rejection or undo removes it (``directory.services.exclusions``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import UTC, datetime
 from ..errors import InputError, NotFound
 from ..model import MatchRecord, MatchStatus
 from ..store import Store
+from .exclusions import apply_decision
 
 log = logging.getLogger(__name__)
 
@@ -55,4 +59,5 @@ def decide(store: Store, match_id: str, decision: Decision, by: str, *, now: dat
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     decided = store.decide_match(current.match_id, _STATUS[decision], by, when)
     log.info("%s decided %s on match %s", by, decision.value, current.match_id)
+    apply_decision(store, decided)  # an exclusion-list pair attaches or removes the exclusion
     return decided

@@ -59,6 +59,8 @@ from .books import Books
 from .hashing import content_hash
 from .keys import KeyBook
 from .names import query_words
+from .port_exclusions import ExclusionRecords
+from .port_outcomes import OutcomeReports
 from .ranking import (
     MAX_CANDIDATES,
     MAX_PAGE_SIZE,
@@ -87,7 +89,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, KeyBook, VettingBooks, abc.ABC):
+class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".

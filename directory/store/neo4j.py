@@ -26,6 +26,8 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:Npi)-[:EXCLUDED]->(:Exclusion {uid, npi, list_name, exclusion_type, excluded_on,
         reinstated_on, evidence})
     (:ExclusionList {list_name, as_of, evidence}): which lists were loaded, as of when
+    (:ExclusionRecord {uid, list_name, key, identity, ...}): a row of a list, see .neo4j_exclusions
+    (:Npi)-[:REPORTED]->(:Outcome {uid, npi, period_start, period_end, ...}): see .neo4j_outcomes
     (:Npi)-[:IN_NETWORK {added_on, evidence}]->(:Network {id, name, kind, owner_id})
     (:Payer|Employer {id, name})-[:OFFERS_NETWORK]->(:Network)
     (:Payer)-[:OFFERS_PLAN]->(:Plan {id, payer_id, name, product_type, network_ids})
@@ -93,6 +95,8 @@ from . import neo4j_names as qn
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
+from .neo4j_exclusions import Neo4jExclusionRecords
+from .neo4j_outcomes import Neo4jOutcomeReports
 from .neo4j_search import search_params, search_query
 from .neo4j_vetting import Neo4jVetting
 from .ranking import Candidate
@@ -118,6 +122,7 @@ DATA_LABELS = (
     "Employer",
     "Exclusion",
     "ExclusionList",
+    "ExclusionRecord",
     "IngestRun",
     "Location",
     "MatchDecision",
@@ -126,6 +131,7 @@ DATA_LABELS = (
     "Npi",
     "Organization",
     "OtherName",
+    "Outcome",
     "Payer",
     "Plan",
     "Provider",
@@ -157,7 +163,7 @@ def _translate(exc: Exception) -> StoreError:
     return StoreError(f"Neo4j error: {exc}")
 
 
-class Neo4jStore(Neo4jVetting, Store):
+class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store):
     """The provider graph in a Neo4j 5 database."""
 
     backend = "neo4j"

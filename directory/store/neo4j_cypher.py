@@ -44,6 +44,11 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX quarantine_run IF NOT EXISTS FOR (q:Quarantine) ON (q.run_id)",
     # name words, looked up by exact word and word range (see .names); a range index backs the constraint
     "CREATE CONSTRAINT name_word IF NOT EXISTS FOR (w:NameWord) REQUIRE w.word IS UNIQUE",
+    "CREATE CONSTRAINT exclusion_record_uid IF NOT EXISTS FOR (r:ExclusionRecord) REQUIRE r.uid IS UNIQUE",
+    "CREATE INDEX exclusion_record_identity IF NOT EXISTS FOR (r:ExclusionRecord) ON (r.list_name, r.identity)",
+    "CREATE INDEX exclusion_record_key IF NOT EXISTS FOR (r:ExclusionRecord) ON (r.list_name, r.key)",
+    "CREATE INDEX exclusion_reference IF NOT EXISTS FOR (x:Exclusion) ON (x.reference)",
+    "CREATE CONSTRAINT outcome_uid IF NOT EXISTS FOR (o:Outcome) REQUIRE o.uid IS UNIQUE",
 )
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
@@ -526,6 +531,8 @@ COUNTS: tuple[tuple[str, str], ...] = (
     ("affiliations", "MATCH ()-[r:AFFILIATED_WITH]->() RETURN count(r) AS n"),
     ("exclusions", "MATCH (x:Exclusion) RETURN count(x) AS n"),
     ("exclusion_lists", "MATCH (l:ExclusionList) RETURN count(l) AS n"),
+    ("exclusion_records", "MATCH (r:ExclusionRecord) RETURN count(r) AS n"),
+    ("outcomes", "MATCH (o:Outcome) RETURN count(o) AS n"),
     ("payers", "MATCH (p:Payer) RETURN count(p) AS n"),
     ("employers", "MATCH (e:Employer) RETURN count(e) AS n"),
     ("networks", "MATCH (w:Network) RETURN count(w) AS n"),

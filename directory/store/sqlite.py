@@ -59,6 +59,8 @@ from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
 from .names import words_json
 from .ranking import Candidate
+from .sqlite_exclusions import SQLiteExclusionRecords
+from .sqlite_outcomes import SQLiteOutcomeReports
 from .sqlite_schema import (
     CATCH_UP_NAME_INDEX,
     COUNTS,
@@ -95,7 +97,7 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(SQLiteVetting, Store):
+class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, Store):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"

@@ -252,6 +252,29 @@ DDL: tuple[str, ...] = (
         run_id TEXT NOT NULL, line_number INTEGER NOT NULL, source TEXT NOT NULL,
         reason TEXT NOT NULL, detail TEXT NOT NULL, raw TEXT NOT NULL,
         PRIMARY KEY (run_id, line_number)) WITHOUT ROWID""",
+    # the rows of published exclusion lists, matched to a provider or not (see port_exclusions)
+    """CREATE TABLE IF NOT EXISTS exclusion_record (
+        list_name TEXT NOT NULL, key TEXT NOT NULL, identity TEXT NOT NULL,
+        exclusion_type TEXT NOT NULL, excluded_on TEXT NOT NULL, reinstated_on TEXT, last_listed TEXT,
+        last_name TEXT NOT NULL, first_name TEXT NOT NULL, middle_name TEXT NOT NULL, business_name TEXT NOT NULL,
+        general TEXT NOT NULL, specialty TEXT NOT NULL, upin TEXT NOT NULL, npi TEXT, birth_date TEXT,
+        address TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, zip TEXT NOT NULL,
+        waiver_date TEXT, waiver_state TEXT NOT NULL,
+        source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
+        confidence REAL NOT NULL, reference TEXT,
+        PRIMARY KEY (list_name, key)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS exclusion_record_identity ON exclusion_record (list_name, identity)",
+    # exclusions attached from a record are found by their evidence reference (leie:<key>)
+    "CREATE INDEX IF NOT EXISTS exclusion_reference ON exclusion (reference)",
+    # measurement-based-care aggregates per provider, period and reporting source
+    """CREATE TABLE IF NOT EXISTS outcome (
+        npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
+        period_start TEXT NOT NULL, period_end TEXT NOT NULL, source TEXT NOT NULL,
+        patients INTEGER NOT NULL, phq9_baseline_mean REAL, phq9_latest_mean REAL,
+        phq9_response_rate REAL, phq9_remission_rate REAL, gad7_change_mean REAL,
+        alliance_instrument TEXT, alliance_mean REAL, dropout_rate REAL,
+        retrieved TEXT NOT NULL, method TEXT NOT NULL, confidence REAL NOT NULL, reference TEXT,
+        PRIMARY KEY (npi, period_start, period_end, source)) WITHOUT ROWID""",
 )
 
 #: Children before parents.
@@ -259,6 +282,8 @@ WIPE: tuple[str, ...] = (
     "DELETE FROM api_key",
     "DELETE FROM vetting_result",
     "DELETE FROM vetting_criteria",
+    "DELETE FROM outcome",
+    "DELETE FROM exclusion_record",
     "DELETE FROM quarantine",
     "DELETE FROM ingest_run",
     "DELETE FROM match_decision",
@@ -303,6 +328,8 @@ SELECT
     (SELECT count(*) FROM affiliation) AS affiliations,
     (SELECT count(*) FROM exclusion) AS exclusions,
     (SELECT count(*) FROM exclusion_list) AS exclusion_lists,
+    (SELECT count(*) FROM exclusion_record) AS exclusion_records,
+    (SELECT count(*) FROM outcome) AS outcomes,
     (SELECT count(*) FROM payer) AS payers,
     (SELECT count(*) FROM employer) AS employers,
     (SELECT count(*) FROM network) AS networks,

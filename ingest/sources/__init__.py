@@ -5,8 +5,8 @@ it, the bad-row policy, batches written with their checkpoint, the report and
 finishing or failing. :class:`CsvSource` (``tabular``) is a CSV file with named
 columns mapped row by row to :class:`Facts`. The source modules are imported
 by name (``ingest.sources.nppes``, ``.reference``, ``.deactivation``,
-``.catalog``, ``.npi_registry``), so loading one never imports another's
-dependencies.
+``.catalog``, ``.npi_registry``, ``.leie``, ``.outcomes``), so loading one
+never imports another's dependencies.
 """
 
 from .base import Source, SourceFile, file_key, load

@@ -35,6 +35,7 @@ from .facts import (
     VettingResult,
 )
 from .freshness import FactStatusType
+from .outcomes import MAX_OUTCOMES, MIN_PATIENTS, OutcomePeriod
 
 if TYPE_CHECKING:
     from ..networks.types import Network
@@ -200,6 +201,15 @@ class Provider:
     async def exclusions(self, info: strawberry.Info) -> list[Exclusion]:
         found = await info.context.loaders.exclusions.load(self.npi)
         return [Exclusion.of(x, info.context.today) for x in found]
+
+    @bounded_list(
+        MAX_OUTCOMES,
+        f"Outcome and alliance aggregates by period, newest first; a period of fewer than {MIN_PATIENTS} patients "
+        "with its figures withheld (`suppressed`).",
+    )
+    async def outcomes(self, info: strawberry.Info) -> list[OutcomePeriod]:
+        found = await info.context.loaders.outcomes.load(self.npi)
+        return [OutcomePeriod.of(x, info.context.today) for x in found[:MAX_OUTCOMES]]
 
     @bounded_list(MAX_EVIDENCE, "The provenance of every fact about this provider shown by the fields above.")
     async def evidence(self, info: strawberry.Info) -> list[Evidence]:
