@@ -12,7 +12,7 @@ from pathlib import Path
 from cli import main
 from directory.store import open_store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROVNET = shutil.which("provnet", path=str(Path(sys.executable).parent)) or "provnet"
 
 
