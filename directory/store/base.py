@@ -25,7 +25,9 @@ Semantics every adapter must honour (the contract suite in
 from __future__ import annotations
 
 import abc
+import dataclasses
 import logging
+import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -50,19 +52,21 @@ from ..model import (
     ProviderRecord,
     ProviderTaxonomy,
     SearchCriteria,
+    SearchHit,
     SearchPage,
     Taxonomy,
     TreatmentOffering,
     UpsertStats,
 )
+from ..model_matching import CandidateQuery, CandidateSet, MatchCandidate, RankingProfile
+from . import candidates as _candidates
 from .books import Books
 from .hashing import content_hash
 from .ranking import (
     MAX_CANDIDATES,
-    MAX_PAGE_SIZE,
     Candidate,
     decode_cursor,
-    encode_cursor,
+    page_of,
     rank,
 )
 
@@ -418,24 +422,65 @@ class Store(Books, abc.ABC):
     def search(self, criteria: SearchCriteria) -> SearchPage:
         """One round trip for candidates, then ranking and paging done here so
         both backends order results identically."""
+        return page_of(self.search_hits(criteria), criteria)
+
+    def search_hits(self, criteria: SearchCriteria) -> list[SearchHit]:
+        """Every hit of ``criteria`` (at most ``MAX_CANDIDATES``), ranked, in one
+        round trip: for an order made above the store (TRD expertise) to page itself."""
         if criteria.near is not None and criteria.radius_miles is None:
             raise InputError("a search near a point needs radius_miles")
         if criteria.radius_miles is not None and criteria.radius_miles <= 0:
             raise InputError("radius_miles must be positive")
-        limit = max(1, min(criteria.limit, MAX_PAGE_SIZE))
-        offset = decode_cursor(criteria.after, criteria) if criteria.after else 0
+        if criteria.after:
+            decode_cursor(criteria.after, criteria)  # a bad cursor fails before the store is asked
         self._trip()
-        candidates = self._search_candidates(criteria, MAX_CANDIDATES)
-        hits = rank(criteria, candidates)
-        page = hits[offset : offset + limit]
-        end = offset + len(page)
-        has_next = end < len(hits)
-        return SearchPage(
-            hits=tuple(page),
-            total=len(hits),
-            end_cursor=encode_cursor(end, criteria) if page else None,
-            has_next_page=has_next,
+        return rank(criteria, self._search_candidates(criteria, MAX_CANDIDATES))
+
+    # ------------------------------------------- patient-to-provider matching
+    def match_candidates(self, query: CandidateQuery) -> CandidateSet:
+        """Everything ranking a need reads, in one round trip: the candidates of
+        ``query`` (see :class:`CandidateQuery`) with their distance, access facts
+        and ranking profile, nearest first, at most ``MAX_MATCH_CANDIDATES``; and
+        the exclusion lists loaded (profiles depend on them)."""
+        if not query.treatments:
+            raise InputError("a candidate read needs at least one treatment")
+        if not 0 < query.radius_miles <= _candidates.MAX_MATCH_RADIUS:
+            raise InputError(f"radius_miles must be within 0..{_candidates.MAX_MATCH_RADIUS:g}")
+        query = dataclasses.replace(
+            query,
+            treatments=tuple(sorted(set(query.treatments), key=lambda t: t.value)),
+            telehealth_state=query.telehealth_state.upper() if query.telehealth_state else None,
         )
+        self._trip()
+        found, truncated, lists = self._match_candidates(query, _candidates.box(query))
+        return _candidates.place(query, found, truncated, lists)
+
+    def claim_ranking_profiles(self, npis: Iterable[str]) -> str:
+        """Start recomputing the profiles of ``npis``: returns a claim token for
+        :meth:`write_ranking_profiles`. A fact of an NPI written after its claim
+        (or a later claim) voids the claim, so a profile made from facts read
+        before that write is never kept."""
+        token = secrets.token_hex(8)
+        wanted = sorted(set(npis))
+        if wanted:
+            self._trip()
+            self._claim_ranking_profiles(wanted, token)
+        return token
+
+    def write_ranking_profiles(self, profiles: Sequence[RankingProfile], claim: str) -> int:
+        """Keep the profiles whose NPI is still claimed with ``claim``; returns how
+        many were kept. The store forgets a profile as soon as a fact it depends
+        on is written (locations, taxonomies, credentials, exclusions, treatments,
+        the provider record): the contract suite checks each on both backends."""
+        if not profiles:
+            return 0
+        self._trip()
+        return self._write_ranking_profiles(list({p.npi: p for p in profiles}.values()), claim)
+
+    def ranking_profiles(self, npis: Iterable[str]) -> dict[str, RankingProfile]:
+        """The profiles kept for ``npis`` (missing, voided and claimed-only ones are absent)."""
+        self._trip()
+        return self._ranking_profiles(sorted(set(npis)))
 
     def counts(self) -> dict[str, int]:
         """Number of records by kind, for status output and tests."""
@@ -551,12 +596,32 @@ class Store(Books, abc.ABC):
           treatment (or AccessFacts.telehealth when no treatment is given) also
           match, with distance_miles None when none of their locations is inside;
         * plan_id: member of any network of the plan; network_id: member of it;
-        * accepting_new_patients: AccessFacts value equals it;
+        * accepting_new_patients: no AccessFacts value differs from it (an
+          unknown value is kept, and returned as ``accepting`` None so the base
+          ranks it lower and flags it);
         * entity_type, state (of some location);
         * name: a backend-side pre-filter (full-text) wide enough for typos; the
           base class scores names with rapidfuzz. Fill ``names`` with every name
           of the provider (legal, other names).
         """
 
+    @abc.abstractmethod
+    def _match_candidates(
+        self, query: CandidateQuery, box: tuple[float, float, float, float]
+    ) -> tuple[list[MatchCandidate], bool, list[ExclusionListLoad]]:
+        """In one read transaction: the candidates of ``query`` (treatments sorted
+        and not empty, state upper case) with every site of theirs inside ``box``
+        (min_lat, max_lat, min_lon, max_lon) where a treatment asked counts;
+        distance_miles and location_key None (the base fills them). Up to
+        ``MAX_MATCH_SITES`` sites, nearest the point first (an approximate order
+        is fine), and up to ``MAX_MATCH_CANDIDATES`` telehealth ones; the bool
+        says a limit was reached. Also every exclusion list loaded."""
+
+    @abc.abstractmethod
+    def _claim_ranking_profiles(self, npis: list[str], token: str) -> None: ...
+    @abc.abstractmethod
+    def _write_ranking_profiles(self, profiles: list[RankingProfile], claim: str) -> int: ...
+    @abc.abstractmethod
+    def _ranking_profiles(self, npis: list[str]) -> dict[str, RankingProfile]: ...
     @abc.abstractmethod
     def _counts(self) -> dict[str, int]: ...

@@ -47,7 +47,7 @@ WHERE ($include_deactivated OR n.deactivation_date IS NULL OR n.reactivation_dat
   AND ($network IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(w:Network) WHERE w.id = $network })
   AND ($plan IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(:Network)<-[:USES]-(p:Plan) WHERE p.id = $plan })
   AND ($accepting IS NULL
-       OR EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = $accepting })
+       OR NOT EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = (NOT $accepting) })
 WITH n, score,
      [(n)-[:PRACTICES_AT]->(l:Location) WHERE $near AND """
     + _BBOX
@@ -71,8 +71,10 @@ RETURN n.npi AS npi, n.display_name AS display_name, n.entity_type AS entity_typ
        nearest.distance AS distance, nearest.key AS location_key,
        CASE WHEN $has_name
             THEN coalesce(n.names, []) + [(n)-[:ALSO_KNOWN_AS]->(o:OtherName) | o.name]
-            ELSE [] END AS names
-ORDER BY score DESC, distance, npi
+            ELSE [] END AS names,
+       CASE WHEN $accepting IS NULL THEN null
+            ELSE head([(n)-[:HAS_ACCESS]->(a:Access) | a.accepting_new_patients]) END AS accepting
+ORDER BY score DESC, accepting IS NULL, distance, npi
 LIMIT $limit"""
 )
 

@@ -55,6 +55,7 @@ from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
 from .ranking import Candidate
+from .sqlite_matching import SQLiteMatching
 from .sqlite_schema import (
     COUNTS,
     DDL,
@@ -90,7 +91,7 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteMatching, Store):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"
@@ -496,6 +497,7 @@ class SQLiteStore(Store):
                 distance_miles=r["distance"],
                 nearest_location_key=r["location_key"],
                 names=tuple(json.loads(r["names"])) if r["names"] else (),
+                accepting=rows.truth(r["accepting"]),
             )
             for r in found
         ]

@@ -10,11 +10,15 @@ locations are mirrored into an R*Tree by triggers for radius search.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+from . import sqlite_matching as matching
 
-#: Version -> statements that bring a store of the version before it there.
+SCHEMA_VERSION = 3
+
+#: Version -> statements that bring a store of the version before it there
+#: (after DDL, which creates whatever is missing).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE ingest_run ADD COLUMN scope TEXT NOT NULL DEFAULT ''",),
+    3: matching.BACKFILL,  # the site index of patient-to-provider matching
 }
 
 #: Keep the trigram index in step with provider_name, row by row.
@@ -194,6 +198,8 @@ DDL: tuple[str, ...] = (
         run_id TEXT NOT NULL, line_number INTEGER NOT NULL, source TEXT NOT NULL,
         reason TEXT NOT NULL, detail TEXT NOT NULL, raw TEXT NOT NULL,
         PRIMARY KEY (run_id, line_number)) WITHOUT ROWID""",
+    # patient-to-provider matching: the site index and ranking profiles (sqlite_matching.py)
+    *matching.DDL,
 )
 
 #: Children before parents; provider_name's trigger empties the FTS index.
@@ -218,6 +224,7 @@ WIPE: tuple[str, ...] = (
     "DELETE FROM other_name",
     "DELETE FROM provider_taxonomy",
     "DELETE FROM provider_location",
+    *matching.WIPE,  # emptied by the triggers above but for the treatment codes
     "DELETE FROM location",
     "DELETE FROM provider",
     "DELETE FROM taxonomy",

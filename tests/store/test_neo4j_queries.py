@@ -57,13 +57,14 @@ from directory.store import RunCheckpoint
 from directory.store import neo4j as adapter
 from directory.store import neo4j_coverage as coverage
 from directory.store import neo4j_cypher as cypher
+from directory.store import neo4j_matching as matching
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
 from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, search, coverage)
+QUERY_MODULES = (cypher, search, coverage, matching)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(
@@ -364,8 +365,10 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
         cypher.LINK_SUBPARTS_UP,
         cypher.LINK_SUBPARTS_DOWN,
         cypher.CHECKPOINT,
+        matching.FORGET_PROFILES,  # the ranking profiles of the records written, in the same transaction
     ]
     params = dict(statements)
+    assert params[matching.FORGET_PROFILES] == {"npis": ["1234567893", "1568946812"]}
     props = params[cypher.MERGE_PROVIDERS]["rows"][0]["props"]
     assert props["last_update"] == "2024-04-15" and props["entity_type"] == 1 and props["sole_proprietor"] is True
     assert props["names"] == ["Ann B O'Neil", "Ann O'Neil"] and props["search_name"] == "Ann B O'Neil"

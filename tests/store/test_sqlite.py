@@ -19,6 +19,7 @@ from directory.errors import ConstraintViolation, StoreError, StoreUnavailable
 from directory.model import IngestRun, SearchCriteria
 from directory.store import RunCheckpoint, open_store
 from directory.store.sqlite import SQLiteStore
+from directory.store.sqlite_schema import SCHEMA_VERSION
 from directory.store.sqlite_search import fts_query, name_keys, query_keys, soundex
 
 
@@ -248,7 +249,7 @@ def test_a_version_1_store_is_migrated_when_opened(tmp_path):
         (run,) = store.runs()
         assert run.run_id == "run-1" and run.scope == ""
         raw = sqlite3.connect(path)
-        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         raw.close()
         store.init_schema()  # again: nothing left to migrate
     finally:
