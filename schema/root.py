@@ -10,6 +10,7 @@ from .adequacy.queries import AdequacyQueries
 from .auth import Role
 from .errors import ErrorPolicy, log_errors
 from .limits import limit_extensions
+from .matching.queries import MatchingQueries
 from .networks.mutations import NetworkMutations
 from .networks.queries import NetworkQueries
 from .providers.queries import ProviderQueries
@@ -27,7 +28,7 @@ class Viewer:
 
 
 @strawberry.type
-class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries):
+class Query(ProviderQueries, MatchingQueries, NetworkQueries, ResolutionQueries, AdequacyQueries):
     @strawberry.field
     def viewer(self, info: strawberry.Info) -> Viewer:
         principal = info.context.principal
