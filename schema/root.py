@@ -8,8 +8,8 @@ from strawberry.types import ExecutionContext
 
 from .adequacy.queries import AdequacyQueries
 from .auth import Role
+from .documents import limit_extensions
 from .errors import ErrorPolicy, log_errors
-from .limits import limit_extensions
 from .matching.queries import MatchingQueries
 from .networks.mutations import NetworkMutations
 from .networks.queries import NetworkQueries
