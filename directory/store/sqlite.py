@@ -1,8 +1,9 @@
 """The embedded store: one SQLite file through the standard library.
 
-WAL journal, foreign keys on, one connection shared by threads behind a lock.
-Each primitive of the port is one transaction, so a crash leaves the store at a
-primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
+WAL journal, foreign keys on; writes on one connection behind a lock, reads on
+a connection per thread (:mod:`.sqlite_readers`), so reads run beside each other
+and beside a write. Each primitive of the port is one transaction, so a crash
+leaves the store at a primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
 :mod:`.sqlite_sql`, the search query in :mod:`.sqlite_search`, row conversions
 in :mod:`.sqlite_rows`.
 
@@ -56,6 +57,7 @@ from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
 from .ranking import Candidate
 from .sqlite_matching import SQLiteMatching
+from .sqlite_readers import Readers
 from .sqlite_schema import (
     COUNTS,
     DDL,
@@ -103,40 +105,60 @@ class SQLiteStore(SQLiteMatching, Store):
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn = self._connect()
             for pragma in _PRAGMAS:
                 conn.execute(pragma)
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+        self._conn: sqlite3.Connection | None = conn
+        # an in-memory database exists in its one connection only
+        self._readers = None if self.path == ":memory:" else Readers(self._connect)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.create_function("haversine", 4, haversine_sql, deterministic=True)
-        self._conn: sqlite3.Connection | None = conn
+        return conn
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
 
     @contextmanager
     def _tx(self, write: bool = True) -> Iterator[sqlite3.Connection]:
-        """One transaction under the lock; driver errors leave as StoreError."""
-        with self._lock:
-            conn = self._conn
-            if conn is None:
-                raise StoreUnavailable("the SQLite store is closed")
+        """One transaction: a write under the lock, a read on this thread's read
+        connection; driver errors leave as StoreError."""
+        if not write and self._readers is not None:
             try:
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                reader = self._readers.get()
             except sqlite3.Error as exc:
-                raise StoreUnavailable(f"cannot begin a transaction on {self.path!r}: {exc}") from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.IntegrityError):
-                    raise ConstraintViolation(str(exc)) from exc
-                if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"SQLite error: {exc}") from exc
-                raise
+                raise StoreUnavailable(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+            with self._transaction(reader, "BEGIN") as in_tx:
+                yield in_tx
+            return
+        with self._lock:
+            writer = self._conn
+            if writer is None:
+                raise StoreUnavailable("the SQLite store is closed")
+            with self._transaction(writer, "BEGIN IMMEDIATE" if write else "BEGIN") as in_tx:
+                yield in_tx
+
+    @contextmanager
+    def _transaction(self, conn: sqlite3.Connection, begin: str) -> Iterator[sqlite3.Connection]:
+        try:
+            conn.execute(begin)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot begin a transaction on {self.path!r}: {exc}") from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise ConstraintViolation(str(exc)) from exc
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"SQLite error: {exc}") from exc
+            raise
 
     # ------------------------------------------------------------ lifecycle
     def _init_schema(self) -> None:
@@ -181,6 +203,8 @@ class SQLiteStore(SQLiteMatching, Store):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+        if self._readers is not None:
+            self._readers.close()
 
     # ------------------------------------------------------------ reference
     def _upsert_taxonomies(self, taxonomies: list[Taxonomy]) -> int:
