@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from directory import settings
 from directory.errors import ConfigurationError, InputError, NotFound, ProvnetError
 
-from . import adequacy, db, ingest, registry, resolution, sample, serve
+from . import adequacy, db, ingest, matching, registry, resolution, sample, serve
 from .common import EXIT_BAD_INPUT, EXIT_FAILURE
 
 #: Each module adds its commands; the order is the order of `provnet --help`.
-GROUPS = (db, ingest, sample, serve, resolution, registry, adequacy)
+GROUPS = (db, ingest, sample, serve, resolution, registry, adequacy, matching)
 
 
 def build_parser() -> argparse.ArgumentParser:

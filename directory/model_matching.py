@@ -28,7 +28,8 @@ class RankingProfile:
     expertise: float  # the TRD expertise score, every treatment counted
     base_points: float  # expertise points not tied to a treatment (taxonomy, board certification)
     treatment_points: tuple[tuple[Treatment, float], ...]  # expertise points of each treatment offered
-    detail: str  # the service's explanation (checks and reasons) as JSON, opaque to the store
+    detail: str | None  # the service's explanation (checks and reasons) as JSON, opaque to the store;
+    # None in a candidate read, which leaves it out (only the page's are read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class CandidateQuery:
     telehealth_state: str | None = None
     plan_id: str | None = None
     network_id: str | None = None
+    inner_miles: float | None = None  # with a sufficiency test: read within this first (see Store.match_candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +64,8 @@ class MatchCandidate:
     npi: str
     display_name: str
     entity_type: EntityType
-    offered: tuple[Treatment, ...]  # treatments asked for that the provider offers, sorted by value
-    by_telehealth: tuple[Treatment, ...]  # ... of those, offered by telehealth
+    offered: tuple[Treatment, ...]  # treatments asked for offered at the sites found or by telehealth, by value
+    by_telehealth: tuple[Treatment, ...]  # ... of those, offered by telehealth in the state asked
     telehealth_in_state: bool  # offers one by telehealth and practises or is licensed in the state asked
     sites: tuple[CandidateSite, ...]  # adapters: sites in the query's box; the port: within the radius
     distance_miles: float | None  # the port fills it: the nearest site, None for telehealth only
@@ -84,3 +86,4 @@ class CandidateSet:
     candidates: tuple[MatchCandidate, ...]
     exclusion_lists: tuple[ExclusionListLoad, ...]
     truncated: bool = False  # more candidates matched than the port returns
+    radius_miles: float = 0.0  # the radius read: the query's, or its inner one when that sufficed

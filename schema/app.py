@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from directory import settings
+from directory import geo, settings
 from directory.errors import ProvnetError
 from directory.store import Store, open_store
 
@@ -91,6 +92,38 @@ class _Authenticate:
         await self.app(scope, receive, send)
 
 
+#: Allocations between young-generation collections (CPython's default is 700).
+GC_THRESHOLD = 50_000
+
+
+def settle_memory() -> None:
+    """Before serving: move everything built so far (the schema, the ZIP table,
+    modules) out of the garbage collector's sight, and collect less often. A
+    match answer allocates tens of thousands of short-lived objects; with the
+    defaults, full collections over the long-lived ones stalled one request in a
+    hundred by 150 to 200 ms."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def check_exposure(host: str) -> None:
+    """ConfigurationError when serving on ``host`` would let anyone in: no tokens,
+    not loopback, and the ``allow_anonymous`` setting not given."""
+    tokens = parse_tokens(settings.get("auth_tokens"))
+    allow_anonymous = settings.get_bool("allow_anonymous")
+    require_safe_exposure(host, tokens, allow_anonymous)
+    if not tokens and allow_anonymous:
+        log.warning("serving on %s with no tokens: anyone who can reach it reads as a navigator", host)
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process of ``provnet serve --workers N`` (a uvicorn
+    factory): its own store, opened from the settings, closed when it stops.
+    The parent checked the address before starting the workers."""
+    return create_app()
+
+
 def create_app(store: Store | None = None, *, host: str | None = None) -> Starlette:
     """The ASGI app on ``store`` (default: the ``store`` setting, opened here and
     closed on shutdown). Tokens come from the ``auth_tokens`` setting.
@@ -100,12 +133,10 @@ def create_app(store: Store | None = None, *, host: str | None = None) -> Starle
     ``allow_anonymous`` setting says so."""
     tokens = parse_tokens(settings.get("auth_tokens"))
     if host is not None:
-        allow_anonymous = settings.get_bool("allow_anonymous")
-        require_safe_exposure(host, tokens, allow_anonymous)
-        if not tokens and allow_anonymous:
-            log.warning("serving on %s with no tokens: anyone who can reach it reads as a navigator", host)
+        check_exposure(host)
     authenticator = Authenticator(tokens)
     max_body = settings.get_int("max_body_bytes")
+    geo.preload()  # the ZIP table, before the first request needs it
     own_store = store is None
     the_store = open_store() if store is None else store
     graphql = _Authenticate(_GraphQL(the_store, graphql_ide="graphiql"), authenticator)
@@ -130,6 +161,7 @@ def create_app(store: Store | None = None, *, host: str | None = None) -> Starle
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
+        settle_memory()
         yield
         if own_store:
             the_store.close()

@@ -28,7 +28,7 @@ import abc
 import dataclasses
 import logging
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -437,11 +437,19 @@ class Store(Books, abc.ABC):
         return rank(criteria, self._search_candidates(criteria, MAX_CANDIDATES))
 
     # ------------------------------------------- patient-to-provider matching
-    def match_candidates(self, query: CandidateQuery) -> CandidateSet:
+    def match_candidates(
+        self, query: CandidateQuery, enough: Callable[[tuple[MatchCandidate, ...]], bool] | None = None
+    ) -> CandidateSet:
         """Everything ranking a need reads, in one round trip: the candidates of
         ``query`` (see :class:`CandidateQuery`) with their distance, access facts
         and ranking profile, nearest first, at most ``MAX_MATCH_CANDIDATES``; and
-        the exclusion lists loaded (profiles depend on them)."""
+        the exclusion lists loaded (profiles depend on them).
+
+        With ``query.inner_miles`` and ``enough``: the candidates within
+        ``inner_miles`` are read first, and when ``enough`` says they suffice they
+        are the answer (``radius_miles`` of the result says so) and the wider ring
+        is not read; else all within ``radius_miles``. One transaction either way:
+        a dense metro reads a quarter of the rows a widened radius would."""
         if not query.treatments:
             raise InputError("a candidate read needs at least one treatment")
         if not 0 < query.radius_miles <= _candidates.MAX_MATCH_RADIUS:
@@ -451,9 +459,28 @@ class Store(Books, abc.ABC):
             treatments=tuple(sorted(set(query.treatments), key=lambda t: t.value)),
             telehealth_state=query.telehealth_state.upper() if query.telehealth_state else None,
         )
+        rings = [query]
+        if enough is not None and query.inner_miles is not None and 0 < query.inner_miles < query.radius_miles:
+            rings.insert(0, dataclasses.replace(query, radius_miles=query.inner_miles))
+
+        inner: list[CandidateSet] = []  # the inner ring, placed for the test: not placed twice
+
+        def suffices(found: list[_candidates.Found]) -> bool:
+            assert enough is not None
+            inner.append(_candidates.place(rings[0], found, False, ()))
+            return enough(inner[-1].candidates)
+
         self._trip()
-        found, truncated, lists = self._match_candidates(query, _candidates.box(query))
-        return _candidates.place(query, found, truncated, lists)
+        found, truncated, lists, read = self._match_candidates(rings, [_candidates.box(r) for r in rings], suffices)
+        if read == 0 and inner:
+            placed = inner[-1]
+            return CandidateSet(
+                placed.candidates,
+                tuple(sorted(lists, key=lambda x: x.list_name)),
+                truncated or placed.truncated,
+                placed.radius_miles,
+            )
+        return _candidates.place(rings[read], found, truncated, lists)
 
     def claim_ranking_profiles(self, npis: Iterable[str]) -> str:
         """Start recomputing the profiles of ``npis``: returns a claim token for
@@ -607,15 +634,21 @@ class Store(Books, abc.ABC):
 
     @abc.abstractmethod
     def _match_candidates(
-        self, query: CandidateQuery, box: tuple[float, float, float, float]
-    ) -> tuple[list[MatchCandidate], bool, list[ExclusionListLoad]]:
-        """In one read transaction: the candidates of ``query`` (treatments sorted
-        and not empty, state upper case) with every site of theirs inside ``box``
-        (min_lat, max_lat, min_lon, max_lon) where a treatment asked counts;
-        distance_miles and location_key None (the base fills them). Up to
-        ``MAX_MATCH_SITES`` sites, nearest the point first (an approximate order
-        is fine), and up to ``MAX_MATCH_CANDIDATES`` telehealth ones; the bool
-        says a limit was reached. Also every exclusion list loaded."""
+        self,
+        rings: list[CandidateQuery],
+        boxes: list[tuple[float, float, float, float]],
+        suffices: Callable[[list[_candidates.Found]], bool],
+    ) -> tuple[list[_candidates.Found], bool, list[ExclusionListLoad], int]:
+        """In one read transaction: for each ring in turn (a query and its box,
+        min_lat, max_lat, min_lon, max_lon; treatments sorted and not empty, state
+        upper case), the candidates with every site of theirs inside the box where
+        a treatment asked counts, and their ranking profiles without ``detail``
+        (the page reads it), until ``suffices`` accepts a ring's candidates or the
+        last ring is read. Telehealth candidates are read once. Up to
+        ``MAX_MATCH_SITES`` sites, nearest the point first (an approximate order is
+        fine), and ``MAX_MATCH_CANDIDATES`` telehealth ones; the bool says a limit
+        was reached. Also every exclusion list loaded, and the index of the ring
+        returned. The base places them."""
 
     @abc.abstractmethod
     def _claim_ranking_profiles(self, npis: list[str], token: str) -> None: ...

@@ -25,10 +25,10 @@ from datetime import date
 from typing import Any
 
 from ..model import EntityType, ExclusionListLoad, Treatment
-from ..model_matching import CandidateQuery, CandidateSite, MatchCandidate, RankingProfile
+from ..model_matching import CandidateQuery, CandidateSite, RankingProfile
 from . import neo4j_cypher as q
 from . import neo4j_rows as rows
-from .candidates import MAX_MATCH_CANDIDATES, MAX_MATCH_SITES
+from .candidates import MAX_MATCH_CANDIDATES, MAX_MATCH_SITES, Found
 
 #: Run with the adapter's other schema commands, each in its own transaction.
 SCHEMA: tuple[str, ...] = (
@@ -40,24 +40,23 @@ _ACTIVE_AND_IN_NETWORK = """
   AND ($plan IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(:Network)<-[:USES]-(p:Plan) WHERE p.id = $plan })
   AND ($network IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(w:Network) WHERE w.id = $network })"""
 
-# Sites in the box where an asked treatment counts, nearest first by a flat-earth
-# measure (exact miles are the base class's).
+# Sites in the box where an asked treatment counts, one row per site and
+# treatment, nearest first by a flat-earth measure (exact miles are the base class's).
 SITES = (
     """
 MATCH (l:Location)
 WHERE point.withinBBox(l.point, point({latitude: $min_lat, longitude: $min_lon}),
                                 point({latitude: $max_lat, longitude: $max_lon}))
 MATCH (n:Npi)-[:PRACTICES_AT]->(l)
-WHERE EXISTS {
-        MATCH (n)-[o:OFFERS]->(t:Treatment)
-        WHERE t.code IN $treatments AND coalesce(o.telehealth, false) = false
-          AND (o.location_key = l.key
-               OR NOT EXISTS { MATCH (n)-[:PRACTICES_AT]->(k:Location) WHERE k.key = o.location_key }) }"""
+MATCH (n)-[o:OFFERS]->(t:Treatment)
+WHERE t.code IN $treatments AND coalesce(o.telehealth, false) = false
+  AND (o.location_key = l.key
+       OR NOT EXISTS { MATCH (n)-[:PRACTICES_AT]->(k:Location) WHERE k.key = o.location_key })"""
     + _ACTIVE_AND_IN_NETWORK
     + """
-WITH DISTINCT n.npi AS npi, l.key AS key, l.latitude AS latitude, l.longitude AS longitude
-RETURN npi, key, latitude, longitude
-ORDER BY (latitude - $lat) ^ 2 + (longitude - $lon) ^ 2 * $coslat2, npi, key
+WITH DISTINCT n.npi AS npi, t.code AS treatment, l.key AS key, l.latitude AS latitude, l.longitude AS longitude
+RETURN npi, treatment, key, latitude, longitude
+ORDER BY (latitude - $lat) ^ 2 + (longitude - $lon) ^ 2 * $coslat2, npi, key, treatment
 LIMIT $limit"""
 )
 
@@ -71,21 +70,21 @@ WHERE t.code IN $treatments AND o.telehealth = true"""
   AND (EXISTS { MATCH (n)-[:PRACTICES_AT]->(s:Location) WHERE s.state = $state }
        OR EXISTS { MATCH (n)-[h:HAS_TAXONOMY]->(:Taxonomy) WHERE h.license_state = $state }
        OR EXISTS { MATCH (n)-[:HAS_CREDENTIAL]->(c:Credential) WHERE c.kind = 'state_license' AND c.state = $state })
-WITH DISTINCT n.npi AS npi
-RETURN npi
-ORDER BY npi
+WITH DISTINCT n.npi AS npi, t.code AS treatment
+RETURN npi, treatment
+ORDER BY npi, treatment
 LIMIT $limit"""
 )
 
+# What ranking reads of each candidate: its name, access facts and profile (without its detail: the page reads that).
 DETAILS = """
 UNWIND $npis AS wanted
 MATCH (n:Npi {npi: wanted})
 OPTIONAL MATCH (n)-[:HAS_ACCESS]->(a:Access)
 OPTIONAL MATCH (rp:RankingProfile {npi: wanted}) WHERE rp.computed_on IS NOT NULL
 RETURN n.npi AS npi, n.display_name AS display_name, n.entity_type AS entity_type,
-       properties(a) AS access, properties(rp) AS profile,
-       [(n)-[o:OFFERS]->(t:Treatment) WHERE t.code IN $treatments
-           | {code: t.code, telehealth: coalesce(o.telehealth, false)}] AS offers"""
+       properties(a) AS access,
+       rp {.npi, .computed_on, .basis, .vetting, .expertise, .base_points, .treatment_points} AS profile"""
 
 CLAIM = """
 UNWIND $npis AS wanted
@@ -137,15 +136,20 @@ def sweep_forgetting(tx, work: Callable[..., Any], params: dict) -> Any:
     return forgetting(tx, found[0]["npis"] if found else [], work, params)
 
 
-def candidates(tx, params: dict) -> tuple[list[dict], list[str], list[dict], list[dict]]:
-    sites = tx.run(SITES, {**params, "limit": MAX_MATCH_SITES}).data()
+def candidates(tx, params: dict, boxes: list[dict], suffices: Callable[[list[dict], list[dict], list[dict]], bool]):
+    """Telehealth candidates once, then each box's site candidates until ``suffices``
+    accepts them (or the last box); their details; the exclusion lists."""
     remote = []
     if params["state"] is not None:
-        remote = [r["npi"] for r in tx.run(TELEHEALTH, {**params, "limit": MAX_MATCH_CANDIDATES}).data()]
-    npis = sorted({r["npi"] for r in sites} | set(remote))
-    details = tx.run(DETAILS, {"npis": npis, "treatments": params["treatments"]}).data() if npis else []
+        remote = tx.run(TELEHEALTH, {**params, "limit": MAX_MATCH_CANDIDATES}).data()
+    for read, box in enumerate(boxes):
+        sites = tx.run(SITES, {**params, **box, "limit": MAX_MATCH_SITES}).data()
+        npis = sorted({r["npi"] for r in sites} | {r["npi"] for r in remote})
+        details = tx.run(DETAILS, {"npis": npis}).data() if npis else []
+        if read == len(boxes) - 1 or suffices(sites, remote, details):
+            break
     lists = tx.run(q.EXCLUSION_LISTS, {}).data()
-    return sites, remote, details, lists
+    return sites, remote, details, lists, read
 
 
 # ---------------------------------------------------------------- rows
@@ -160,7 +164,7 @@ def _profile(p: dict | None) -> RankingProfile | None:
         expertise=float(p["expertise"]),
         base_points=float(p["base_points"]),
         treatment_points=tuple((Treatment(t), float(x)) for t, x in json.loads(p["treatment_points"])),
-        detail=p["detail"],
+        detail=p.get("detail"),
     )
 
 
@@ -179,29 +183,38 @@ def profile_props(p: RankingProfile) -> dict:
     }
 
 
-def _candidate(r: dict, sites: dict[str, list[CandidateSite]], in_state: set[str]) -> MatchCandidate:
-    offers = r["offers"] or []
+def _found(r: dict, sites: list[dict], remote: list[dict]) -> Found:
     access = r["access"] or {}
-    seen: dict[str, CandidateSite] = {}
-    for site in sites.get(r["npi"], ()):
-        seen.setdefault(site.key, site)
-    return MatchCandidate(
+    found = Found(
         npi=r["npi"],
         display_name=r["display_name"] or "",
         entity_type=_ENTITY[int(r["entity_type"])],
-        offered=tuple(sorted({Treatment(o["code"]) for o in offers}, key=lambda t: t.value)),
-        by_telehealth=tuple(sorted({Treatment(o["code"]) for o in offers if o["telehealth"]}, key=lambda t: t.value)),
-        telehealth_in_state=r["npi"] in in_state,
-        sites=tuple(seen.values()),
-        distance_miles=None,
-        location_key=None,
         has_access_facts=r["access"] is not None,
         accepting_new_patients=access.get("accepting_new_patients"),
         telehealth=access.get("telehealth"),
         languages=tuple(access.get("languages") or ()),
         wait_days=access.get("wait_days"),
         profile=_profile(r["profile"]),
+        telehealth_in_state=bool(remote),
     )
+    for site in sites:
+        key = site["key"]
+        found.sites.setdefault(key, CandidateSite(key, float(site["latitude"]), float(site["longitude"])))
+        found.offered.add(Treatment(site["treatment"]))
+    for offer in remote:
+        found.offered.add(Treatment(offer["treatment"]))
+        found.by_telehealth.add(Treatment(offer["treatment"]))
+    return found
+
+
+def _gather(sites: list[dict], remote: list[dict], details: list[dict]) -> list[Found]:
+    by_site: dict[str, list[dict]] = {}
+    for r in sites:
+        by_site.setdefault(r["npi"], []).append(r)
+    by_remote: dict[str, list[dict]] = {}
+    for r in remote:
+        by_remote.setdefault(r["npi"], []).append(r)
+    return [_found(r, by_site.get(r["npi"], []), by_remote.get(r["npi"], [])) for r in details]
 
 
 class Neo4jMatching:
@@ -211,15 +224,14 @@ class Neo4jMatching:
         raise NotImplementedError
 
     def _match_candidates(
-        self, query: CandidateQuery, box: tuple[float, float, float, float]
-    ) -> tuple[list[MatchCandidate], bool, list[ExclusionListLoad]]:
-        min_lat, max_lat, min_lon, max_lon = box
+        self,
+        rings: list[CandidateQuery],
+        boxes: list[tuple[float, float, float, float]],
+        suffices: Callable[[list[Found]], bool],
+    ) -> tuple[list[Found], bool, list[ExclusionListLoad], int]:
+        query = rings[0]
         params = {
             "treatments": [t.value for t in query.treatments],
-            "min_lat": max(-90.0, min_lat),
-            "max_lat": min(90.0, max_lat),
-            "min_lon": max(-180.0, min_lon),
-            "max_lon": min(180.0, max_lon),
             "lat": float(query.near.latitude),
             "lon": float(query.near.longitude),
             "coslat2": math.cos(math.radians(query.near.latitude)) ** 2,
@@ -227,17 +239,22 @@ class Neo4jMatching:
             "network": query.network_id,
             "state": query.telehealth_state,
         }
-        found_sites, remote, details, lists = self._run(False, candidates, params)
-        sites: dict[str, list[CandidateSite]] = {}
-        for r in found_sites:
-            sites.setdefault(r["npi"], []).append(CandidateSite(r["key"], float(r["latitude"]), float(r["longitude"])))
-        truncated = len(found_sites) >= MAX_MATCH_SITES or len(remote) >= MAX_MATCH_CANDIDATES
-        in_state = set(remote)
-        return (
-            [_candidate(r, sites, in_state) for r in details],
-            truncated,
-            [rows.exclusion_list(r["props"]) for r in lists],
-        )
+        corners = [
+            {
+                "min_lat": max(-90.0, min_lat),
+                "max_lat": min(90.0, max_lat),
+                "min_lon": max(-180.0, min_lon),
+                "max_lon": min(180.0, max_lon),
+            }
+            for min_lat, max_lat, min_lon, max_lon in boxes
+        ]
+
+        def enough(sites: list[dict], remote: list[dict], details: list[dict]) -> bool:
+            return suffices(_gather(sites, remote, details))
+
+        sites, remote, details, lists, read = self._run(False, candidates, params, corners, enough)
+        truncated = len(sites) >= MAX_MATCH_SITES or len(remote) >= MAX_MATCH_CANDIDATES
+        return _gather(sites, remote, details), truncated, [rows.exclusion_list(r["props"]) for r in lists], read
 
     def _claim_ranking_profiles(self, npis: list[str], token: str) -> None:
         self._run(True, _execute, CLAIM, {"npis": npis, "token": token})

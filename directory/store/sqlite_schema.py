@@ -10,7 +10,7 @@ locations are mirrored into an R*Tree by triggers for radius search.
 
 from __future__ import annotations
 
-from . import sqlite_matching as matching
+from . import sqlite_matching_schema as matching
 
 SCHEMA_VERSION = 3
 
@@ -18,7 +18,7 @@ SCHEMA_VERSION = 3
 #: (after DDL, which creates whatever is missing).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE ingest_run ADD COLUMN scope TEXT NOT NULL DEFAULT ''",),
-    3: matching.BACKFILL,  # the site index of patient-to-provider matching
+    3: matching.BACKFILL,  # the match cards and site index of patient-to-provider matching
 }
 
 #: Keep the trigram index in step with provider_name, row by row.

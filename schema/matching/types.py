@@ -60,7 +60,7 @@ class MatchProvidersError:
 class ProviderMatch:
     rank: int
     score: float = strawberry.field(description="0..100: the sum of the components' points.")
-    components: list[ScoreComponent] = bounded_list(MAX_COMPONENTS)
+    components: list[ScoreComponent] = bounded_list(MAX_COMPONENTS, built=True)
     via: Via
     distance_miles: float | None = strawberry.field(
         description="Great-circle miles to the nearest site offering a treatment asked; null for telehealth only."
@@ -70,7 +70,7 @@ class ProviderMatch:
         description="Facts the need cares about that no source gave: ranked below known ones, never dropped."
     )
     vetting_passed: bool
-    vetting_checks: list[VettingCheck] = bounded_list(MAX_CHECKS)
+    vetting_checks: list[VettingCheck] = bounded_list(MAX_CHECKS, built=True)
     expertise: TrdExpertise = strawberry.field(description="TRD expertise for the treatments asked, with reasons.")
     profile_computed_on: date = strawberry.field(description="The day vetting and expertise were judged.")
     npi: str
@@ -132,16 +132,23 @@ class ProviderMatch:
 
 @strawberry.type(description="The ranked matches for a need, or the errors that refused it.")
 class MatchProvidersPayload:
-    matches: list[ProviderMatch] = bounded_list(matching.MAX_FIRST, "As many as `first` asked for, best first.")
+    matches: list[ProviderMatch] = bounded_list(
+        matching.MAX_FIRST, "As many as `first` asked for, best first.", built=True
+    )
     total_count: int = strawberry.field(description="Matches listed after relaxing (`matches` is the first of them).")
-    considered: int = strawberry.field(description="Providers meeting the treatment, place and plan or network.")
+    considered: int = strawberry.field(
+        description="Providers read that meet the treatment, place and plan or network: those within the maximum "
+        "distance when they fill the list, else those within the widened radius too."
+    )
     failed_vetting: int = strawberry.field(description="Of those, left out because a vetting check failed.")
     treatments: list[Treatment] = strawberry.field(description="The treatments searched for.")
     pathway: PathwayProposal | None = strawberry.field(description="When `tried` was given: the steps proposed.")
-    relaxed: list[AppliedRelaxation] = bounded_list(MAX_RELAXED, "Preferences relaxed to fill the list, in order.")
+    relaxed: list[AppliedRelaxation] = bounded_list(
+        MAX_RELAXED, "Preferences relaxed to fill the list, in order.", built=True
+    )
     notes: list[str] = strawberry.field(description=f"What the answer could not do, and why. At most {MAX_NOTES}.")
     truncated: bool = strawberry.field(description="More candidates than one read returns: the nearest were ranked.")
-    errors: list[MatchProvidersError] = bounded_list(1)
+    errors: list[MatchProvidersError] = bounded_list(1, built=True)
 
     @classmethod
     def refused(cls, code: MatchErrorCode, message: str) -> MatchProvidersPayload:

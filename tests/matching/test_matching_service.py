@@ -121,3 +121,18 @@ def test_the_pathway_is_data(tmp_path):
     with pytest.raises(InputError):
         Pathway("empty", ())
     assert Pathway.from_json(default.to_json()) == default
+
+
+def test_provnet_match_refresh_computes_what_is_stale(tmp_path, capsys):
+    from cli import main
+    from directory.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    with open_store(url) as store:
+        build(store, PEOPLE, Treatment.ECT)
+    assert main(["--store", url, "match", "refresh"]) == 0
+    assert "3 providers: 3 ranking profiles computed, 0 already fresh" in capsys.readouterr().err
+    assert main(["--store", url, "match", "refresh"]) == 0
+    assert "0 ranking profiles computed, 3 already fresh" in capsys.readouterr().err
+    assert main(["--store", url, "match", "refresh", "--all"]) == 0
+    assert "3 ranking profiles computed" in capsys.readouterr().err

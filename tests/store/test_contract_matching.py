@@ -5,6 +5,7 @@ known geometry around Times Square."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import date
 
@@ -139,6 +140,27 @@ def test_the_site_index_follows_offerings_and_locations(store, world):
     assert [c.location_key for c in store.match_candidates(query).candidates] == [NEWARK.key]
 
 
+def test_the_inner_ring_is_the_answer_when_it_suffices(store, world):
+    query = CandidateQuery(TMS, TIMES_SQUARE, 15.0, inner_miles=_miles(BROOKLYN) + 0.1)
+    seen: list[list[str]] = []
+
+    def enough(wanted):
+        def test(candidates):
+            seen.append([c.npi for c in candidates])
+            return len(candidates) >= wanted
+
+        return test
+
+    near = store.match_candidates(query, enough(2))
+    assert seen == [[world.near_tms, world.brooklyn_tms]]  # the inner ring, placed, was shown to the test
+    assert [c.npi for c in near.candidates] == [world.near_tms, world.brooklyn_tms]
+    assert near.radius_miles == query.inner_miles
+    wide = store.match_candidates(query, enough(3))
+    assert [c.npi for c in wide.candidates] == [world.near_tms, world.brooklyn_tms, world.newark_tms_no_plan]
+    assert wide.radius_miles == 15.0
+    assert store.match_candidates(query).radius_miles == 15.0  # no test: the whole radius
+
+
 def test_a_candidate_read_needs_a_treatment_and_a_sane_radius(store, world):
     with pytest.raises(InputError):
         store.match_candidates(CandidateQuery((), TIMES_SQUARE, 10.0))
@@ -165,9 +187,9 @@ def test_profiles_are_kept_only_under_their_claim(store, world):
     assert store.ranking_profiles([world.near_tms])[world.near_tms].expertise == 33.0  # the old one stays
     assert store.write_ranking_profiles([profile(world.near_tms, expertise=2.0)], second) == 1
     assert store.ranking_profiles([world.near_tms])[world.near_tms].expertise == 2.0
-    # the candidate read carries it
+    # the candidate read carries it, all but its explanation (a page reads that of its own few)
     (near,) = [c for c in store.match_candidates(CandidateQuery(TMS, TIMES_SQUARE, 1.0)).candidates]
-    assert near.profile == profile(world.near_tms, expertise=2.0)
+    assert near.profile == dataclasses.replace(profile(world.near_tms, expertise=2.0), detail=None)
 
 
 def _kept(store, number) -> bool:
@@ -238,7 +260,7 @@ def test_profiles_and_sites_go_with_a_wipe(store, world):
 def test_a_store_made_before_the_site_index_gets_it_when_opened(tmp_path):
     from directory.store import open_store
     from directory.store.sqlite import SQLiteStore
-    from directory.store.sqlite_matching import DDL
+    from directory.store.sqlite_matching_schema import DDL
 
     path = tmp_path / "provnet.db"
     old = SQLiteStore(path)

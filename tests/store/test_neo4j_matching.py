@@ -7,6 +7,7 @@ analyser in ``test_neo4j_queries``."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -53,38 +54,28 @@ PROFILE = RankingProfile(
 
 def test_candidates_are_one_read_transaction_and_convert_rows(recorded):
     store, driver = recorded
+    site = {"npi": "1234567893", "key": MIDTOWN.key, "latitude": MIDTOWN.latitude, "longitude": MIDTOWN.longitude}
     driver.answers[matching.SITES] = [
-        {"npi": "1234567893", "key": MIDTOWN.key, "latitude": MIDTOWN.latitude, "longitude": MIDTOWN.longitude},
-        {"npi": "1234567893", "key": MIDTOWN.key, "latitude": MIDTOWN.latitude, "longitude": MIDTOWN.longitude},
-        {"npi": "1568946812", "key": "FAR", "latitude": 41.5, "longitude": -73.9855},  # in the box, not the circle
+        {**site, "treatment": "esketamine_rems"},
+        {**site, "treatment": "ect"},  # one site, two treatments asked
+        {"npi": "1568946812", "treatment": "ect", "key": "FAR", "latitude": 41.5, "longitude": -73.9855},  # box only
     ]
-    driver.answers[matching.TELEHEALTH] = [{"npi": "1111111112"}]
+    driver.answers[matching.TELEHEALTH] = [
+        {"npi": "1111111112", "treatment": "ect"},
+        {"npi": "1234567893", "treatment": "ect"},
+    ]
     props = matching.profile_props(PROFILE)["props"]
+    del props["detail"]  # the candidate read projects the profile without it
     driver.answers[matching.DETAILS] = [
         {
             "npi": "1234567893",
             "display_name": "Ann B O'Neil, MD",
             "entity_type": 1,
             "access": {"accepting_new_patients": None, "telehealth": False, "languages": ["en"], "wait_days": 9},
-            "profile": {"npi": "1234567893", "claim": "t", **props},
-            "offers": [{"code": "esketamine_rems", "telehealth": False}, {"code": "ect", "telehealth": True}],
+            "profile": {"npi": "1234567893", **props},
         },
-        {
-            "npi": "1568946812",
-            "display_name": "Far Clinic",
-            "entity_type": 2,
-            "access": None,
-            "profile": None,
-            "offers": [{"code": "ect", "telehealth": False}],
-        },
-        {
-            "npi": "1111111112",
-            "display_name": "Remote Doc",
-            "entity_type": 1,
-            "access": None,
-            "profile": None,
-            "offers": [{"code": "ect", "telehealth": True}],
-        },
+        {"npi": "1568946812", "display_name": "Far Clinic", "entity_type": 2, "access": None, "profile": None},
+        {"npi": "1111111112", "display_name": "Remote Doc", "entity_type": 1, "access": None, "profile": None},
     ]
     driver.answers[cypher.EXCLUSION_LISTS] = [
         {"props": {"list_name": "LEIE", "as_of": "2024-06-01", "source": "oig_leie", "retrieved": "2024-06-01",
@@ -95,17 +86,19 @@ def test_candidates_are_one_read_transaction_and_convert_rows(recorded):
     check_all(driver)
     ((mode, statements),) = driver.transactions
     assert mode == "read"
-    assert [q for q, _ in statements] == [matching.SITES, matching.TELEHEALTH, matching.DETAILS, cypher.EXCLUSION_LISTS]
-    sites = statements[0][1]
+    assert [q for q, _ in statements] == [matching.TELEHEALTH, matching.SITES, matching.DETAILS, cypher.EXCLUSION_LISTS]
+    sites = statements[1][1]
     assert sites["treatments"] == ["ect", "esketamine_rems"] and sites["state"] == "NY" and sites["plan"] == "plan-1"
     assert sites["min_lat"] < POINT.latitude < sites["max_lat"] and sites["limit"] > 0
-    assert statements[2][1]["npis"] == ["1111111112", "1234567893", "1568946812"]
+    assert statements[2][1] == {"npis": ["1111111112", "1234567893", "1568946812"]}
+    assert found.radius_miles == 10.0
     ann, remote = found.candidates  # the far clinic has no site inside the radius and no telehealth
     assert ann.npi == "1234567893" and ann.location_key == MIDTOWN.key and len(ann.sites) == 1
     assert ann.distance_miles == round(haversine_miles(POINT, GeoPoint(MIDTOWN.latitude, MIDTOWN.longitude)), 3)
     assert ann.offered == (Treatment.ECT, Treatment.ESKETAMINE_REMS) and ann.by_telehealth == (Treatment.ECT,)
+    assert ann.telehealth_in_state
     assert (ann.accepting_new_patients, ann.wait_days, ann.languages) == (None, 9, ("en",))
-    assert ann.profile == PROFILE and ann.has_access_facts
+    assert ann.profile == dataclasses.replace(PROFILE, detail=None) and ann.has_access_facts
     assert remote.telehealth_in_state and remote.distance_miles is None and remote.profile is None
     assert not remote.has_access_facts
     assert [x.list_name for x in found.exclusion_lists] == ["LEIE"]
@@ -115,6 +108,25 @@ def test_without_a_state_no_telehealth_query_is_sent(recorded):
     store, driver = recorded
     store.match_candidates(CandidateQuery((Treatment.ECT,), POINT, 10.0))
     assert [q for q, _ in driver.statements()] == [matching.SITES, cypher.EXCLUSION_LISTS]
+
+
+@pytest.mark.parametrize("suffices", [True, False])
+def test_the_wider_ring_is_read_only_when_the_inner_one_does_not_suffice(recorded, suffices):
+    store, driver = recorded
+    seen = []
+
+    def enough(candidates):
+        seen.append(candidates)
+        return suffices
+
+    found = store.match_candidates(CandidateQuery((Treatment.ECT,), POINT, 20.0, inner_miles=10.0), enough)
+    ((mode, statements),) = driver.transactions  # one read transaction either way
+    assert mode == "read" and len(seen) == 1
+    sent = [q for q, _ in statements]
+    assert sent == [matching.SITES] * (1 if suffices else 2) + [cypher.EXCLUSION_LISTS]
+    boxes = [params["max_lat"] - params["min_lat"] for _, params in statements[:-1]]
+    assert boxes == sorted(boxes)  # the inner box first
+    assert found.radius_miles == (10.0 if suffices else 20.0)
 
 
 def test_profiles_are_claimed_written_under_the_claim_and_read_back(recorded):

@@ -93,7 +93,7 @@ class MatchResult:
     pathway: PathwayProposal | None
     matches: tuple[Match, ...]  # the first ``need.first`` of the list
     total: int  # matches listed after relaxing
-    considered: int  # candidates meeting the hard constraints (treatment, place, plan or network)
+    considered: int  # candidates read that meet treatment, place, plan or network (the widened ring only if needed)
     failed_vetting: int  # ... left out: a vetting check failed
     relaxed: tuple[AppliedRelaxation, ...]  # in the order applied
     notes: tuple[str, ...]
@@ -101,14 +101,14 @@ class MatchResult:
     profiles_computed: int  # profiles recomputed for this answer
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Row:
     candidate: MatchCandidate
     profile: RankingProfile
     fit: Fit
     tier: int
-    expertise: float
-    score: float
+    expertise: float = 0.0
+    score: float = 0.0
 
 
 def match_providers(
@@ -131,15 +131,23 @@ def match_providers(
             notes.append("telehealth was not searched: the patient's state is unknown (give a ZIP code or a state)")
         else:
             telehealth_state = need.state
-    found = store.match_candidates(
-        CandidateQuery(treatments, need.near, widest_miles(need), telehealth_state, need.plan_id, need.network_id)
+    steps = applicable(need)
+    query = CandidateQuery(
+        treatments,
+        need.near,
+        widest_miles(need),
+        telehealth_state,
+        need.plan_id,
+        need.network_id,
+        inner_miles=need.max_miles if steps else None,
     )
+    fits: dict[str, tuple[Fit | None, int | None]] = {}  # judged while testing the inner ring: kept
+    found = store.match_candidates(query, enough=lambda near: _fills(near, need, steps, today, weights, fits))
     basis_ = basis(found.exclusion_lists)
     stale = [c.npi for c in found.candidates if not is_fresh(c.profile, today, basis_)]
     computed = compute_profiles(store, stale, found.exclusion_lists, today)
-    cells = quality(store, [c.npi for c in found.candidates], treatments, today)
 
-    steps = applicable(need)
+    # what each candidate needs relaxed: cheap, so done for all; the score only for those listed
     rows: list[_Row] = []
     failed = 0
     for c in found.candidates:
@@ -149,28 +157,34 @@ def match_providers(
         if profile.vetting == "failed" and weights.drop_failed_vetting:
             failed += 1
             continue
-        how = fit(need, c, profile.vetting)
-        if how is None:
-            continue
-        rank = tier(how.needs, steps)
-        if rank is None:
-            continue
-        expertise = _expertise(profile, treatments)
+        if c.npi in fits and c.npi not in computed and c.profile is profile:
+            how, rank = fits[c.npi]
+        else:
+            how = fit(need, c, profile.vetting)
+            rank = None if how is None else tier(how.needs, steps)
+        if how is not None and rank is not None:
+            rows.append(_Row(c, profile, how, rank))
+    applied = level([r.tier for r in rows], steps, need.first)
+    listed = [r for r in rows if r.tier <= applied]
+    cells = quality(store, [r.candidate.npi for r in listed], treatments, today)
+    for r in listed:
+        c = r.candidate
+        r.expertise = _expertise(r.profile, treatments)
         values = component_values(
-            expertise=expertise,
-            vetting=profile.vetting,
+            expertise=r.expertise,
+            vetting=r.profile.vetting,
             accepting=c.accepting_new_patients,
             wait_days=c.wait_days,
-            distance_miles=c.distance_miles if how.via is Via.IN_PERSON else None,
+            distance_miles=c.distance_miles if r.fit.via is Via.IN_PERSON else None,
             max_miles=need.max_miles,
             quality=cells.get(c.npi),
             weights=weights,
         )
-        rows.append(_Row(c, profile, how, rank, expertise, total_score(values, weights)))
-
-    applied = level([r.tier for r in rows], steps, need.first)
-    listed = sorted((r for r in rows if r.tier <= applied), key=_order)
-    page = [_match(i + 1, r, need, treatments, cells, weights) for i, r in enumerate(listed[: need.first])]
+        r.score = total_score(values, weights)
+    listed.sort(key=_order)
+    first = listed[: need.first]
+    details = _details(store, [r.profile for r in first], found.exclusion_lists, today)
+    page = [_match(i + 1, r, details[r.candidate.npi], need, treatments, cells, weights) for i, r in enumerate(first)]
     return MatchResult(
         treatments=treatments,
         pathway=proposal,
@@ -188,6 +202,38 @@ def match_providers(
     )
 
 
+def _fills(near: tuple[MatchCandidate, ...], need: Need, steps, today: date, weights: MatchWeights, fits: dict) -> bool:
+    """Whether the candidates within the maximum distance fill the list without
+    relaxing anything, so the widened radius need not be read. Counted only where
+    it is certain: a profile of today that does not fail vetting (a profile of
+    another basis counts: a newly loaded list never makes a check fail, facts do,
+    and they forget the profile)."""
+    sure = 0
+    for c in near:
+        p = c.profile
+        if p is None or p.computed_on != today or (p.vetting == "failed" and weights.drop_failed_vetting):
+            continue
+        how = fit(need, c, p.vetting)
+        rank = None if how is None else tier(how.needs, steps)
+        fits[c.npi] = (how, rank)
+        if rank == 0:
+            sure += 1
+    return sure >= need.first
+
+
+def _details(store: Store, profiles: list[RankingProfile], lists, today: date) -> dict[str, str]:
+    """The explanation of each profile of the page: the candidate read leaves it
+    out; one read brings the page's (a profile forgotten meanwhile is made again)."""
+    known = {p.npi: p.detail for p in profiles if p.detail is not None}
+    wanted = [p.npi for p in profiles if p.detail is None]
+    if wanted:
+        kept = store.ranking_profiles(wanted)
+        known.update({npi: p.detail for npi, p in kept.items() if p.detail is not None})
+        missing = [npi for npi in wanted if npi not in known]
+        known.update({npi: p.detail or "" for npi, p in compute_profiles(store, missing, lists, today).items()})
+    return known
+
+
 def _treatments(need: Need, pathway: Pathway) -> tuple[tuple[Treatment, ...], PathwayProposal | None]:
     if need.treatments:
         return tuple(sorted(set(need.treatments), key=lambda t: t.value)), None
@@ -201,8 +247,8 @@ def _treatments(need: Need, pathway: Pathway) -> tuple[tuple[Treatment, ...], Pa
 
 def _expertise(profile: RankingProfile, treatments: tuple[Treatment, ...]) -> float:
     """TRD expertise counting the treatments asked only (scoring.expertise_for, from the profile's points)."""
-    points = dict(profile.treatment_points)
-    return round(min(100.0, profile.base_points + sum(points.get(t, 0.0) for t in treatments)), 2)
+    asked = sum(points for treatment, points in profile.treatment_points if treatment in treatments)
+    return round(min(100.0, profile.base_points + asked), 2)
 
 
 def _order(r: _Row) -> tuple:
@@ -224,9 +270,9 @@ def _detail(step: Relaxation, need: Need) -> str:
     return f"providers not known to speak {need.language!r} added"
 
 
-def _match(rank: int, r: _Row, need: Need, treatments, cells, weights: MatchWeights) -> Match:
+def _match(rank: int, r: _Row, explained: str, need: Need, treatments, cells, weights: MatchWeights) -> Match:
     c, profile = r.candidate, r.profile
-    detail = json.loads(profile.detail)
+    detail = json.loads(explained)
     reasons = tuple(
         Reason(points, text, Treatment(t) if t else None)
         for points, text, t in detail["reasons"]

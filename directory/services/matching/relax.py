@@ -91,43 +91,50 @@ def _rank(needs: frozenset[Relaxation]) -> int:
     return max((ORDER.index(n) + 1 for n in needs), default=0)
 
 
+_NOTHING: frozenset[Relaxation] = frozenset()
+_WIDENED = frozenset({Relaxation.RADIUS_WIDENED})
+_ADDED = frozenset({Relaxation.TELEHEALTH_ADDED})
+
+
 def fit(need: Need, c: MatchCandidate, vetting: str) -> Fit | None:
     """How ``c`` meets ``need``, or None when it cannot at all (telehealth only,
     and telehealth is not acceptable). In person and by telehealth, the way
-    needing the earlier relaxations wins; in person on a tie."""
-    ways: list[tuple[Via, frozenset[Relaxation]]] = []
+    needing the earlier relaxations wins; in person on a tie. (Called for every
+    candidate of a dense metro: written to allocate little.)"""
+    remote_ok = c.telehealth_in_state and need.telehealth is not Telehealth.NOT_ACCEPTABLE
+    remote = _NOTHING if need.telehealth is Telehealth.ACCEPTABLE else _ADDED
     if c.distance_miles is not None:
-        widened = c.distance_miles > need.max_miles
-        ways.append((Via.IN_PERSON, frozenset({Relaxation.RADIUS_WIDENED}) if widened else frozenset()))
-    if c.telehealth_in_state and need.telehealth is not Telehealth.NOT_ACCEPTABLE:
-        remote = frozenset() if need.telehealth is Telehealth.ACCEPTABLE else frozenset({Relaxation.TELEHEALTH_ADDED})
-        ways.append((Via.TELEHEALTH, remote))
-    if not ways:
+        via, needs = Via.IN_PERSON, (_WIDENED if c.distance_miles > need.max_miles else _NOTHING)
+        if remote_ok and needs and _rank(remote) < _rank(needs):
+            via, needs = Via.TELEHEALTH, remote
+    elif remote_ok:
+        via, needs = Via.TELEHEALTH, remote
+    else:
         return None
-    via, needs = min(ways, key=lambda w: _rank(w[1]))  # min keeps the first (in person) on a tie
-    more: set[Relaxation] = set()
+    more: list[Relaxation] = []
     unknown: list[UnknownFact] = []
     required = 0
+    required_accepting = need.accepting is Accepting.REQUIRED
     if c.accepting_new_patients is None:
         unknown.append(UnknownFact.ACCEPTING_NEW_PATIENTS)
-        required += need.accepting is Accepting.REQUIRED
-    elif need.accepting is Accepting.REQUIRED and not c.accepting_new_patients:
-        more.add(Relaxation.ACCEPTING_PREFERRED)
+        required += required_accepting
+    elif required_accepting and not c.accepting_new_patients:
+        more.append(Relaxation.ACCEPTING_PREFERRED)
     if c.wait_days is None:
         unknown.append(UnknownFact.WAIT_DAYS)
         required += need.max_wait_days is not None
     elif need.max_wait_days is not None and c.wait_days > need.max_wait_days:
-        more.add(Relaxation.WAIT_RELAXED)
+        more.append(Relaxation.WAIT_RELAXED)
     if need.language is not None:
         spoken = {lang.lower() for lang in c.languages}
         if not spoken:
             unknown.append(UnknownFact.LANGUAGES)
             required += 1
         elif need.language not in spoken:
-            more.add(Relaxation.LANGUAGE_RELAXED)
+            more.append(Relaxation.LANGUAGE_RELAXED)
     if vetting == "unknown":
         unknown.append(UnknownFact.VETTING)
-    return Fit(via, needs | more, tuple(unknown), required)
+    return Fit(via, needs.union(more) if more else needs, tuple(unknown), required)
 
 
 def tier(needs: frozenset[Relaxation], steps: Sequence[Relaxation]) -> int | None:
