@@ -83,7 +83,7 @@ def write_zips(db: Path, out: Path) -> None:
     out.write_text("\n".join(rng.choice(found) for _ in range(ZIPS)) + "\n")
 
 
-def wrk(url: str, zips: Path, threads: int, clients: int, seconds: int) -> dict:
+def wrk(url: str, zips: Path, threads: int, clients: int, seconds: int, variant: str = "full") -> dict:
     done = subprocess.run(
         [
             "wrk",
@@ -97,6 +97,7 @@ def wrk(url: str, zips: Path, threads: int, clients: int, seconds: int) -> dict:
             url,
             "--",
             str(zips),
+            variant,
         ],
         capture_output=True,
         text=True,
@@ -137,6 +138,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--port", type=int, default=8177)
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        default=["full"],
+        choices=["full", "list"],
+        help="full: matches with the evidence of their treatment claims; list: without it",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -153,9 +161,9 @@ def main() -> None:
         server = serve(args.db, args.port, workers)
         try:
             wrk(url, zips, 2, 16, 20)  # warm-up
-            for threads, clients in ((1, 1), (2, 16)):
+            for variant, (threads, clients) in ((v, run) for v in args.variants for run in ((1, 1), (2, 16))):
                 before, cpu = load(), cpu_seconds(server)
-                result = wrk(url, zips, threads, clients, args.seconds)
+                result = wrk(url, zips, threads, clients, args.seconds, variant)
                 # CPU per request depends far less on the other jobs of a shared machine than latency does
                 per_request = (cpu_seconds(server) - cpu) * 1000 / max(1, result["requests"])
                 extra = {
@@ -163,7 +171,10 @@ def main() -> None:
                     "load_before": before,
                     "load_after": load(),
                 }
-                print(json.dumps({"workers": workers, "clients": clients, **result, **extra}), flush=True)
+                print(
+                    json.dumps({"workers": workers, "clients": clients, "query": variant, **result, **extra}),
+                    flush=True,
+                )
         finally:
             stop(server)
 

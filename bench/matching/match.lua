@@ -8,13 +8,17 @@
 --
 --   wrk -t1 -c1 -d30s --latency -s bench/matching/match.lua http://127.0.0.1:8123/graphql -- bench/out/match_zips.txt
 --
+-- A second argument "list" asks for the list a navigator scans first: the same matches and
+-- score components, without the evidence of the treatment claims (the detail view's).
+--
 -- Prints one JSON line at the end: requests, seconds, rps, latency percentiles (ms), and
 -- how many answers were not 200 or carried a GraphQL error (both must be 0).
 
-local query = "query Match($need: PatientNeedInput!) { matchProviders(need: $need, first: 10) { "
+local head = "query Match($need: PatientNeedInput!) { matchProviders(need: $need, first: 10) { "
   .. "totalCount considered relaxed { kind added } errors { code message } "
   .. "matches { rank score distanceMiles via relaxed unknown npi name components { name points } "
-  .. "treatments { treatment evidence { source retrieved currentConfidence } } } } }"
+local evidence = "treatments { treatment evidence { source retrieved currentConfidence } } "
+local query = head .. evidence .. "} } }"
 local treatments = { "TMS_STANDARD", "ESKETAMINE_REMS", "IV_KETAMINE", "ECT", "TMS_ACCELERATED" }
 local tried = { '["MEDICATION_MANAGEMENT"]', '["MEDICATION_MANAGEMENT","TMS_STANDARD"]' }
 local plans = { ',"planId":"plan-0"', ',"planId":"plan-1"', ',"planId":"plan-2"', "" }
@@ -26,6 +30,9 @@ function setup(thread)
 end
 
 function init(args)
+  if args[2] == "list" then
+    query = head .. "} } }"
+  end
   zips = {}
   for line in io.lines(args[1] or "bench/out/match_zips.txt") do
     zips[#zips + 1] = line

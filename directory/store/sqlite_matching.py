@@ -6,6 +6,7 @@ triggers are in :mod:`.sqlite_matching_schema`.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sqlite3
@@ -130,13 +131,22 @@ def _points(text: str) -> tuple[tuple[Treatment, float], ...]:
     return tuple((_TREATMENT[t], float(p)) for t, p in json.loads(text))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _profile_of(
+    npi: str, computed_on: str, basis: str, vetting: str, expertise: float, base_points: float, points: str
+) -> RankingProfile:
+    """A card's profile, made once while it stays the same: answers near one city meet the same providers
+    over and over, and a profile is immutable."""
+    return RankingProfile(npi, _DAYS[computed_on], basis, vetting, expertise, base_points, _points(points), None)
+
+
 def _found(npi: str, row: tuple) -> Found:
     """A candidate from the card columns of a SITES or TELEHEALTH row (see _CARD)."""
     name, entity, has_access, accepting, telehealth, languages, wait = row[5:12]
     computed_on, basis, vetting, expertise, base_points, points = row[12:18]
     profile = None
     if computed_on is not None:
-        profile = RankingProfile(npi, _DAYS[computed_on], basis, vetting, expertise, base_points, _points(points), None)
+        profile = _profile_of(npi, computed_on, basis, vetting, expertise, base_points, points)
     if len(_LANGUAGES) > 10_000:  # bounded: a language list is a handful of codes
         _LANGUAGES.clear()
     return Found(
