@@ -95,5 +95,5 @@ def test_match_round_trips_do_not_grow_with_the_page(api, directory_store):
     assert few == many
     # the plan (1), the candidates (1), the page's explanations (1), then one read per kind of fact asked for:
     # treatments, locations and providers (3); taxonomies, networks, credentials, access and affiliations (5);
-    # the organizations (1)
-    assert many <= 12, f"{many} store round trips for one page of matches"
+    # the organizations (1): 12, and room for the one cached lookup per request authentication is to make
+    assert many <= 14, f"{many} store round trips for one page of matches"
