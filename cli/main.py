@@ -11,11 +11,24 @@ from collections.abc import Sequence
 from directory import settings
 from directory.errors import ConfigurationError, InputError, NotFound, ProvnetError
 
-from . import adequacy, db, exclusions, ingest, outcomes, registry, resolution, sample, serve, token, vetting
+from . import (
+    adequacy,
+    db,
+    exclusions,
+    ingest,
+    matching,
+    outcomes,
+    registry,
+    resolution,
+    sample,
+    serve,
+    token,
+    vetting,
+)
 from .common import EXIT_BAD_INPUT, EXIT_FAILURE
 
 #: Each module adds its commands; the order is the order of `provnet --help`.
-GROUPS = (db, ingest, sample, serve, token, resolution, exclusions, outcomes, registry, adequacy, vetting)
+GROUPS = (db, ingest, sample, serve, token, resolution, exclusions, outcomes, registry, adequacy, vetting, matching)
 
 
 def build_parser() -> argparse.ArgumentParser:

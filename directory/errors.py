@@ -8,7 +8,8 @@
     ├── NotFound                an id the caller named does not exist
     ├── InputError              bad input the caller can fix
     │   ├── SourceFormatError   a source file is not in the format it claims
-    │   └── OutOfOrderError     an incremental file was applied out of date order
+    │   ├── OutOfOrderError     an incremental file was applied out of date order
+    │   └── PathwayExhausted    a need's treatments tried cover every step of the TRD pathway
     ├── AccessDenied            the caller's role or tenant may not do this
     ├── RegistryError           the NPI Registry API answered with an error
     │   ├── RegistryRequestError   the API's ``Errors`` payload: our query was bad
@@ -56,6 +57,10 @@ class SourceFormatError(InputError):
 
 class OutOfOrderError(InputError):
     pass
+
+
+class PathwayExhausted(InputError):
+    """Every step of the TRD pathway was tried: there is no next step to propose."""
 
 
 class AccessDenied(ProvnetError):

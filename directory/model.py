@@ -361,6 +361,16 @@ class GeoPoint:
     longitude: float
 
 
+class SearchOrder(enum.Enum):
+    """How search results are ordered. Within each, a result whose fact a filter
+    asked about is unknown (accepting new patients) comes after those where it is
+    known, and distance (none last), name and NPI break the remaining ties."""
+
+    RELEVANCE = "relevance"  # name match first (when a name is searched)
+    DISTANCE = "distance"  # nearest first
+    EXPERTISE = "expertise"  # TRD expertise, highest first (directory.services.matching.search_providers)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchCriteria:
     treatments: tuple[Treatment, ...] = ()  # any of these
@@ -370,13 +380,14 @@ class SearchCriteria:
     include_telehealth: bool = False  # telehealth offerings match regardless of distance
     plan_id: str | None = None
     network_id: str | None = None
-    accepting_new_patients: bool | None = None
+    accepting_new_patients: bool | None = None  # known to differ: out; unknown: kept, ranked lower, flagged
     entity_type: EntityType | None = None
     state: str | None = None
     name: str | None = None  # typo tolerant
     include_deactivated: bool = False
     limit: int = 20
     after: str | None = None  # opaque cursor from a previous page
+    order_by: SearchOrder = SearchOrder.RELEVANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +398,8 @@ class SearchHit:
     distance_miles: float | None
     name_score: float | None  # 0..100 when a name was asked for
     nearest_location_key: str | None = None
+    unknown: tuple[str, ...] = ()  # facts a filter asked about that no source gives, e.g. "accepting_new_patients"
+    expertise: float | None = None  # TRD expertise, when ordered by it
 
 
 @dataclass(frozen=True, slots=True)

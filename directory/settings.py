@@ -113,6 +113,18 @@ SETTINGS: tuple[Setting, ...] = (
         "come from its `/table/v1/driving` service. Unset: estimated from distance, no network used.",
     ),
     Setting("osrm_timeout", "30", "Seconds before an OSRM table request times out."),
+    Setting(
+        "match_weights",
+        None,
+        "Matching: a JSON file of match-score weights (`scoring.MatchWeights`; keys left out keep their "
+        "defaults). Unset: the defaults.",
+    ),
+    Setting(
+        "trd_pathway",
+        None,
+        "Matching: a JSON file of the TRD pathway order (steps of treatments) used after the treatments tried. "
+        "Unset: the bundled `directory/data/matching/trd_pathway.json`.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

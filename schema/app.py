@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from directory import settings
+from directory import geo, settings
 from directory.errors import ProvnetError
 from directory.services import api_keys
 from directory.store import Store, open_store
@@ -113,6 +114,44 @@ class _Authenticate:
         await self.app(scope, receive, send)
 
 
+#: Allocations between young-generation collections (CPython's default is 700).
+GC_THRESHOLD = 50_000
+
+
+def settle_memory() -> None:
+    """Before serving: move everything built so far (the schema, the ZIP table,
+    modules) out of the garbage collector's sight, and collect less often. A
+    match answer allocates tens of thousands of short-lived objects; with the
+    defaults, full collections over the long-lived ones stalled one request in a
+    hundred by 150 to 200 ms."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def check_exposure(host: str, store: Store) -> list:
+    """ConfigurationError when serving on ``host`` would rest on development
+    tokens or let anyone in (see :func:`auth.require_safe_exposure`), given the
+    API keys ``store`` holds; returns the active keys."""
+    now = api_keys.utcnow()
+    active = [k for k in store.api_keys() if k.is_active(now)]
+    require_safe_exposure(
+        host,
+        env_tokens=bool(parse_tokens(settings.get("auth_tokens"))),
+        stored_keys=bool(active),
+        allow_anonymous=settings.get_bool("allow_anonymous"),
+        allow_env_tokens=settings.get_bool("allow_env_tokens"),
+    )
+    return active
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process of ``provnet serve --workers N`` (a uvicorn
+    factory): its own store, opened from the settings, closed when it stops.
+    The parent checked the address before starting the workers."""
+    return create_app()
+
+
 def create_app(store: Store | None = None, *, host: str | None = None) -> Starlette:
     """The ASGI app on ``store`` (default: the ``store`` setting, opened here and
     closed on shutdown). Callers authenticate with the API keys in the store and,
@@ -125,28 +164,20 @@ def create_app(store: Store | None = None, *, host: str | None = None) -> Starle
     ``host`` None: the caller serves the app itself (tests) and vouches that it is local."""
     tokens = parse_tokens(settings.get("auth_tokens"))
     allow_anonymous = settings.get_bool("allow_anonymous")
-    allow_env_tokens = settings.get_bool("allow_env_tokens")
     pepper, cache_seconds = api_keys.pepper(), api_keys.cache_seconds()
     max_body = settings.get_int("max_body_bytes")
+    geo.preload()  # the ZIP table, before the first request needs it
     own_store = store is None
     the_store = open_store() if store is None else store
     verifier = api_keys.KeyVerifier(the_store, pepper=pepper, cache_seconds=cache_seconds)
     if host is not None:  # about to serve: which credentials exist decides whether that is safe
         try:
-            now = api_keys.utcnow()
-            active = [k for k in the_store.api_keys() if k.is_active(now)]
-            require_safe_exposure(
-                host,
-                env_tokens=bool(tokens),
-                stored_keys=bool(active),
-                allow_anonymous=allow_anonymous,
-                allow_env_tokens=allow_env_tokens,
-            )
+            active = check_exposure(host, the_store)
         except BaseException:
             if own_store:
                 the_store.close()
             raise
-        if unusable := api_keys.unverifiable(active, pepper, now):
+        if unusable := api_keys.unverifiable(active, pepper, api_keys.utcnow()):
             log.warning(
                 "%d active API key(s) will be refused: they were created %s (%s); re-issue them",
                 len(unusable),
@@ -192,6 +223,7 @@ def create_app(store: Store | None = None, *, host: str | None = None) -> Starle
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
+        settle_memory()
         yield
         if own_store:
             the_store.close()

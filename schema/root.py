@@ -8,8 +8,9 @@ from strawberry.types import ExecutionContext
 
 from .adequacy.queries import AdequacyQueries
 from .auth import Role
+from .documents import limit_extensions
 from .errors import ErrorPolicy, log_errors
-from .limits import limit_extensions
+from .matching.queries import MatchingQueries
 from .networks.mutations import NetworkMutations
 from .networks.queries import NetworkQueries
 from .providers.queries import ProviderQueries
@@ -29,7 +30,7 @@ class Viewer:
 
 
 @strawberry.type
-class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries, VettingQueries):
+class Query(ProviderQueries, MatchingQueries, NetworkQueries, ResolutionQueries, AdequacyQueries, VettingQueries):
     @strawberry.field
     def viewer(self, info: strawberry.Info) -> Viewer:
         principal = info.context.principal

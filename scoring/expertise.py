@@ -48,6 +48,7 @@ MAX_SCORE = 100.0
 class Reason:
     points: float
     text: str
+    treatment: Treatment | None = None  # the treatment a point is for; None for taxonomy and board
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,9 @@ def trd_expertise(
         pts = TREATMENT_POINTS.get(treatment, 0.0) * conf
         reasons.append(
             Reason(
-                round(pts, 2), f"offers {treatment.value} (source {offering.evidence.source}, confidence {conf:.2f})"
+                round(pts, 2),
+                f"offers {treatment.value} (source {offering.evidence.source}, confidence {conf:.2f})",
+                treatment,
             )
         )
     taxonomies = list(taxonomies)
@@ -88,3 +91,12 @@ def trd_expertise(
     score = min(MAX_SCORE, sum(r.points for r in reasons))
     reasons.sort(key=lambda r: (-r.points, r.text))
     return Expertise(round(score, 2), tuple(reasons))
+
+
+def expertise_for(expertise: Expertise, treatments: Iterable[Treatment]) -> Expertise:
+    """The same expertise counting only the points of ``treatments`` (and the
+    taxonomy and board points, which are not tied to a treatment): TRD
+    expertise *for the treatments a patient asks about*."""
+    wanted = set(treatments)
+    kept = tuple(r for r in expertise.reasons if r.treatment is None or r.treatment in wanted)
+    return Expertise(round(min(MAX_SCORE, sum(r.points for r in kept)), 2), kept)

@@ -98,3 +98,15 @@ def test_no_query_text_built_with_formatting():
                 if pattern.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{n}")
     assert not offenders, offenders
+
+
+def test_miles_from_a_center_are_haversine_miles_exactly():
+    import random
+
+    from directory.geo import miles_from
+
+    rng = random.Random(4)
+    for _ in range(200):
+        a = GeoPoint(rng.uniform(-60, 70), rng.uniform(-170, 170))
+        b = GeoPoint(a.latitude + rng.uniform(-3, 3), a.longitude + rng.uniform(-3, 3))
+        assert miles_from(a)(b.latitude, b.longitude) == haversine_miles(a, b)  # the same float, not just close

@@ -44,3 +44,21 @@ def test_readme_example_query_returns_what_the_readme_shows(sample_store):
     result = asyncio.run(build_schema().execute(query, context_value=Context.build(sample_store, ANONYMOUS)))
     assert result.errors is None, result.errors
     assert {"data": result.data} == shown
+
+
+def test_readme_match_example_returns_what_the_readme_shows(sample_store):
+    """The matchProviders example, as of the day the README shows it (confidence decays by the day)."""
+    from datetime import date
+
+    from schema.context import Loaders
+    from schema.rounds import Rounds
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    query = next(q for q in re.findall(r"```graphql\n(.*?)```", readme, re.S) if "matchProviders" in q)
+    after = readme[readme.index(query) :]
+    shown = json.loads(re.search(r"```json\n(.*?)```", after, re.S).group(1))
+    day = date.fromisoformat(re.search(r"as of\s+(\d{4}-\d{2}-\d{2})", after).group(1))
+    context = Context(sample_store, ANONYMOUS, Loaders(sample_store, Rounds()), day)
+    result = asyncio.run(build_schema().execute(query, context_value=context))
+    assert result.errors is None, result.errors
+    assert {"data": result.data} == shown

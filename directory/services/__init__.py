@@ -12,6 +12,7 @@ functions of ``scoring``, and raises the errors of :mod:`directory.errors`.
                      (the rules of a match: exclusion_rules)
     fact_status      freshness and agreement of each fact about a provider
     matches          decisions on entity-resolution pairs (merge, reject, undo)
+    matching         patient-to-provider matching (matchProviders), and search ordered by TRD expertise
     network_vetting  each member verified / needs review / failed per network, recorded with history
     networks         network membership, with the vetting rule of employer networks
     outcomes         outcome aggregates: what may be shown, what a score may use

@@ -7,7 +7,8 @@ primitives, and each primitive is **one round trip** to the backend (one SQLite
 transaction or one Neo4j managed transaction). No query text crosses this port.
 
 Semantics every adapter must honour (the contract suite in
-``tests/store/test_contract.py`` checks them on both backends):
+``tests/store/test_contract*.py`` checks them on both backends; the matching
+half of the port is in :mod:`.matching`):
 
 * ``upsert_providers`` is idempotent: a record whose content hash matches the
   stored one is *unchanged* and not written. A record older than the stored one
@@ -50,6 +51,7 @@ from ..model import (
     ProviderRecord,
     ProviderTaxonomy,
     SearchCriteria,
+    SearchHit,
     SearchPage,
     Taxonomy,
     TreatmentOffering,
@@ -58,15 +60,15 @@ from ..model import (
 from .books import Books
 from .hashing import content_hash
 from .keys import KeyBook
+from .matching import Matching
 from .names import query_words
 from .port_exclusions import ExclusionRecords
 from .port_outcomes import OutcomeReports
 from .ranking import (
     MAX_CANDIDATES,
-    MAX_PAGE_SIZE,
     Candidate,
     decode_cursor,
-    encode_cursor,
+    page_of,
     rank,
 )
 from .vetting_books import VettingBooks
@@ -89,7 +91,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, abc.ABC):
+class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, Matching, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".
@@ -436,26 +438,21 @@ class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, abc.
         of one of the provider's names, or a prefix of it (3+ characters), or
         one substitution, insertion, deletion or adjacent transposition away
         from it (4+ characters); ordered by :func:`.names.name_score`."""
+        return page_of(self.search_hits(criteria), criteria)
+
+    def search_hits(self, criteria: SearchCriteria) -> list[SearchHit]:
+        """Every hit of ``criteria`` (at most ``MAX_CANDIDATES``), ranked, in one
+        round trip: for an order made above the store (TRD expertise) to page itself."""
         if criteria.name:
             query_words(criteria.name.strip())  # a query too long to look up is refused before the trip
         if criteria.near is not None and criteria.radius_miles is None:
             raise InputError("a search near a point needs radius_miles")
         if criteria.radius_miles is not None and criteria.radius_miles <= 0:
             raise InputError("radius_miles must be positive")
-        limit = max(1, min(criteria.limit, MAX_PAGE_SIZE))
-        offset = decode_cursor(criteria.after, criteria) if criteria.after else 0
+        if criteria.after:
+            decode_cursor(criteria.after, criteria)  # a bad cursor fails before the store is asked
         self._trip()
-        candidates = self._search_candidates(criteria, MAX_CANDIDATES)
-        hits = rank(criteria, candidates)
-        page = hits[offset : offset + limit]
-        end = offset + len(page)
-        has_next = end < len(hits)
-        return SearchPage(
-            hits=tuple(page),
-            total=len(hits),
-            end_cursor=encode_cursor(end, criteria) if page else None,
-            has_next_page=has_next,
-        )
+        return rank(criteria, self._search_candidates(criteria, MAX_CANDIDATES))
 
     def counts(self) -> dict[str, int]:
         """Number of records by kind, for status output and tests."""
@@ -571,7 +568,9 @@ class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, abc.
           treatment (or the shown AccessFacts.telehealth when no treatment is given) also
           match, with distance_miles None when none of their locations is inside;
         * plan_id: member of any network of the plan; network_id: member of it;
-        * accepting_new_patients: the value of the access facts shown (the newest row, see access_for);
+        * accepting_new_patients: the access facts shown (the newest row, see
+          access_for) do not say otherwise: an unknown value is kept, and
+          returned as ``accepting`` None so the base ranks it lower and flags it;
         * entity_type, state (of some location);
         * name: the providers one of whose names matches the query by the rule
           of :mod:`.names` (every query word equal to, a prefix of, or one edit

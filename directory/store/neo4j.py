@@ -91,6 +91,7 @@ from ..model import (
 from . import neo4j_coverage as coverage
 from . import neo4j_cypher as q
 from . import neo4j_keys as keys
+from . import neo4j_matching as matching
 from . import neo4j_names as qn
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
@@ -136,6 +137,7 @@ DATA_LABELS = (
     "Plan",
     "Provider",
     "Quarantine",
+    "RankingProfile",
     "Taxonomy",
     "Treatment",
     "VettingCriteria",
@@ -163,7 +165,7 @@ def _translate(exc: Exception) -> StoreError:
     return StoreError(f"Neo4j error: {exc}")
 
 
-class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store):
+class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, matching.Neo4jMatching, Store):
     """The provider graph in a Neo4j 5 database."""
 
     backend = "neo4j"
@@ -200,6 +202,11 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
     def _write_rows(self, query: str, rows_: list[dict]) -> int:
         return self._run(True, txf.written, query, {"rows": rows_})
 
+    def _write_forgetting(self, query: str, rows_: list[dict]) -> int:
+        """``_write_rows`` of facts ranking profiles depend on: their NPIs' profiles go in the same transaction."""
+        npis = sorted({r["npi"] for r in rows_})
+        return self._run(True, matching.forgetting, npis, txf.written, query, {"rows": rows_})
+
     def _write_all(self, statements: list[tuple[str, dict]]) -> None:
         self._run(True, txf.statements, statements)
 
@@ -209,7 +216,7 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
         version = found[0]["version"] if found else None
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
-        for statement in q.SCHEMA + qn.SCHEMA_DROPS:  # schema commands each in their own transaction
+        for statement in q.SCHEMA + matching.SCHEMA + qn.SCHEMA_DROPS:  # each command in its own transaction
             self._run(True, txf.execute, statement, {})
         self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
         if version is not None and version < 2:  # index the words of the names stored so far
@@ -246,7 +253,9 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
         return {r["npi"]: StoredVersion(r["content_hash"], rows.day(r["last_update"])) for r in found}
 
     def _write_providers(self, records: list[tuple[ProviderRecord, str]], checkpoint: RunCheckpoint | None) -> None:
-        self._run(True, txf.write_batch, rows.provider_batch(records), rows.checkpoint_params(checkpoint))
+        batch = rows.provider_batch(records)
+        checkpoint_ = rows.checkpoint_params(checkpoint)
+        self._run(True, matching.forgetting, batch["npis"], txf.write_batch, batch, checkpoint_)
 
     def _checkpoint(self, checkpoint: RunCheckpoint) -> None:
         found = self._run(True, txf.one, q.CHECKPOINT, rows.checkpoint_params(checkpoint))
@@ -258,7 +267,7 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
             "rows": [{"npi": npi, "day": when.isoformat()} for npi, when in sorted(deactivations.items())],
             "note": json.dumps(rows.evidence_params(evidence)),
         }
-        found = self._run(True, txf.one, q.DEACTIVATE, params)
+        found = self._run(True, matching.forgetting, sorted(deactivations), txf.one, q.DEACTIVATE, params)
         return int(found["changed"]) if found else 0
 
     def _providers(self, npis: list[str]) -> dict[str, ProviderRecord]:
@@ -306,7 +315,10 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
         self, locations: dict[str, list[ProviderLocation]], source: str, checkpoint: RunCheckpoint | None
     ) -> int:
         batch = rows.owned_locations_batch(locations, source)
-        return self._run(True, txf.replace_owned, q.DELETE_OWNED_LOCATIONS, batch, rows.checkpoint_params(checkpoint))
+        checkpoint_ = rows.checkpoint_params(checkpoint)
+        return self._run(
+            True, matching.forgetting, batch["npis"], txf.replace_owned, q.DELETE_OWNED_LOCATIONS, batch, checkpoint_
+        )
 
     def _replace_owned_other_names(
         self, names: dict[str, list[OtherName]], source: str, checkpoint: RunCheckpoint | None
@@ -315,14 +327,14 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
         return self._run(True, txf.replace_owned, q.DELETE_OWNED_OTHER_NAMES, batch, rows.checkpoint_params(checkpoint))
 
     def _sweep_owned_facts(self, source: str, reference: str) -> int:
-        return self._run(True, txf.sweep, {"owner": source, "reference": reference})
+        return self._run(True, matching.sweep_forgetting, txf.sweep, {"owner": source, "reference": reference})
 
     # ------------------------------------------------ facts from other sources
     def _upsert_credentials(self, credentials: list[tuple[str, Credential]]) -> int:
-        return self._write_rows(q.UPSERT_CREDENTIALS, [rows.credential_params(npi, c) for npi, c in credentials])
+        return self._write_forgetting(q.UPSERT_CREDENTIALS, [rows.credential_params(npi, c) for npi, c in credentials])
 
     def _upsert_treatments(self, offerings: list[TreatmentOffering]) -> int:
-        return self._write_rows(q.UPSERT_TREATMENTS, [rows.treatment_params(t) for t in offerings])
+        return self._write_forgetting(q.UPSERT_TREATMENTS, [rows.treatment_params(t) for t in offerings])
 
     def _upsert_access(self, facts: list[AccessFacts]) -> int:
         return self._write_rows(q.UPSERT_ACCESS, [rows.access_params(a) for a in facts])
@@ -331,7 +343,7 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
         return self._write_rows(q.UPSERT_AFFILIATIONS, [rows.affiliation_params(a) for a in affiliations])
 
     def _upsert_exclusions(self, exclusions: list[Exclusion]) -> int:
-        return self._write_rows(q.UPSERT_EXCLUSIONS, [rows.exclusion_params(x) for x in exclusions])
+        return self._write_forgetting(q.UPSERT_EXCLUSIONS, [rows.exclusion_params(x) for x in exclusions])
 
     def _record_exclusion_lists(self, loads: list[ExclusionListLoad]) -> int:
         return self._write_rows(q.UPSERT_EXCLUSION_LISTS, [rows.exclusion_list_params(x) for x in loads])
@@ -449,6 +461,7 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, Store
                 distance_miles=r["distance"],
                 nearest_location_key=r["location_key"],
                 names=tuple(r["names"] or ()),
+                accepting=r.get("accepting"),
             )
             for r in self._read(query, params)
         ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from ..geo import EARTH_RADIUS_MILES, bounding_box
 from ..model import SearchCriteria
+from . import neo4j_fragments as fragments
 from .names import lookup_ranges, query_words
 
 _BBOX = """point.withinBBox(l.point, point({latitude: $min_lat, longitude: $min_lon}),
@@ -33,10 +34,6 @@ _HAVERSINE = """2 * $earth_radius * asin(sqrt(
               + cos(radians($lat)) * cos(radians(l.latitude))
                 * sin((radians(l.longitude) - radians($lon)) / 2) ^ 2))"""
 
-# The access row the directory shows and filters on: no row of the provider is newer
-# (ties: by source name); the embedded store's access_latest view is the same rule.
-_LATEST = """NOT EXISTS { MATCH (n)-[:HAS_ACCESS]->(b:Access)
-                 WHERE b.retrieved > a.retrieved OR (b.retrieved = a.retrieved AND b.source < a.source) }"""
 
 _TAIL = (
     """
@@ -49,9 +46,9 @@ WHERE ($include_deactivated OR n.deactivation_date IS NULL OR n.reactivation_dat
   AND ($network IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(w:Network) WHERE w.id = $network })
   AND ($plan IS NULL OR EXISTS { MATCH (n)-[:IN_NETWORK]->(:Network)<-[:USES]-(p:Plan) WHERE p.id = $plan })
   AND ($accepting IS NULL
-       OR EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = $accepting
-                   AND """
-    + _LATEST
+       OR NOT EXISTS { MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.accepting_new_patients = (NOT $accepting)
+                       AND """
+    + fragments.LATEST_ACCESS
     + """ })
 WITH n,
      [(n)-[:PRACTICES_AT]->(l:Location) WHERE $near AND """
@@ -72,14 +69,18 @@ WHERE NOT $near OR nearest IS NOT NULL
             MATCH (n)-[o:OFFERS]->(t:Treatment) WHERE o.telehealth = true AND t.code IN $treatments })
         OR ($treatments IS NULL AND EXISTS {
             MATCH (n)-[:HAS_ACCESS]->(a:Access) WHERE a.telehealth = true AND """
-    + _LATEST
+    + fragments.LATEST_ACCESS
     + """ })))
 RETURN n.npi AS npi, n.display_name AS display_name, n.entity_type AS entity_type,
        nearest.distance AS distance, nearest.key AS location_key,
        CASE WHEN $has_name
             THEN coalesce(n.names, []) + [(n)-[:ALSO_KNOWN_AS]->(o:OtherName) | o.name]
-            ELSE [] END AS names
-ORDER BY distance, npi
+            ELSE [] END AS names,
+       CASE WHEN $accepting IS NULL THEN null
+            ELSE head([(n)-[:HAS_ACCESS]->(a:Access) WHERE """
+    + fragments.LATEST_ACCESS
+    + """ | a.accepting_new_patients]) END AS accepting
+ORDER BY accepting IS NULL, distance, npi
 LIMIT $limit"""
 )
 
@@ -110,7 +111,7 @@ WHERE $tele AND $treatments IS NOT NULL AND o.telehealth = true AND t.code IN $t
 WITH placed, collect(DISTINCT offering) AS offering
 OPTIONAL MATCH (n:Npi)-[:HAS_ACCESS]->(a:Access)
 WHERE $tele AND $treatments IS NULL AND a.telehealth = true AND """
-    + _LATEST
+    + fragments.LATEST_ACCESS
     + """
 WITH placed, offering, collect(DISTINCT n) AS virtual
 UNWIND placed + offering + virtual AS n"""

@@ -1,8 +1,9 @@
 """The embedded store: one SQLite file through the standard library.
 
-WAL journal, foreign keys on, one connection shared by threads behind a lock.
-Each primitive of the port is one transaction, so a crash leaves the store at a
-primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
+WAL journal, foreign keys on; writes on one connection behind a lock, reads on
+a connection per thread (:mod:`.sqlite_readers`), so reads run beside each other
+and beside a write. Each primitive of the port is one transaction, so a crash
+leaves the store at a primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
 :mod:`.sqlite_sql`, the search query in :mod:`.sqlite_search`, row conversions
 in :mod:`.sqlite_rows`, vetting criteria and results in :mod:`.sqlite_vetting`.
 
@@ -60,7 +61,9 @@ from .base import RunCheckpoint, Store, StoredVersion
 from .names import words_json
 from .ranking import Candidate
 from .sqlite_exclusions import SQLiteExclusionRecords
+from .sqlite_matching import SQLiteMatching
 from .sqlite_outcomes import SQLiteOutcomeReports
+from .sqlite_readers import Readers
 from .sqlite_schema import (
     CATCH_UP_NAME_INDEX,
     COUNTS,
@@ -97,7 +100,7 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, Store):
+class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, SQLiteMatching, Store):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"
@@ -109,41 +112,61 @@ class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, S
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn = self._connect()
             for pragma in _PRAGMAS:
                 conn.execute(pragma)
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+        self._conn: sqlite3.Connection | None = conn
+        # an in-memory database exists in its one connection only
+        self._readers = None if self.path == ":memory:" else Readers(self._connect)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.create_function("haversine", 4, haversine_sql, deterministic=True)
         conn.create_function("name_words", 1, words_json, deterministic=True)
-        self._conn: sqlite3.Connection | None = conn
+        return conn
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
 
     @contextmanager
     def _tx(self, write: bool = True) -> Iterator[sqlite3.Connection]:
-        """One transaction under the lock; driver errors leave as StoreError."""
-        with self._lock:
-            conn = self._conn
-            if conn is None:
-                raise StoreUnavailable("the SQLite store is closed")
+        """One transaction: a write under the lock, a read on this thread's read
+        connection; driver errors leave as StoreError."""
+        if not write and self._readers is not None:
             try:
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                reader = self._readers.get()
             except sqlite3.Error as exc:
-                raise StoreUnavailable(f"cannot begin a transaction on {self.path!r}: {exc}") from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.IntegrityError):
-                    raise ConstraintViolation(str(exc)) from exc
-                if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"SQLite error: {exc}") from exc
-                raise
+                raise StoreUnavailable(f"cannot open SQLite store {self.path!r}: {exc}") from exc
+            with self._transaction(reader, "BEGIN") as in_tx:
+                yield in_tx
+            return
+        with self._lock:
+            writer = self._conn
+            if writer is None:
+                raise StoreUnavailable("the SQLite store is closed")
+            with self._transaction(writer, "BEGIN IMMEDIATE" if write else "BEGIN") as in_tx:
+                yield in_tx
+
+    @contextmanager
+    def _transaction(self, conn: sqlite3.Connection, begin: str) -> Iterator[sqlite3.Connection]:
+        try:
+            conn.execute(begin)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot begin a transaction on {self.path!r}: {exc}") from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise ConstraintViolation(str(exc)) from exc
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"SQLite error: {exc}") from exc
+            raise
 
     # ------------------------------------------------------------ lifecycle
     def _init_schema(self) -> None:
@@ -153,10 +176,12 @@ class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, S
             found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
             if found is not None and found > SCHEMA_VERSION:
                 raise StoreError(f"store schema version {found} is newer than this provnet ({SCHEMA_VERSION})")
-            if found is not None:  # the tables existed: bring them up to date
+            if found is not None and found < SCHEMA_VERSION:  # the tables existed: bring them up to date
                 for version in range(found + 1, SCHEMA_VERSION + 1):
                     for statement in MIGRATIONS[version]:
                         conn.execute(statement)
+                for statement in DDL:  # what a migration dropped to rebuild a table (views, triggers) comes back
+                    conn.execute(statement)
             if found != SCHEMA_VERSION:
                 conn.execute("DELETE FROM schema_version")
                 conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
@@ -191,6 +216,8 @@ class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, S
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+        if self._readers is not None:
+            self._readers.close()
 
     # ------------------------------------------------------------ reference
     def _upsert_taxonomies(self, taxonomies: list[Taxonomy]) -> int:
@@ -529,6 +556,7 @@ class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, S
                 distance_miles=r["distance"],
                 nearest_location_key=r["location_key"],
                 names=tuple(json.loads(r["names"])) if r["names"] else (),
+                accepting=rows.truth(r["accepting"]),
             )
             for r in found
         ]

@@ -15,7 +15,9 @@ written and read by provnet only.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+from . import sqlite_matching_schema as matching
+
+SCHEMA_VERSION = 5
 
 #: Every word of every stored name (the migration to version 3). Not sorted
 #: first: with the table in the page cache, SQLite's sorter cost more than
@@ -38,7 +40,8 @@ ACCESS_INDEXES: tuple[str, ...] = (
             AND (b.retrieved > a.retrieved OR (b.retrieved = a.retrieved AND b.source < a.source)))""",
 )
 
-#: Version -> statements that bring a store of the version before it there.
+#: Version -> statements that bring a store of the version before it there
+#: (after DDL, which creates whatever is missing).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE ingest_run ADD COLUMN scope TEXT NOT NULL DEFAULT ''",),
     # name search by an exact word index instead of FTS5 trigrams and Soundex keys
@@ -54,6 +57,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # its source); each placement of a provider at an address keeps the phone its source
     # gave (rows written before have none and read the address's phone).
     4: (
+        # triggers reading the view below (matching's cards) would stop the table swap; DDL makes them again
+        "DROP TRIGGER IF EXISTS match_card_access_insert",
+        "DROP TRIGGER IF EXISTS match_card_access_update",
+        "DROP TRIGGER IF EXISTS match_card_access_delete",
         """CREATE TABLE access_facts_v4 (
             npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
             accepting_new_patients INTEGER, telehealth INTEGER, languages TEXT NOT NULL, wait_days INTEGER,
@@ -71,6 +78,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         *ACCESS_INDEXES,
         "ALTER TABLE provider_location ADD COLUMN phone TEXT",
     ),
+    5: matching.BACKFILL,  # the match cards and site index of patient-to-provider matching
 }
 
 #: A bulk load defers the word index: names written meanwhile are listed in
@@ -275,6 +283,8 @@ DDL: tuple[str, ...] = (
         alliance_instrument TEXT, alliance_mean REAL, dropout_rate REAL,
         retrieved TEXT NOT NULL, method TEXT NOT NULL, confidence REAL NOT NULL, reference TEXT,
         PRIMARY KEY (npi, period_start, period_end, source)) WITHOUT ROWID""",
+    # patient-to-provider matching: the site index and ranking profiles (sqlite_matching.py)
+    *matching.DDL,
 )
 
 #: Children before parents.
@@ -305,6 +315,7 @@ WIPE: tuple[str, ...] = (
     "DELETE FROM other_name",
     "DELETE FROM provider_taxonomy",
     "DELETE FROM provider_location",
+    *matching.WIPE,  # emptied by the triggers above but for the treatment codes
     "DELETE FROM location",
     "DELETE FROM provider",
     "DELETE FROM taxonomy",

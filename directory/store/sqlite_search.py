@@ -86,7 +86,10 @@ state_prov AS (
 ),
 accept_prov AS (
     SELECT npi FROM access_latest
-    WHERE :accepting IS NOT NULL AND accepting_new_patients = :accepting
+    WHERE :accepting IS NOT NULL AND (accepting_new_patients = :accepting OR accepting_new_patients IS NULL)
+    UNION ALL
+    SELECT p.npi FROM provider p
+    WHERE :accepting IS NOT NULL AND NOT EXISTS (SELECT 1 FROM access_facts a WHERE a.npi = p.npi)
 ),
 driver AS (
     SELECT npi FROM treat_prov WHERE :drive = 'treatment'
@@ -105,7 +108,9 @@ SELECT p.npi, p.display_name, p.entity_type, np.distance, np.location_key,
            UNION
            SELECT p.first_name || ' ' || p.last_name
            WHERE p.middle_name IS NOT NULL AND p.first_name IS NOT NULL AND p.last_name IS NOT NULL
-       )) END AS names
+       )) END AS names,
+       CASE WHEN :accepting IS NOT NULL THEN (
+           SELECT a.accepting_new_patients FROM access_latest a WHERE a.npi = p.npi) END AS accepting
 FROM driver d
 JOIN provider p ON p.npi = d.npi
 LEFT JOIN near_prov np ON np.npi = p.npi
@@ -127,16 +132,17 @@ WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_dat
   AND (:state IS NULL OR EXISTS (
         SELECT 1 FROM provider_location pl JOIN location l ON l.id = pl.location_id
         WHERE pl.npi = p.npi AND l.state = :state))
-  AND (:accepting IS NULL OR EXISTS (
-        SELECT 1 FROM access_latest a WHERE a.npi = p.npi AND a.accepting_new_patients = :accepting))
-ORDER BY np.distance IS NULL, np.distance, p.npi
+  AND (:accepting IS NULL OR NOT EXISTS (
+        SELECT 1 FROM access_latest a WHERE a.npi = p.npi AND a.accepting_new_patients = (NOT :accepting)))
+ORDER BY (:accepting IS NOT NULL AND accepting IS NULL), np.distance IS NULL, np.distance, p.npi
 LIMIT :limit
 """
 
 #: The search with no filter but entity type: the first names in display
 #: order, read from the ``provider_display`` index without sorting the store.
 SEARCH_ALL = """
-SELECT p.npi, p.display_name, p.entity_type, NULL AS distance, NULL AS location_key, NULL AS names
+SELECT p.npi, p.display_name, p.entity_type, NULL AS distance, NULL AS location_key, NULL AS names,
+       NULL AS accepting
 FROM provider p INDEXED BY provider_display
 WHERE (:include_deactivated OR p.deactivation_date IS NULL OR p.reactivation_date >= p.deactivation_date)
   AND (:entity_type IS NULL OR p.entity_type = :entity_type)
@@ -156,12 +162,12 @@ def _driver(c: SearchCriteria, has_name: bool) -> str:
         return "plan"
     if has_name:
         return "name"
-    if c.accepting_new_patients is not None:
-        return "accepting"
     if c.taxonomy_codes:
         return "taxonomy"
     if c.state:
         return "state"
+    if c.accepting_new_patients is not None:  # it keeps unknown values, so it drives last (a scan)
+        return "accepting"
     return "all"
 
 

@@ -42,7 +42,7 @@ class ProviderSearchInput:
     include_deactivated: bool = False
 
 
-def _point(near: NearInput) -> model.GeoPoint:
+def point(near: NearInput) -> model.GeoPoint:
     has_zip = bool(near.zip and near.zip.strip())
     has_point = near.latitude is not None or near.longitude is not None
     if has_zip == has_point:
@@ -76,7 +76,7 @@ def to_criteria(f: ProviderSearchInput, first: int, after: str | None) -> model.
     _bounded(f, after)
     plan_id = arg.optional_identifier(f.plan_id, "planId")
     network_id = arg.optional_identifier(f.network_id, "networkId")
-    near = _point(f.near) if f.near is not None else None
+    near = point(f.near) if f.near is not None else None
     if near is not None and f.radius_miles is None:
         raise InputError("a search near a point needs radiusMiles")
     if f.radius_miles is not None and near is None:

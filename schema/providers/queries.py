@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import strawberry
 
 from directory.errors import NotFound
+from directory.services.matching import search_providers
 from directory.store.ranking import decode_cursor, encode_cursor
 
 from .. import arguments as arg
 from ..auth import visible_network
 from ..limits import bounded_list
-from .enums import TREATMENT_LABELS, Treatment
+from ..matching.enums import UnknownFact
+from .enums import TREATMENT_LABELS, SearchOrder, Treatment
 from .facts import Taxonomy
 from .inputs import ProviderSearchInput, to_criteria
 from .types import PageInfo, Provider, ProviderConnection, ProviderEdge, load_provider
@@ -27,23 +31,33 @@ class TreatmentInfo:
 
 @strawberry.type
 class ProviderQueries:
-    @strawberry.field(description="Find providers; results ranked by name match, then distance, then name.")
+    @strawberry.field(
+        description="Find providers, in the order `orderBy` says (see SearchOrder). A provider whose "
+        "`acceptingNewPatients` is unknown is kept when that filter is set, after the known ones, and flagged."
+    )
     async def search_providers(
-        self, info: strawberry.Info, filter: ProviderSearchInput, first: int = 20, after: str | None = None
+        self,
+        info: strawberry.Info,
+        filter: ProviderSearchInput,
+        first: int = 20,
+        after: str | None = None,
+        order_by: SearchOrder = SearchOrder.RELEVANCE,
     ) -> ProviderConnection:
-        criteria = to_criteria(filter, first, after)
+        criteria = dataclasses.replace(to_criteria(filter, first, after), order_by=order_by)
         if criteria.network_id is not None:  # an employer network exists for its owner only
             network = await info.context.loaders.networks.load(criteria.network_id)
             visible_network(info.context.principal, network, criteria.network_id)
         if criteria.plan_id is not None and await info.context.loaders.plans.load(criteria.plan_id) is None:
             raise NotFound(f"no plan {arg.quote(criteria.plan_id)}")
         start = decode_cursor(criteria.after, criteria) if criteria.after else 0
-        page = await info.context.run(info.context.store.search, criteria)
+        page = await info.context.run(search_providers, info.context.store, criteria, info.context.today)
         edges = [
             ProviderEdge(
                 cursor=encode_cursor(start + i + 1, criteria),
                 distance_miles=hit.distance_miles,
                 name_score=hit.name_score,
+                expertise=hit.expertise,
+                unknown=[UnknownFact(u) for u in hit.unknown],
                 npi=hit.npi,
             )
             for i, hit in enumerate(page.hits)

@@ -38,11 +38,13 @@ from .freshness import FactStatusType
 from .outcomes import MAX_OUTCOMES, MIN_PATIENTS, OutcomePeriod
 
 if TYPE_CHECKING:
+    from ..matching.enums import UnknownFact
     from ..networks.types import Network
     from ..vetting.types import VettingOutcome
 
 NetworkRef = Annotated["Network", strawberry.lazy("schema.networks.types")]
 VettingOutcomeRef = Annotated["VettingOutcome", strawberry.lazy("schema.vetting.types")]
+UnknownFactRef = Annotated["UnknownFact", strawberry.lazy("schema.matching.enums")]
 
 # The most of each kind of fact one provider shows (see schema/limits.py): far
 # above what NPPES and the catalogues hold for one provider (NPPES lists at
@@ -336,6 +338,10 @@ class ProviderEdge:
     cursor: str = strawberry.field(description="Pass as `after` to continue after this result.")
     distance_miles: float | None = strawberry.field(description="Great-circle miles to the nearest matching location.")
     name_score: float | None = strawberry.field(description="0..100 name match score, when a name was searched.")
+    expertise: float | None = strawberry.field(description="TRD expertise (0..100), when ordered by EXPERTISE.")
+    unknown: list[UnknownFactRef] = strawberry.field(
+        description="Facts a filter asked about that no source gives: listed after the known ones, never dropped."
+    )
     npi: strawberry.Private[str]
 
     @strawberry.field

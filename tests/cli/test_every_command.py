@@ -131,6 +131,7 @@ def _cases(w: dict) -> dict[tuple[str, ...], tuple[list[str], set[int]]]:
             {0},
         ),
         ("vetting", "refresh"): ([], {0}),
+        ("match", "refresh"): ([], {0}),
         ("vetting", "show"): (["--network", employer, "--npi", npi], {0}),
         ("vetting", "criteria"): (["--network", employer, "--set", str(w["criteria"]), "--by", "cli-test"], {0}),
         ("sample", "generate"): (["--out", str(tmp / "sample")], {0}),

@@ -21,7 +21,9 @@ def test_committed_sdl_matches_the_code():
 def test_sdl_has_the_public_operations():
     sdl = export_sdl()
     for needle in (
-        "searchProviders(filter: ProviderSearchInput!, first: Int! = 20, after: String = null)",
+        "searchProviders(filter: ProviderSearchInput!, first: Int! = 20, after: String = null, "
+        "orderBy: SearchOrder! = RELEVANCE)",
+        "matchProviders(need: PatientNeedInput!, first: Int! = 10): MatchProvidersPayload!",
         "provider(npi: String!): Provider",
         "addNetworkMembers(",
         "removeNetworkMembers(",

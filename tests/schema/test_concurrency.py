@@ -121,6 +121,10 @@ READS = [
     """{ searchProviders(filter: {near: {zip: "10029"}, radiusMiles: 10, planId: "northwind-ma-hmo"}, first: 5) {
         totalCount edges { node { npi } } } }""",
     '{ searchProviders(filter: {networkId: "globex-vetted"}) { totalCount } }',
+    """{ searchProviders(filter: {treatments: [ESKETAMINE_REMS]}, orderBy: EXPERTISE, first: 3) {
+        edges { expertise node { npi } } } }""",
+    """{ matchProviders(need: {near: {zip: "10029"}, maxMiles: 5, tried: [MEDICATION_MANAGEMENT]}, first: 3) {
+        totalCount matches { score treatments { treatment } location { city } provider { name } } } }""",
     '{ taxonomies(search: "psychiatry", first: 3) { code } treatments { label } viewer { role } }',
     "{ payers { id plans { id } } plans { id networks { id } } employers { id } networks { id } }",
     """{ network(id: "northwind-ma") { id members(first: 5) { npi } }

@@ -51,3 +51,49 @@ def test_round_trips_do_not_grow_with_the_page(api, directory_store, small, larg
     assert any(e["node"]["affiliations"] for e in many_data["searchProviders"]["edges"])
     assert few == many
     assert many <= 15, f"{many} store round trips for one page"
+
+
+MATCH_PAGE = """
+query Match($first: Int!) {
+  matchProviders(need: {near: {zip: "10029"}, maxMiles: 3, tried: [MEDICATION_MANAGEMENT, TMS_STANDARD],
+                        planId: "northwind-ma-hmo", acceptingNewPatients: REQUIRED}, first: $first) {
+    totalCount errors { code }
+    relaxed { kind added }
+    matches {
+      score components { name points } vettingChecks { name } expertise { score }
+      treatments { treatment evidence { source retrieved currentConfidence } }
+      location { city zip5 evidence { source } }
+      provider {
+        npi name
+        taxonomies { code } networks { id } credentials { kind } access { waitDays }
+        affiliations { role organization { npi name } }
+      }
+    }
+  }
+}
+"""
+
+
+def match_trips(api, store, first: int) -> tuple[int, dict]:
+    before = store.round_trips
+    data = api.data(MATCH_PAGE, {"first": first})
+    return store.round_trips - before, data
+
+
+def test_match_round_trips_do_not_grow_with_the_page(api, directory_store):
+    store, _ = directory_store
+    match_trips(api, store, 20)  # the first answer of the day computes the ranking profiles it needs
+    few, few_data = match_trips(api, store, 2)
+    many, many_data = match_trips(api, store, 20)
+    assert len(few_data["matchProviders"]["matches"]) == 2
+    matches = many_data["matchProviders"]["matches"]
+    assert len(matches) > 10  # the fixture holds more esketamine sites than that in the plan within 3 miles
+    for m in matches:  # every nested collection was really read for every match
+        assert m["treatments"] and m["location"] and m["provider"]["taxonomies"] and m["provider"]["credentials"]
+        assert m["provider"]["access"] is not None
+    assert any(m["provider"]["affiliations"] for m in matches)
+    assert few == many
+    # the plan (1), the candidates (1), the page's explanations (1), then one read per kind of fact asked for:
+    # treatments, locations and providers (3); taxonomies, networks, credentials, access and affiliations (5);
+    # the organizations (1): 12, and room for the one cached lookup per request authentication is to make
+    assert many <= 14, f"{many} store round trips for one page of matches"

@@ -114,3 +114,74 @@ def test_an_employer_network_filter_is_private_to_its_owner(api, directory_store
     assert body["errors"][0]["message"] == "no network 'globex-vetted'"
     page = api.data(SEARCH, {"filter": filter, "first": 5}, token="globex-tok")["searchProviders"]
     assert [e["node"]["npi"] for e in page["edges"]] == [d.in_plan_near[5]]
+
+
+ORDERED = """
+query Ordered($filter: ProviderSearchInput!, $first: Int!, $after: String, $order: SearchOrder!) {
+  searchProviders(filter: $filter, first: $first, after: $after, orderBy: $order) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { distanceMiles expertise unknown node { npi name trdExpertise { score } } }
+  }
+}
+"""
+
+
+def ordered(api, filter, order, first=50, after=None):
+    variables = {"filter": filter, "first": first, "after": after, "order": order}
+    return api.data(ORDERED, variables)["searchProviders"]
+
+
+def test_order_by_expertise_puts_the_highest_trd_expertise_first(api, directory_store):
+    page = ordered(api, NEAR_PLAN, "EXPERTISE")
+    edges = page["edges"]
+    keys = [(-e["expertise"], e["distanceMiles"], e["node"]["name"].upper()) for e in edges]
+    assert keys == sorted(keys)
+    assert all(e["expertise"] == e["node"]["trdExpertise"]["score"] for e in edges)
+    assert len({e["expertise"] for e in edges}) > 1  # the fixture's providers differ (boards, TMS)
+    # the same providers as by relevance, in another order
+    by_relevance = ordered(api, NEAR_PLAN, "RELEVANCE")["edges"]
+    assert sorted(e["node"]["npi"] for e in edges) == sorted(e["node"]["npi"] for e in by_relevance)
+    assert [e["node"]["npi"] for e in edges] != [e["node"]["npi"] for e in by_relevance]
+    assert all(e["expertise"] is None for e in by_relevance)
+    # at one distance a higher score comes first, whatever the alphabet says
+    same = [e for e in edges if e["distanceMiles"] == edges[0]["distanceMiles"]]
+    assert [e["expertise"] for e in same] == sorted((e["expertise"] for e in same), reverse=True)
+
+
+def test_an_expertise_cursor_walks_every_result_once_in_order(api):
+    whole = [e["node"]["npi"] for e in ordered(api, NEAR_PLAN, "EXPERTISE")["edges"]]
+    walked, after = [], None
+    while True:
+        page = ordered(api, NEAR_PLAN, "EXPERTISE", first=7, after=after)
+        walked += [e["node"]["npi"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert walked == whole
+    relevance_cursor = search(api, NEAR_PLAN, first=3)["pageInfo"]["endCursor"]
+    body = api.gql(ORDERED, {"filter": NEAR_PLAN, "first": 3, "after": relevance_cursor, "order": "EXPERTISE"})
+    assert body["errors"][0]["message"] == "cursor does not belong to this search"
+
+
+def test_order_by_distance_puts_the_nearest_first(api):
+    edges = ordered(api, NEAR_PLAN, "DISTANCE")["edges"]
+    keys = [(e["distanceMiles"], e["node"]["name"].upper()) for e in edges]
+    assert keys == sorted(keys)
+
+
+def test_accepting_new_patients_keeps_unknown_providers_after_known_ones(api, directory_store):
+    store, d = directory_store
+    filter = {"near": {"zip": "10029"}, "radiusMiles": 1, "acceptingNewPatients": True}
+    edges = ordered(api, filter, "RELEVANCE")["edges"]
+    npis = [e["node"]["npi"] for e in edges]
+    access = store.access_for(npis)
+    known = [e for e in edges if not e["unknown"]]
+    unknown = [e for e in edges if e["unknown"]]
+    assert all(access[e["node"]["npi"]].accepting_new_patients is True for e in known)
+    assert {e["node"]["npi"] for e in unknown} == {d.organization, d.subpart}  # no access facts: kept, flagged
+    assert all(e["unknown"] == ["ACCEPTING_NEW_PATIENTS"] for e in unknown)
+    assert edges == known + unknown  # unknown after every known one, though the clinic is at the centroid
+    everyone = ordered(api, {"near": {"zip": "10029"}, "radiusMiles": 1}, "RELEVANCE")["edges"]
+    refusing = {e["node"]["npi"] for e in everyone} - set(npis)
+    assert refusing and all(store.access_for([n])[n].accepting_new_patients is False for n in refusing)

@@ -204,3 +204,28 @@ def test_provnet_serve_on_a_public_address_once_an_admin_key_exists(monkeypatch,
         client = serve(create_app(opened, host="0.0.0.0"))
         assert client.post("{ viewer { role } }").status_code == 401
         assert client.data("{ viewer { role tenant } }", token=key) == {"viewer": {"role": "ADMIN", "tenant": None}}
+
+
+def test_provnet_serve_with_workers_starts_them_on_the_same_store(monkeypatch, tmp_path, capsys, uvicorn_runs, serve):
+    monkeypatch.delenv("PROVNET_AUTH_TOKENS", raising=False)
+    monkeypatch.delenv("PROVNET_ALLOW_ANONYMOUS", raising=False)
+    monkeypatch.setenv("PROVNET_STORE", "sqlite:///elsewhere.db")
+    store = f"sqlite:///{tmp_path / 'w.db'}"
+    # a public address without credentials (no token, no stored key) is refused before any worker starts
+    assert main(["--store", store, "serve", "--host", "0.0.0.0", "--workers", "2"]) == 2
+    assert uvicorn_runs == []
+    assert main(["--store", store, "serve", "--workers", "0"]) == 2 and uvicorn_runs == []
+    assert main(["--store", store, "serve", "--port", "8125", "--workers", "3"]) == 0
+    (run,) = uvicorn_runs
+    assert run["app"] == "schema.app:worker_app" and run["factory"] is True and run["workers"] == 3
+    assert (run["host"], run["port"]) == ("127.0.0.1", 8125)
+    assert (tmp_path / "w.db").exists()  # the schema was made once, by the parent
+    # each worker builds its app from the settings, which now name the store given on the command line
+    import os
+
+    from schema.app import worker_app
+
+    assert os.environ["PROVNET_STORE"] == store
+    client = serve(worker_app())
+    assert requests.get(f"{client.url}/healthz", timeout=10).json()["status"] == "ok"
+    capsys.readouterr()

@@ -106,12 +106,30 @@ def test_taxonomy_filter(store, world):
     }
 
 
+def _by_name(store, npis) -> list[str]:
+    records = store.providers(npis)
+    return sorted(npis, key=lambda n: (records[n].display_name.upper(), n))
+
+
+def test_accepting_new_patients_keeps_unknowns_after_known_ones_flagged(store, world):
+    # only three providers have access facts: the rest are unknown, never dropped
+    unknown = [world.philly_tms, world.esketamine, world.two_sites, world.clinic]
+    accepting = store.search(SearchCriteria(accepting_new_patients=True))
+    known = _by_name(store, [world.near_tms, world.newark_tms_no_plan])
+    assert _npis(accepting) == known + _by_name(store, unknown)  # Boris Brown, known not accepting, is out
+    assert [h.unknown for h in accepting.hits] == [()] * 2 + [("accepting_new_patients",)] * 4
+    not_accepting = store.search(SearchCriteria(accepting_new_patients=False))
+    assert _npis(not_accepting) == [world.brooklyn_tms] + _by_name(store, unknown)
+    assert not_accepting.hits[0].unknown == () and all(h.unknown for h in not_accepting.hits[1:])
+    # near a point, the unknown ones still come after the known ones, whatever their distance
+    near = store.search(SearchCriteria(treatments=TMS, near=TIMES_SQUARE, radius_miles=15, accepting_new_patients=True))
+    assert _npis(near) == [world.near_tms, world.newark_tms_no_plan, world.two_sites]
+    assert near.hits[2].distance_miles < near.hits[1].distance_miles  # Brooklyn is nearer than Newark
+    # no filter on it: nothing is flagged
+    assert all(h.unknown == () for h in store.search(SearchCriteria(limit=100)).hits)
+
+
 def test_accepting_new_patients_state_and_entity_type(store, world):
-    assert set(_npis(store.search(SearchCriteria(accepting_new_patients=True)))) == {
-        world.near_tms,
-        world.newark_tms_no_plan,
-    }
-    assert _npis(store.search(SearchCriteria(accepting_new_patients=False))) == [world.brooklyn_tms]
     assert set(_npis(store.search(SearchCriteria(state="PA")))) == {world.philly_tms, world.two_sites}
     orgs = store.search(SearchCriteria(entity_type=EntityType.ORGANIZATION, state="NY"))
     assert _npis(orgs) == [world.clinic]

@@ -168,13 +168,21 @@ def test_access_facts_are_kept_per_source_and_the_newest_is_the_one_shown_and_se
     assert store.upsert_access([roster, survey]) == 2
     assert store.access_facts_for([npi(1), npi(2)]) == {npi(1): [survey, roster]}  # newest first
     assert store.access_for([npi(1)]) == {npi(1): survey}
-    assert [h.npi for h in store.search(SearchCriteria(accepting_new_patients=False)).hits] == [npi(1)]
-    assert store.search(SearchCriteria(accepting_new_patients=True)).hits == ()
+
+    def known(accepting: bool) -> list[str]:
+        """NPIs whose shown access facts say so; providers no source speaks for stay, flagged unknown."""
+        hits = store.search(SearchCriteria(accepting_new_patients=accepting)).hits
+        assert all(h.unknown == ("accepting_new_patients",) for h in hits if h.npi != npi(1))
+        return [h.npi for h in hits if not h.unknown]
+
+    assert known(False) == [npi(1)]
+    assert known(True) == []  # the newest row (the survey) says it is not accepting
+    assert npi(1) not in {h.npi for h in store.search(SearchCriteria(accepting_new_patients=True)).hits}
     # the same source again replaces its own row only
     again = dataclasses.replace(roster, wait_days=3, evidence=dataclasses.replace(ROSTER, retrieved=date(2024, 8, 1)))
     store.upsert_access([again])
     assert store.access_facts_for([npi(1)]) == {npi(1): [again, survey]}
-    assert [h.npi for h in store.search(SearchCriteria(accepting_new_patients=True)).hits] == [npi(1)]
+    assert known(True) == [npi(1)]
     assert store.counts()["access_facts"] == 2
 
 

@@ -60,6 +60,7 @@ from directory.store import neo4j_coverage as coverage
 from directory.store import neo4j_cypher as cypher
 from directory.store import neo4j_exclusions as exclusions
 from directory.store import neo4j_keys as keys
+from directory.store import neo4j_matching as matching
 from directory.store import neo4j_names as cypher_names
 from directory.store import neo4j_outcomes as outcomes
 from directory.store import neo4j_rows as rows
@@ -69,7 +70,7 @@ from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, cypher_names, search, coverage, keys, vetting_cypher, exclusions, outcomes)
+QUERY_MODULES = (cypher, cypher_names, search, coverage, keys, vetting_cypher, exclusions, outcomes, matching)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(
@@ -438,8 +439,10 @@ def test_provider_batch_and_checkpoint_are_one_transaction(fake):
         cypher.LINK_SUBPARTS_UP,
         cypher.LINK_SUBPARTS_DOWN,
         cypher.CHECKPOINT,
+        matching.FORGET_PROFILES,  # the ranking profiles of the records written, in the same transaction
     ]
     params = dict(statements)
+    assert params[matching.FORGET_PROFILES] == {"npis": ["1234567893", "1568946812"]}
     props = params[cypher.MERGE_PROVIDERS]["rows"][0]["props"]
     assert props["last_update"] == "2024-04-15" and props["entity_type"] == 1 and props["sole_proprietor"] is True
     assert props["names"] == ["Ann B O'Neil", "Ann O'Neil"] and "search_name" not in props

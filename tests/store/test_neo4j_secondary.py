@@ -12,6 +12,7 @@ from test_neo4j_queries import check_all, fake  # noqa: F401 - the fixture
 from directory.model import Evidence, Location, OtherName, ProviderLocation
 from directory.store import RunCheckpoint
 from directory.store import neo4j_cypher as cypher
+from directory.store import neo4j_matching as matching
 
 PL = Evidence("nppes_pl", date(2024, 5, 1), "bulk_file", 1.0, "pl_pfile_20050523-20240430.csv")
 OTHER = Evidence("nppes_othername", date(2024, 5, 1), "bulk_file", 1.0, "othername_pfile_20050523-20240430.csv")
@@ -38,8 +39,10 @@ def test_secondary_locations_go_in_one_write_with_the_checkpoint(fake):
         cypher.MERGE_LOCATIONS,
         cypher.CREATE_PRACTICES_AT,
         cypher.CHECKPOINT,
+        matching.FORGET_PROFILES,  # ranking profiles depend on locations: forgotten in the same transaction
     ]
     params = dict(statements)
+    assert params[matching.FORGET_PROFILES] == {"npis": ["1111111112", "1234567893"]}
     assert params[cypher.DELETE_OWNED_LOCATIONS]["owned"] == [
         {"npi": "1111111112", "owner": "nppes_pl"},
         {"npi": "1234567893", "owner": "nppes_pl"},
@@ -74,11 +77,15 @@ def test_sweep_is_one_write_of_both_kinds(fake):
     store, driver = fake
     driver.answers[cypher.SWEEP_OWNED_LOCATIONS] = [{"removed": 2}]
     driver.answers[cypher.SWEEP_OWNED_OTHER_NAMES] = [{"removed": 1}]
+    driver.answers[matching.SWEPT_NPIS] = [{"npis": ["1234567893"]}]
     assert store.sweep_secondary_facts("nppes_pl", "pl_pfile_20050523-20240531.csv") == 3
     check_all(driver)
     ((mode, statements),) = driver.transactions
     assert mode == "write" and [q for q, _ in statements] == [
+        matching.SWEPT_NPIS,  # whose locations go: their ranking profiles are forgotten with them
         cypher.SWEEP_OWNED_LOCATIONS,
         cypher.SWEEP_OWNED_OTHER_NAMES,
+        matching.FORGET_PROFILES,
     ]
-    assert statements[0][1] == {"owner": "nppes_pl", "reference": "pl_pfile_20050523-20240531.csv"}
+    assert statements[1][1] == {"owner": "nppes_pl", "reference": "pl_pfile_20050523-20240531.csv"}
+    assert statements[3][1] == {"npis": ["1234567893"]}

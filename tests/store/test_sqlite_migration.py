@@ -50,8 +50,11 @@ def test_a_version_2_store_keeps_its_rows_and_takes_a_second_source_after_the_mi
         assert store.access_facts_for([npi(1)]) == {npi(1): [newer, roster]}
         assert store.access_for([npi(1)]) == {npi(1): newer}
         # search filters on the newest row, through the view the migration made again
-        assert [h.npi for h in store.search(SearchCriteria(accepting_new_patients=True)).hits] == []
-        assert [h.npi for h in store.search(SearchCriteria(accepting_new_patients=False)).hits] == [npi(1)]
+        # (npi(2) has no access facts: kept, flagged unknown)
+        hits = store.search(SearchCriteria(accepting_new_patients=True)).hits
+        assert [(h.npi, h.unknown) for h in hits] == [(npi(2), ("accepting_new_patients",))]
+        hits = store.search(SearchCriteria(accepting_new_patients=False)).hits
+        assert [(h.npi, h.unknown) for h in hits] == [(npi(1), ()), (npi(2), ("accepting_new_patients",))]
 
         # placements written now keep their own source's phone; one written before has none of its own
         # and reads the address's, which the last writer that knew one set

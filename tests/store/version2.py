@@ -1,7 +1,8 @@
 """A current embedded store rewound to what version 2 wrote, with its data,
 so the migrations of later versions are tested on what they really meet:
 version 3 indexed names by word instead of FTS5 trigrams and Soundex keys;
-version 4 keyed access facts by (NPI, source) and kept a phone per placement."""
+version 4 keyed access facts by (NPI, source) and kept a phone per placement;
+version 5 added matching's cards and site index."""
 
 from __future__ import annotations
 
@@ -35,10 +36,23 @@ V2_ACCESS_FACTS = """CREATE TABLE access_facts (
         confidence REAL NOT NULL, reference TEXT) WITHOUT ROWID"""
 
 
+def drop_matching(raw: sqlite3.Connection) -> None:
+    """What version 5 added: matching's cards, site index and ranking profiles with their triggers."""
+    made = raw.execute(
+        "SELECT type, name FROM sqlite_master WHERE (name LIKE 'match%' OR name = 'ranking_profile') "
+        "AND type IN ('trigger', 'view', 'table')"
+    ).fetchall()
+    for kind in ("trigger", "view", "table"):
+        for found, name in made:
+            if found == kind and not name.startswith("match_site_rtree_"):  # the R*Tree's own shadow tables
+                raw.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+
+
 def rewind_to_version_2(raw: sqlite3.Connection) -> None:
     """Make a current store what version 2 wrote: names in FTS5 trigrams and Soundex
     keys (with the mark of a cut-off bulk load), access facts keyed by NPI alone
     (rows kept: one per NPI), no phone on a provider's placement at an address."""
+    drop_matching(raw)
     for statement in ("DROP TABLE name_word", "DROP TABLE name_word_pending", *VERSION_2_NAME_INDEX):
         raw.execute(statement)
     raw.execute("DROP VIEW access_latest")
