@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from directory.store.sqlite import SQLiteStore
+
+# Property tests draw the same examples on every run (a red build must be
+# reproducible, and CI must not fail on a draw no one can repeat);
+# HYPOTHESIS_PROFILE=explore draws new ones each run, to hunt for more.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture

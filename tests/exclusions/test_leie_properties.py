@@ -118,11 +118,24 @@ def _row(p, how, excluded_on):
 
 def _certain(people, p, how) -> bool:
     """Whether the rules must attach the row: by NPI always; by name only when
-    the middle initial is there and no one else has the name in the state."""
+    the middle initial is there and no one else in the state matches the row,
+    exactly or uncertainly (a hyphenated surname sharing a part, a missing
+    middle name): the rules make every match uncertain when there are several."""
     if how == "npi":
         return True
     _, first, middle, last, state = p
-    same = [q for q in people if (q[1], q[3], q[4]) == (first, last, state)]
+
+    def parts(surname: str) -> set[str]:
+        return set(surname.replace("-", " ").split())
+
+    same = [
+        q
+        for q in people
+        if q[1] == first
+        and q[4] == state
+        and parts(q[3]) & parts(last)
+        and (q[2] is None or middle is None or q[2] == middle)
+    ]
     return middle is not None and len(same) == 1
 
 
