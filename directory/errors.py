@@ -10,6 +10,9 @@
     │   ├── SourceFormatError   a source file is not in the format it claims
     │   └── OutOfOrderError     an incremental file was applied out of date order
     ├── AccessDenied            the caller's role or tenant may not do this
+    ├── Conflict                the request conflicts with what the store holds
+    │   ├── AlreadyExists       an id that is taken
+    │   └── Archived            a change to an archived network
     ├── RegistryError           the NPI Registry API answered with an error
     │   ├── RegistryRequestError   the API's ``Errors`` payload: our query was bad
     │   └── RegistryUnavailable    timeouts, 429 and 5xx after the retries ran out
@@ -59,6 +62,18 @@ class OutOfOrderError(InputError):
 
 
 class AccessDenied(ProvnetError):
+    pass
+
+
+class Conflict(ProvnetError):
+    pass
+
+
+class AlreadyExists(Conflict):
+    pass
+
+
+class Archived(Conflict):
     pass
 
 
