@@ -8,11 +8,15 @@ from strawberry.types import ExecutionContext
 
 from .adequacy.queries import AdequacyQueries
 from .auth import Role
+from .benefits.queries import BenefitQueries
 from .errors import ErrorPolicy, log_errors
 from .limits import limit_extensions
+from .networks.lifecycle import NetworkLifecycleMutations
 from .networks.mutations import NetworkMutations
 from .networks.queries import NetworkQueries
+from .networks.review import NetworkReviewQueries
 from .providers.queries import ProviderQueries
+from .reports.queries import ReportQueries
 from .resolution.mutations import ResolutionMutations
 from .resolution.queries import ResolutionQueries
 from .vetting.mutations import VettingMutations
@@ -29,7 +33,16 @@ class Viewer:
 
 
 @strawberry.type
-class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries, VettingQueries):
+class Query(
+    ProviderQueries,
+    NetworkQueries,
+    ResolutionQueries,
+    AdequacyQueries,
+    VettingQueries,
+    NetworkReviewQueries,
+    ReportQueries,
+    BenefitQueries,
+):
     @strawberry.field
     def viewer(self, info: strawberry.Info) -> Viewer:
         principal = info.context.principal
@@ -37,7 +50,7 @@ class Query(ProviderQueries, NetworkQueries, ResolutionQueries, AdequacyQueries,
 
 
 @strawberry.type
-class Mutation(NetworkMutations, ResolutionMutations, VettingMutations):
+class Mutation(NetworkMutations, NetworkLifecycleMutations, ResolutionMutations, VettingMutations):
     pass
 
 
