@@ -9,13 +9,13 @@ import sys
 from collections.abc import Sequence
 
 from directory import settings
-from directory.errors import ConfigurationError, InputError, NotFound, ProvnetError
+from directory.errors import ConfigurationError, Conflict, InputError, NotFound, ProvnetError
 
-from . import adequacy, db, ingest, registry, resolution, sample, serve, token, vetting
+from . import adequacy, db, ingest, network, registry, resolution, sample, serve, token, vetting
 from .common import EXIT_BAD_INPUT, EXIT_FAILURE
 
 #: Each module adds its commands; the order is the order of `provnet --help`.
-GROUPS = (db, ingest, sample, serve, token, resolution, registry, adequacy, vetting)
+GROUPS = (db, ingest, sample, serve, token, resolution, registry, adequacy, vetting, network)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"provnet: error: file not found: {exc.filename or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (InputError, NotFound, ConfigurationError) as exc:
+    except (InputError, NotFound, ConfigurationError, Conflict) as exc:
         print(f"provnet: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ProvnetError as exc:

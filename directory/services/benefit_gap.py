@@ -110,13 +110,12 @@ def read_employees(path: str | Path) -> Members:
         raise InputError(f"file not found: {p}") from None
     except UnicodeDecodeError as exc:
         raise SourceFormatError(f"{p}: not UTF-8 text ({exc.reason})") from None
-    members = read_members(p)  # refuses name-like and other patient-level columns, with the line and column
-    if members.layout != "zip,count":
+    if sorted(h.strip().lower() for h in header) != ["count", "zip"]:
         raise InputError(
-            f"{p}, line 1: one row per employee ({','.join(header)}) is employee-level data: "
-            "give counts by ZIP code (columns zip,count)"
+            f"{p}, line 1: expected exactly the columns zip,count (employees counted by ZIP code; never a row per "
+            f"person, a name or any other personal data), got {quoted(','.join(header))}"
         )
-    return members
+    return read_members(p)  # checks each ZIP and count, naming the line
 
 
 def audit(

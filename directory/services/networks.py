@@ -271,7 +271,8 @@ def remove_members(
         return MembershipChange(network, 0, tuple(problems))
     when = now or datetime.now(UTC)
     if decision is MemberDecision.REMOVED_NO_LONGER_MEETS_CRITERIA:
-        judged = candidates(store, network.id, wanted, today or when.date())
+        held = {m.npi for m in store.network_members(network.id)}  # non-members are ignored, as below
+        judged = candidates(store, network.id, [n for n in wanted if n in held], today or when.date())
         problems = [
             MemberProblem(
                 ProblemCode.INVALID_INPUT,
