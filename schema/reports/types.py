@@ -19,7 +19,7 @@ FactStatusRef = Annotated["FactStatusType", strawberry.lazy("schema.providers.fr
 #: Rows of a composition; listings of a page of issues; facts of one listing; specialties.
 DEFAULT_ROWS, MAX_ROWS = 100, 1000
 DEFAULT_ISSUES, MAX_ISSUES = 50, service.MAX_ISSUES_PAGE
-MAX_FACTS = 100
+MAX_FACTS = 40
 MAX_SPECIALTIES = 50
 
 ACCURACY_DEFINITION = (
