@@ -39,13 +39,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with store_of(args) as store:
         network = find_network(store, args.network)
-        members = sorted(store.network_members(network.id), key=lambda m: m.npi)
-        found = member_export.rows(store, network, today, members)
         if args.out:
             with open(args.out, "w", encoding="utf-8", newline="") as f:
-                written = member_export.write_csv(f, found)
+                written = member_export.export_all(store, network, today, f)
         else:
-            written = member_export.write_csv(sys.stdout, found)  # type: ignore[arg-type]
+            written = member_export.export_all(store, network, today, sys.stdout)
     seconds = time.perf_counter() - started
     print(f"exported {written} member(s) of {network.id} in {seconds:.2f} s", file=sys.stderr)
     return 0

@@ -17,10 +17,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TextIO
 
 from ..model import Network, NetworkMember, ProviderLocation
 from ..store import Store
 from .criteria import criteria_of
+from .network_reports import pages
 from .network_vetting import judge_members, keeps_results
 
 COLUMNS = (
@@ -98,7 +100,7 @@ def safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA) else value
 
 
-def write_csv(out: io.TextIOBase | io.StringIO, found: Iterator[dict[str, str]]) -> int:
+def write_csv(out: TextIO, found: Iterator[dict[str, str]]) -> int:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     written = 0
@@ -110,9 +112,16 @@ def write_csv(out: io.TextIOBase | io.StringIO, found: Iterator[dict[str, str]])
 
 def export_page(store: Store, network: Network, today: date, *, first: int, after: str | None = None) -> ExportPage:
     """Members after the NPI ``after``, at most ``first``, as one CSV text."""
-    members = sorted((m for m in store.network_members(network.id) if m.npi > (after or "")), key=lambda m: m.npi)
-    page = members[:first]
+    found = store.member_page(network.id, after=after or "", limit=first + 1)
+    page = found[:first]
     out = io.StringIO()
     written = write_csv(out, rows(store, network, today, page))
     end = page[-1].npi if page else None
-    return ExportPage(out.getvalue(), written, end, len(members) > len(page))
+    return ExportPage(out.getvalue(), written, end, len(found) > len(page))
+
+
+def export_all(store: Store, network: Network, today: date, out: TextIO) -> int:
+    """Every member, streamed to ``out`` a batch at a time; returns the rows written."""
+    return write_csv(
+        out, (row for page in pages(store, network, "", BATCH) for row in rows(store, network, today, page))
+    )

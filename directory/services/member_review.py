@@ -26,6 +26,7 @@ from ..model import Network, NetworkMember, VettingRecord
 from ..npi import is_valid_npi
 from ..store import Store
 from .criteria import criteria_of
+from .network_reports import pages
 from .network_vetting import REFRESH_BATCH, judge_members
 
 #: Most members one page may list, and most members one request judges.
@@ -71,15 +72,15 @@ def changes_since_review(
     if not 1 <= first <= MAX_PAGE:
         raise InputError(f"first must be between 1 and {MAX_PAGE}")
     start = check_cursor(after)
-    members = [m for m in sorted(store.network_members(network.id), key=lambda m: m.npi) if m.npi > start]
     criteria = criteria_of(store, network.id)
     found: list[MemberReview] = []
     scanned = 0
     last = start
-    for begin in range(0, len(members), REFRESH_BATCH):
+    stopped = False
+    for batch in pages(store, network, start, REFRESH_BATCH):
         if len(found) >= first or scanned >= SCAN_BUDGET:
+            stopped = True
             break
-        batch = members[begin : begin + REFRESH_BATCH]
         judged = judge_members(store, network, [m.npi for m in batch], today, criteria=criteria)
         baselines = store.vetting_results_at(network.id, {m.npi: m.reviewed_seq or 1 for m in batch})
         for m in batch:
@@ -94,5 +95,5 @@ def changes_since_review(
                 found.append(MemberReview(m, current, baseline, moved))
                 if len(found) >= first:
                     break
-    more = bool(members) and last != members[-1].npi
+    more = stopped or bool(store.member_page(network.id, after=last, limit=1))
     return ReviewPage(tuple(found), last or None, more, scanned)

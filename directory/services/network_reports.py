@@ -37,7 +37,7 @@ thousands of members costs tens of round trips (see BENCHMARKS.md).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,14 +45,15 @@ from scoring import Agreement, FactKind, FactStatus, TreatmentList, fact_statuse
 
 from ..errors import InputError
 from ..geo import zip_centroid
-from ..model import Network, NetworkMember
+from ..model import AccessFacts, Network, NetworkMember
 from ..npi import is_valid_npi
 from ..store import Store
 from .adequacy import SpecialtyMap, default_specialties
 from .fact_status import treatment_lists
 
-#: Members read per batch, and most members one page of issues judges.
+#: Members read per batch (a full report), per batch of a page of issues, and most members one page judges.
 BATCH = 2000
+PAGE_BATCH = 500
 SCAN_BUDGET = 20_000
 MAX_ISSUES_PAGE = 100
 UNMAPPED = "(no mapped specialty)"
@@ -78,22 +79,25 @@ class Composition:
     rows: tuple[CompositionRow, ...]  # by specialty, state, county
 
 
-def _batches(members: list[NetworkMember]) -> Iterable[list[NetworkMember]]:
-    for start in range(0, len(members), BATCH):
-        yield members[start : start + BATCH]
-
-
-def _members(store: Store, network: Network, after: str = "") -> list[NetworkMember]:
-    return sorted((m for m in store.network_members(network.id) if m.npi > after), key=lambda m: m.npi)
+def pages(store: Store, network: Network, after: str = "", size: int = BATCH) -> Iterator[list[NetworkMember]]:
+    """The network's members after the NPI ``after``, a page of ``size`` at a time, in NPI order."""
+    while True:
+        page = store.member_page(network.id, after=after, limit=size)
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        after = page[-1].npi
 
 
 def composition(store: Store, network: Network, specialties: SpecialtyMap | None = None) -> Composition:
     """Members counted by specialty and by the counties of their practice locations."""
     mapping = specialties or default_specialties()
-    members = _members(store, network)
+    members = 0
     cells: Counter[tuple[str, str, str]] = Counter()
     totals: Counter[str] = Counter()
-    for batch in _batches(members):
+    for batch in pages(store, network):
+        members += len(batch)
         npis = [m.npi for m in batch]
         taxonomies, locations = store.taxonomies_for(npis), store.locations_for(npis)
         for npi in npis:
@@ -106,7 +110,7 @@ def composition(store: Store, network: Network, specialties: SpecialtyMap | None
             cells.update((s, state, county) for s in held for state, county in counties)
     rows = tuple(CompositionRow(s, st, c, n) for (s, st, c), n in sorted(cells.items()))
     by_specialty = tuple(sorted(totals.items(), key=lambda x: (-x[1], x[0])))
-    return Composition(network, len(members), by_specialty, rows)
+    return Composition(network, members, by_specialty, rows)
 
 
 def _zip_county(zip5: str) -> str:
@@ -125,6 +129,11 @@ def _statuses(
     locations, access, treatments = store.locations_for(npis), store.access_facts_for(npis), store.treatments_for(npis)
     credentials = store.credentials_for(npis) if full else {}
     exclusions = store.exclusions_for(npis) if full else {}
+    if not full:  # the summary reads accepting new patients only: the other access facts are not judged at all
+        access = {
+            npi: [AccessFacts(a.npi, a.evidence, accepting_new_patients=a.accepting_new_patients) for a in rows]
+            for npi, rows in access.items()
+        }
     return {
         m.npi: fact_statuses(
             locations=locations.get(m.npi, ()),
@@ -183,12 +192,13 @@ def stale_or_contradicted(
     if not (stale or contradicted):
         raise InputError("ask for stale facts, contradicted facts or both")
     wanted = None if kinds is None else set(kinds)
-    members = _members(store, network, (after or "").strip())
     lists = treatment_lists(store)
     found: list[ListingIssues] = []
     scanned, last = 0, (after or "").strip()
-    for batch in _batches(members):
+    stopped = False
+    for batch in pages(store, network, last, PAGE_BATCH):
         if len(found) >= first or scanned >= SCAN_BUDGET:
+            stopped = True
             break
         judged = _statuses(store, batch, lists, today, full=True)
         flagged = {npi: [f for f in facts if _flagged(f, stale, contradicted, wanted)] for npi, facts in judged.items()}
@@ -201,7 +211,7 @@ def stale_or_contradicted(
                 found.append(ListingIssues(m.npi, record.display_name if record else "", tuple(flagged[m.npi])))
                 if len(found) >= first:
                     break
-    more = bool(members) and last != members[-1].npi
+    more = stopped or bool(store.member_page(network.id, after=last, limit=1))
     return IssuePage(tuple(found), last or None, more, scanned)
 
 
@@ -236,14 +246,15 @@ _KINDS = {
 
 def directory_accuracy(store: Store, network: Network, today: date) -> Accuracy:
     """The directory-accuracy summary of the network (definitions in the module docstring)."""
-    members = _members(store, network)
     lists = treatment_lists(store)
+    n = 0
     listed: Counter[str] = Counter()
     verified: Counter[str] = Counter()
     stale: Counter[str] = Counter()
     contradicted: Counter[str] = Counter()
     fully = 0
-    for batch in _batches(members):
+    for batch in pages(store, network):
+        n += len(batch)
         for facts in _statuses(store, batch, lists, today, full=False).values():
             ok: dict[str, bool] = {}
             for field, kind in _KINDS.items():
@@ -260,7 +271,6 @@ def directory_accuracy(store: Store, network: Network, today: date) -> Accuracy:
                 and ok["accepting_new_patients"]
                 and (ok["treatments"] or not claims_treatment)
             )
-    n = len(members)
     share = lambda k: round(k / n, 4) if n else 0.0  # noqa: E731
     fields = tuple(
         FieldAccuracy(f, listed[f], verified[f], stale[f], contradicted[f], share(verified[f])) for f in FIELDS

@@ -83,6 +83,12 @@ RETURN properties(e) AS props
 ORDER BY e.seq DESC
 LIMIT $limit"""
 
+MEMBER_PAGE = """
+MATCH (n:Npi)-[r:IN_NETWORK]->(:Network {id: $network_id}) WHERE n.npi > $after
+RETURN n.npi AS npi, properties(r) AS fact
+ORDER BY npi
+LIMIT $limit"""
+
 RESULTS_AT = """
 UNWIND $rows AS row
 MATCH (r:VettingResult {network_id: $network_id, npi: row.npi, seq: row.seq})
@@ -189,6 +195,13 @@ def history(tx, network_id: str, before: int | None, kinds: list[str] | None, li
     return [codec.event_of(r["props"]) for r in tx.run(EVENTS, params).data()]
 
 
+def member_page(tx, network_id: str, after: str, limit: int) -> list[NetworkMember]:
+    if not tx.run(NETWORK_EXISTS, {"network_id": network_id}).data():
+        raise NotFound("no network " + network_id)
+    found = tx.run(MEMBER_PAGE, {"network_id": network_id, "after": after, "limit": limit}).data()
+    return [rows.network_member(network_id, r) for r in found]
+
+
 def results_at(tx, network_id: str, seqs: dict[str, int]) -> dict[str, VettingRecord]:
     params = {"network_id": network_id, "rows": [{"npi": npi, "seq": seq} for npi, seq in seqs.items()]}
     return {r["props"]["npi"]: vetting_codec.result_of(r["props"]) for r in tx.run(RESULTS_AT, params).data()}
@@ -226,6 +239,9 @@ class Neo4jNetworks:
         self, network_id: str, before: int | None, kinds: list[str] | None, limit: int
     ) -> list[NetworkEvent]:
         return self._run(False, history, network_id, before, kinds, limit)
+
+    def _member_page(self, network_id: str, after: str, limit: int) -> list[NetworkMember]:
+        return self._run(False, member_page, network_id, after, limit)
 
     def _vetting_results_at(self, network_id: str, seqs: dict[str, int]) -> dict[str, VettingRecord]:
         return self._run(False, results_at, network_id, seqs)

@@ -28,8 +28,9 @@ from datetime import datetime
 from ..errors import InputError
 from ..model import Network, NetworkEvent, NetworkEventKind, NetworkMember, VettingRecord
 
-#: Most events :meth:`NetworkBooks.network_events` returns at once.
+#: Most events :meth:`NetworkBooks.network_events` returns at once; most members of one :meth:`member_page`.
 MAX_EVENTS = 1000
+MAX_MEMBER_PAGE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,16 @@ class NetworkBooks(abc.ABC):
         self._trip()
         return self._network_events(network_id, before, wanted, limit)
 
+    def member_page(self, network_id: str, *, after: str = "", limit: int = 1000) -> list[NetworkMember]:
+        """The network's members with an NPI above ``after``, in NPI order, at
+        most ``limit`` (keyset paging: pass the last NPI of a page to get the
+        next), so a report walks a network of any size without reading it
+        whole. NotFound if the network does not exist."""
+        if not 1 <= limit <= MAX_MEMBER_PAGE:
+            raise InputError(f"limit must be between 1 and {MAX_MEMBER_PAGE}")
+        self._trip()
+        return self._member_page(network_id, after, limit)
+
     def vetting_results_at(self, network_id: str, seqs: Mapping[str, int]) -> dict[str, VettingRecord]:
         """The stored vetting result numbered ``seqs[npi]`` of each NPI for the
         network (what a review saw); NPIs without such a result are absent."""
@@ -144,6 +155,8 @@ class NetworkBooks(abc.ABC):
     def _network_events(
         self, network_id: str, before: int | None, kinds: list[str] | None, limit: int
     ) -> list[NetworkEvent]: ...
+    @abc.abstractmethod
+    def _member_page(self, network_id: str, after: str, limit: int) -> list[NetworkMember]: ...
     @abc.abstractmethod
     def _vetting_results_at(self, network_id: str, seqs: dict[str, int]) -> dict[str, VettingRecord]: ...
 

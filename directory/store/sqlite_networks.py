@@ -47,6 +47,8 @@ SELECT * FROM network_event
 WHERE network_id = :network_id AND (:before IS NULL OR seq < :before)
   AND (:kinds IS NULL OR kind IN (SELECT value FROM json_each(:kinds)))
 ORDER BY seq DESC LIMIT :limit"""
+MEMBER_PAGE = """
+SELECT * FROM network_member WHERE network_id = :network_id AND npi > :after ORDER BY npi LIMIT :limit"""
 RESULTS_AT = """
 SELECT r.* FROM json_each(:seqs) s
 JOIN vetting_result r ON r.network_id = :network_id AND r.npi = s.key AND r.seq = s.value
@@ -145,6 +147,13 @@ class SQLiteNetworks:
                 "limit": limit,
             }
             return [codec.event_of(dict(r)) for r in conn.execute(EVENTS, params)]
+
+    def _member_page(self, network_id: str, after: str, limit: int) -> list[NetworkMember]:
+        with self._tx(write=False) as conn:
+            if not _statuses(conn, [network_id]):
+                raise NotFound(f"no network {network_id}")
+            params = {"network_id": network_id, "after": after, "limit": limit}
+            return [rows.network_member(r) for r in conn.execute(MEMBER_PAGE, params)]
 
     def _vetting_results_at(self, network_id: str, seqs: dict[str, int]) -> dict[str, VettingRecord]:
         with self._tx(write=False) as conn:

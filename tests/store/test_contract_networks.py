@@ -274,3 +274,16 @@ def test_a_version_4_embedded_store_is_migrated_and_keeps_its_networks(tmp_path)
         raw.close()
     finally:
         store.close()
+
+
+def test_members_are_paged_by_npi(world):
+    world.change_members("acme-trd", [member(n) for n in (3, 1, 4, 2)], [], [])
+    first = world.member_page("acme-trd", limit=3)
+    assert [m.npi for m in first] == [npi(1), npi(2), npi(3)]
+    assert first[0].decision is MemberDecision.ADDED_AFTER_REVIEW
+    assert [m.npi for m in world.member_page("acme-trd", after=first[-1].npi, limit=3)] == [npi(4)]
+    assert world.member_page("acme-trd", after=npi(4)) == []
+    with pytest.raises(NotFound):
+        world.member_page("nope")
+    with pytest.raises(InputError):
+        world.member_page("acme-trd", limit=0)

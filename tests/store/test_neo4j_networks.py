@@ -111,9 +111,14 @@ def test_reviews_history_and_results_at_send_plain_parameters(fake):  # noqa: F8
     driver.answers[networks.EVENTS] = [{"props": {"uid": "acme-trd|3", **_params(e)}}]
     assert store.network_events("acme-trd", kinds=[NetworkEventKind.REVIEWED], limit=1) == [e]
     store.vetting_results_at("acme-trd", {NPI: 3})
+    driver.answers[networks.MEMBER_PAGE] = [{"npi": NPI, "fact": {"added_on": "2026-12-01", **_evidence()}}]
+    (paged,) = store.member_page("acme-trd", after="1000000004", limit=5)
+    assert paged.npi == NPI and paged.decision is None
     check_all(driver)
-    assert [mode for mode, _ in driver.transactions] == ["write", "read", "read"]
-    assert driver.statements()[-1][1] == {"network_id": "acme-trd", "rows": [{"npi": NPI, "seq": 3}]}
+    assert [mode for mode, _ in driver.transactions] == ["write", "read", "read", "read"]
+    assert driver.statements()[-1][1] == {"network_id": "acme-trd", "after": "1000000004", "limit": 5}
+    results_at = [p for q, p in driver.statements() if q == networks.RESULTS_AT]
+    assert results_at == [{"network_id": "acme-trd", "rows": [{"npi": NPI, "seq": 3}]}]
 
 
 def test_employer_plans_and_network_fields_round_trip():
@@ -136,3 +141,7 @@ def _params(e: NetworkEvent) -> dict:
 
 def _decision(p: dict) -> dict:
     return {k: v for k, v in p.items() if k not in ("network_id", "npi", "fact")}
+
+
+def _evidence() -> dict:
+    return rows.evidence_params(CURATOR)
