@@ -12,6 +12,9 @@ times, through the services the API and CLI call:
 * the directory-accuracy summary (``directoryAccuracy``, ``provnet network accuracy``);
 * the first page of stale or contradicted listings, and a walk through every page;
 * the CSV export of every member (``provnet network export``);
+* a first page of 20 candidates for an employer network whose region is all of
+  California, and one whose region is 25 miles around a San Francisco ZIP
+  (``networkCandidates``: the store's search narrows, then a page is judged).
 
 with the store round trips each took. Run:
 
@@ -31,8 +34,10 @@ from directory.model import (
     AccessFacts,
     Credential,
     CredentialKind,
+    Employer,
     EntityType,
     Evidence,
+    ExclusionListLoad,
     Location,
     Network,
     NetworkKind,
@@ -41,12 +46,13 @@ from directory.model import (
     ProviderLocation,
     ProviderRecord,
     ProviderTaxonomy,
+    Region,
     Treatment,
     TreatmentOffering,
 )
 from directory.npi import make_npi
 from directory.reference import nucc_taxonomies
-from directory.services import member_export, network_reports
+from directory.services import member_export, network_candidates, network_reports
 from directory.services.adequacy.zips import zip_index
 from directory.store.sqlite import SQLiteStore
 
@@ -55,6 +61,7 @@ NPPES = Evidence("nppes", date(2026, 11, 9), "bulk_file", 1.0, "bench")
 BOARD = Evidence("state_board:CA", date(2026, 10, 18), "license_lookup", 0.95, "bench")
 FRESH = Evidence("roster:bench", date(2026, 10, 1), "attestation", 0.8, "bench")
 OLD = Evidence("roster:bench", date(2026, 6, 1), "attestation", 0.8, "bench")
+LEIE = Evidence("oig_leie", date(2026, 11, 1), "bulk_file", 1.0, "bench")
 SHOPPER = Evidence("secret_shopper", date(2026, 11, 20), "phone_survey", 0.7, "bench")
 CODES = ("2084P0800X", "103TC0700X", "1041C0700X", "101YM0800X", "261QM0801X", "363LP0808X")
 TREATMENTS = (Treatment.TMS_STANDARD, Treatment.ESKETAMINE_REMS, Treatment.IV_KETAMINE, Treatment.ECT)
@@ -70,6 +77,12 @@ def generate(path: Path, members: int) -> SQLiteStore:
     store.upsert_taxonomies(list(nucc_taxonomies()))
     store.upsert_payers([Payer("bench", "Bench Health")])
     store.upsert_networks([Network(NETWORK, "Bench Payer Network", NetworkKind.PAYER, "bench")])
+    store.record_exclusion_lists([ExclusionListLoad("LEIE", date(2026, 11, 1), LEIE)])
+    store.upsert_employers([Employer("bench-employer", "Bench Employer")])
+    for network_id, region in (("bench-ca", Region(state="CA")), ("bench-sf", Region(zip5="94103", radius_miles=25))):
+        store.upsert_networks(
+            [Network(network_id, network_id, NetworkKind.EMPLOYER, "bench-employer", regions=(region,))]
+        )
     for start in range(0, members, BATCH):
         records, creds, access, offers, joined = [], [], [], [], []
         for i in range(start, min(start + BATCH, members)):
@@ -175,6 +188,13 @@ def main() -> None:
     buffer = io.StringIO()
     rows = timed(store, "CSV export of every member", lambda: member_export.export_all(store, network, TODAY, buffer))
     print(f"    {rows:,} rows, {len(buffer.getvalue()) / 1e6:.1f} MB")
+    for network_id in ("bench-ca", "bench-sf"):
+        (employer_network,) = store.networks([network_id])
+        label = f"candidates, first page of 20 ({employer_network.regions[0].state or '25 mi of 94103'})"
+        page = timed(
+            store, label, lambda n=employer_network: network_candidates.candidates_page(store, n, TODAY, first=20)
+        )
+        print(f"    {len(page.candidates)} candidates, {page.scanned:,} providers judged")
     store.close()
 
 

@@ -158,6 +158,11 @@ def test_an_employer_curates_a_vetted_network_from_creation_to_archive(world):
         assert payload["errors"] == [{"code": "ARCHIVED"}], mutation
     body = api.gql(CANDIDATES, {"id": "acme-east"}, token="acme-tok")
     assert body["errors"][0]["extensions"]["code"] == "ARCHIVED"
+    lists = api.data(
+        "{ active: networks(kind: EMPLOYER, status: ACTIVE) { id } archived: networks(status: ARCHIVED) { id } }",
+        token="acme-tok",
+    )
+    assert lists == {"active": [{"id": "acme-vetted"}], "archived": [{"id": "acme-east"}]}  # no longer a target
     history = api.data('{ networkHistory(networkId: "acme-east") { seq kind npi decision note } }', token="acme-tok")
     assert [(e["kind"], e["npi"], e["decision"]) for e in reversed(history["networkHistory"])] == [
         ("CREATED", None, None),
