@@ -153,6 +153,12 @@ def test_an_employer_curates_a_vetted_network_from_creation_to_archive(world):
         'mutation { renameNetwork(networkId: "acme-east", name: "x") { errors { code } } }',
         'mutation { markNetworkReviewed(networkId: "acme-east") { errors { code } } }',
         'mutation { setNetworkRegions(networkId: "acme-east", regions: [{state: "NY"}]) { errors { code } } }',
+        """mutation { setVettingCriteria(networkId: "acme-east", criteria: {requiredChecks: ["not_excluded"],
+            acceptedLicenseStatuses: ["active"]}) { errors { code } } }""",
+        'mutation { archiveNetwork(networkId: "acme-east") { errors { code } } }',
+        f'mutation {{ addNetworkMembers(networkId: "acme-east", npis: ["{npis[2]}"]) {{ errors {{ code }} }} }}',
+        f'mutation {{ removeNetworkMembers(networkId: "acme-east", npis: ["{chosen[1]}"], note: "x") '
+        "{ errors { code } } }",
     ):
         (payload,) = api.data(mutation, token="acme-tok").values()
         assert payload["errors"] == [{"code": "ARCHIVED"}], mutation
@@ -254,3 +260,17 @@ def test_the_benefit_gap_audit_of_an_employers_plans(world):
     assert api.data(query, {"plans": ["northwind-ma-hmo"]}, token="nw-tok")["benefitGapAudit"]["errors"] == []
     too_far = api.data(query, {"plans": ["northwind-ma-hmo"], "radius": 900}, token="adm")["benefitGapAudit"]
     assert too_far["errors"][0]["code"] == "INVALID_INPUT"
+
+
+def test_member_statuses_and_decisions_cost_the_same_round_trips_whatever_the_page(world):
+    store, d, api = world
+    query = """query($n: Int!) { network(id: "northwind-ma") {
+      members(first: $n) { npi decision note vettingStatus provider { name } } } }"""
+    trips = []
+    for n in (3, 25):
+        before = store.round_trips
+        members = api.data(query, {"n": n}, token="nw-tok")["network"]["members"]
+        trips.append(store.round_trips - before)
+        assert len(members) == min(n, len(store.network_members("northwind-ma")))
+        assert all(m["vettingStatus"] in ("VERIFIED", "NEEDS_REVIEW", "FAILED") for m in members)
+    assert trips[0] == trips[1], trips
