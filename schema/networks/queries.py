@@ -50,7 +50,11 @@ class NetworkQueries:
         arg.page(first, offset, MAX_PAGE)
         principal = info.context.principal
         found = sorted(await info.context.loaders.employers.get(), key=by_id)
-        seen = [Employer(id=strawberry.ID(e.id), name=e.name) for e in found if can_see_employer(principal, e.id)]
+        seen = [
+            Employer(id=strawberry.ID(e.id), name=e.name, plan_ids=list(e.plan_ids))
+            for e in found
+            if can_see_employer(principal, e.id)
+        ]
         return seen[offset : offset + first]
 
     @strawberry.field(

@@ -34,8 +34,9 @@ DEFAULT_PAGE, MAX_PAGE = 20, 100
 DEFAULT_MEMBERS, DEFAULT_NESTED_MEMBERS, MAX_MEMBERS = 100, 20, 1000
 #: A plan uses a handful of networks.
 MAX_PLAN_NETWORKS = 10
-#: Regions of a network (directory.services.regions.MAX_REGIONS).
+#: Regions of a network (directory.services.regions.MAX_REGIONS); plans an employer offers.
 MAX_REGIONS = 20
+MAX_EMPLOYER_PLANS = 50
 #: Most NPIs one change of a network may name.
 MAX_NPIS_PER_CHANGE = 1000
 
@@ -164,6 +165,9 @@ class Payer:
 class Employer:
     id: strawberry.ID
     name: str
+    plan_ids: list[str] = bounded_list(
+        MAX_EMPLOYER_PLANS, "The payers' plans it offers its employees (what its benefit gap audit may name)."
+    )
 
 
 @strawberry.type(

@@ -258,6 +258,8 @@ def test_the_benefit_gap_audit_of_an_employers_plans(world):
         payload = api.data(query, variables, token=token)["benefitGapAudit"]
         assert payload["audit"] is None and [e["code"] for e in payload["errors"]] == [code], (token, plan, network)
     assert api.data(query, {"plans": ["northwind-ma-hmo"]}, token="nw-tok")["benefitGapAudit"]["errors"] == []
+    offered = api.data("{ employers { id planIds } }", token="acme-tok")["employers"]
+    assert offered == [{"id": "acme", "planIds": ["northwind-ma-hmo"]}]  # what acme may audit
     too_far = api.data(query, {"plans": ["northwind-ma-hmo"], "radius": 900}, token="adm")["benefitGapAudit"]
     assert too_far["errors"][0]["code"] == "INVALID_INPUT"
 
