@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from directory import settings
-from directory.errors import ConfigurationError, InputError, NotFound, ProvnetError
+from directory.errors import ConfigurationError, Conflict, InputError, NotFound, ProvnetError
 
 from . import (
     adequacy,
@@ -17,6 +17,7 @@ from . import (
     exclusions,
     ingest,
     matching,
+    network,
     outcomes,
     registry,
     resolution,
@@ -28,7 +29,21 @@ from . import (
 from .common import EXIT_BAD_INPUT, EXIT_FAILURE
 
 #: Each module adds its commands; the order is the order of `provnet --help`.
-GROUPS = (db, ingest, sample, serve, token, resolution, exclusions, outcomes, registry, adequacy, vetting, matching)
+GROUPS = (
+    db,
+    ingest,
+    sample,
+    serve,
+    token,
+    resolution,
+    exclusions,
+    outcomes,
+    registry,
+    adequacy,
+    vetting,
+    network,
+    matching,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"provnet: error: file not found: {exc.filename or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (InputError, NotFound, ConfigurationError) as exc:
+    except (InputError, NotFound, ConfigurationError, Conflict) as exc:
         print(f"provnet: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ProvnetError as exc:

@@ -11,6 +11,9 @@
     │   ├── OutOfOrderError     an incremental file was applied out of date order
     │   └── PathwayExhausted    a need's treatments tried cover every step of the TRD pathway
     ├── AccessDenied            the caller's role or tenant may not do this
+    ├── Conflict                the request conflicts with what the store holds
+    │   ├── AlreadyExists       an id that is taken
+    │   └── Archived            a change to an archived network
     ├── RegistryError           the NPI Registry API answered with an error
     │   ├── RegistryRequestError   the API's ``Errors`` payload: our query was bad
     │   └── RegistryUnavailable    timeouts, 429 and 5xx after the retries ran out
@@ -64,6 +67,18 @@ class PathwayExhausted(InputError):
 
 
 class AccessDenied(ProvnetError):
+    pass
+
+
+class Conflict(ProvnetError):
+    pass
+
+
+class AlreadyExists(Conflict):
+    pass
+
+
+class Archived(Conflict):
     pass
 
 

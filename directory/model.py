@@ -38,6 +38,38 @@ class NetworkKind(enum.Enum):
     EMPLOYER = "employer"  # an employer's vetted network
 
 
+class NetworkStatus(enum.Enum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"  # keeps its members and history, takes no changes
+
+
+class MemberDecision(enum.Enum):
+    """Why a curator added a provider to a network or removed one from it."""
+
+    ADDED_AFTER_REVIEW = "added_after_review"
+    ADDED_WITH_OVERRIDE = "added_with_override"  # despite failing the network's vetting criteria; needs a note
+    ADDED_OTHER = "added_other"  # e.g. a contract signed (payer networks)
+    REMOVED_NO_LONGER_MEETS_CRITERIA = "removed_no_longer_meets_criteria"
+    REMOVED_OTHER = "removed_other"  # needs a note
+
+    @property
+    def adds(self) -> bool:
+        return self.value.startswith("added")
+
+
+class NetworkEventKind(enum.Enum):
+    """What a network's history records."""
+
+    CREATED = "created"
+    RENAMED = "renamed"
+    REGIONS_CHANGED = "regions_changed"
+    CRITERIA_CHANGED = "criteria_changed"
+    MEMBER_ADDED = "member_added"
+    MEMBER_REMOVED = "member_removed"
+    REVIEWED = "reviewed"
+    ARCHIVED = "archived"
+
+
 class CredentialKind(enum.Enum):
     STATE_LICENSE = "state_license"
     BOARD_CERTIFICATION = "board_certification"
@@ -217,6 +249,17 @@ class Payer:
 class Employer:
     id: str
     name: str
+    plan_ids: tuple[str, ...] = ()  # the plans it offers its employees (payers' plans)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where a vetted network looks for candidates: a whole state, or the
+    circle of ``radius_miles`` around a ZIP code's centroid (one or the other)."""
+
+    state: str | None = None
+    zip5: str | None = None
+    radius_miles: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +268,8 @@ class Network:
     name: str
     kind: NetworkKind
     owner_id: str  # the payer's or employer's id
+    status: NetworkStatus = NetworkStatus.ACTIVE
+    regions: tuple[Region, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,10 +283,36 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class NetworkMember:
+    """A provider's membership of a network. A curator's change records who
+    decided, when (UTC), the decision and its note; ``reviewed_seq`` is the
+    member's vetting result (its ``seq``) the last review saw, at ``reviewed_at``."""
+
     network_id: str
     npi: str
     evidence: Evidence
     added_on: date | None = None
+    decision: MemberDecision | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = None
+    reviewed_seq: int | None = None
+    reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkEvent:
+    """One entry of a network's history. ``seq`` numbers a network's events
+    from 1 (0 until stored); ``at`` is UTC."""
+
+    network_id: str
+    kind: NetworkEventKind
+    at: datetime
+    actor: str
+    npi: str | None = None
+    decision: MemberDecision | None = None
+    note: str | None = None
+    detail: str = ""  # what changed, e.g. "renamed 'Old' -> 'New'"
+    seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,9 +211,13 @@ class CatalogParser:
 
     def _employers(self, rec, where):
         i, n = self.text(rec, "id", where), self.text(rec, "name", where)
+        plans = rec.get("plan_ids", [])  # the payers' plans it offers its employees
+        if not isinstance(plans, list) or not all(isinstance(p, str) and p for p in plans):
+            self.problem(f"{where}.plan_ids", f"expected a list of plan ids, got {plans!r}")
+            return None, None
         if i is None or n is None:
             return None, None
-        return Employer(i, n), i
+        return Employer(i, n, tuple(plans)), i
 
     def _networks(self, rec, where):
         i, n, o = self.text(rec, "id", where), self.text(rec, "name", where), self.text(rec, "owner_id", where)

@@ -43,12 +43,23 @@ payer networks a provider is in (``Provider.networks``, ``Plan.networks``, the
   provider's general vetting and fact status are public, but a provider's
   network-membership facts (``Provider.factStatus``) show only for networks
   whose member list the caller may read;
-* which employers use provnet (``employers``): each employer itself, and admins;
+* a network's curation: its regions, history, candidates, what changed since
+  its last review, its members' decisions, notes and statuses, the CSV export
+  of its members, and the payer reports (members by specialty and county,
+  stale or contradicted listings, directory accuracy): the tenant that owns
+  the network, and admins (an employer network stays invisible to anyone
+  else; a payer network's owner data is FORBIDDEN to anyone else);
+* the benefit gap audit (``benefitGapAudit``): an employer for the plans it
+  offers and its own networks, a payer for its own plans and networks, admins
+  for any; navigators none;
+* which employers use provnet (``employers``), and the plans each offers:
+  each employer itself, and admins;
 * the review queue and match decisions (``reviewQueue``, ``matchesFor``,
   ``decideMatch``): admins.
 
 A network may be changed by the tenant that owns it (with the role of its kind)
-and by admins.
+and by admins. An employer creates employer networks for its own tenant, a
+payer payer networks for its own; an admin creates either for any owner.
 
 Guessed ids: a network the caller may not know exists looks **exactly like a
 missing id**: ``network(id:)`` is null, and everything else says
@@ -69,7 +80,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from directory.errors import AccessDenied, ConfigurationError, NotFound
-from directory.model import Network, NetworkKind, Role
+from directory.model import Employer, Network, NetworkKind, Plan, Role
 from directory.services import api_keys
 from directory.services.api_keys import KeyVerifier, Verdict
 
@@ -284,6 +295,42 @@ def can_manage_network(principal: Principal, network: Network) -> bool:
 def can_change_networks(principal: Principal) -> bool:
     """Roles that curate networks at all (which ones: :func:`can_manage_network`)."""
     return principal.role is not Role.NAVIGATOR
+
+
+def can_read_curation(principal: Principal, network: Network) -> bool:
+    """A network's regions, history, candidates, reviews, export and reports: the owning tenant's and admins'."""
+    return principal.role is Role.ADMIN or _owns(principal, network)
+
+
+def require_curation(principal: Principal, network: Network, what: str) -> None:
+    if not can_read_curation(principal, network):
+        raise AccessDenied(f"{principal.label} may not read the {what} of network {network.id!r}")
+
+
+def new_network_owner(principal: Principal, kind: NetworkKind | None, owner_id: str | None) -> tuple[NetworkKind, str]:
+    """The kind and owner of a network the caller creates: its own tenant's, of
+    its role's kind (an admin names both). AccessDenied otherwise."""
+    if principal.role is Role.ADMIN:
+        if kind is None or not owner_id:
+            raise AccessDenied("an admin creating a network names its kind and ownerId")
+        return kind, owner_id
+    own = _TENANT_ROLES.get(principal.role)
+    if own is None or principal.tenant is None:
+        raise AccessDenied(f"{principal.label} may not create networks")
+    if (kind is not None and kind is not own) or (owner_id and owner_id != principal.tenant):
+        raise AccessDenied(f"{principal.label} creates {own.value} networks of its own tenant only")
+    return own, principal.tenant
+
+
+def can_audit_plan(principal: Principal, plan: Plan, employers: Iterable[Employer]) -> bool:
+    """A plan's benefit gap audit: the employers that offer it, the payer that owns it, admins."""
+    if principal.role is Role.ADMIN:
+        return True
+    if principal.role is Role.PAYER:
+        return principal.tenant == plan.payer_id
+    if principal.role is Role.EMPLOYER:
+        return any(e.id == principal.tenant and plan.id in e.plan_ids for e in employers)
+    return False
 
 
 def can_see_employer(principal: Principal, employer_id: str) -> bool:

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from directory.model import Employer, Network, NetworkMember, Payer, Plan, VettingCriteria
 from directory.services.criteria import default_criteria
 from directory.services.fact_status import treatment_lists
+from directory.services.network_vetting import MemberVetting, judge_members
 from directory.services.outcomes import outcomes_shown
 from directory.store import Store
 from scoring import TreatmentList
@@ -62,11 +63,32 @@ def _by_id(rounds: Rounds, fetch: Callable[[list[str]], list[Any]]) -> RoundLoad
     return RoundLoader(load, rounds)
 
 
+def _member_statuses(
+    store: Store, keys: list[tuple[Network, str, date]]
+) -> dict[tuple[Network, str, date], MemberVetting]:
+    """Members' current vetting, one batch per network and day asked about (each a fixed number of reads)."""
+    groups: dict[tuple[Network, date], list[str]] = {}
+    for network, npi, today in keys:
+        groups.setdefault((network, today), []).append(npi)
+    out: dict[tuple[Network, str, date], MemberVetting] = {}
+    for (network, today), npis in groups.items():
+        out.update({(network, npi, today): m for npi, m in judge_members(store, network, npis, today).items()})
+    return out
+
+
 def _members_of(store: Store, network_ids: list[str]) -> dict[str, list[NetworkMember]]:
     # The port reads one network's members per call: one round trip per network
     # asked for, all in one worker thread. Member lists are tenant-owned, so a
     # request rarely reaches more than one or two.
     return {network_id: sorted(store.network_members(network_id), key=lambda m: m.npi) for network_id in network_ids}
+
+
+def _member_loader(rounds: Rounds, store: Store) -> RoundLoader:
+    async def load(keys: list[tuple[Network, str, date]]) -> list[Any]:
+        found = await rounds.call(_member_statuses, store, keys)
+        return [found.get(key) for key in keys]
+
+    return RoundLoader(load, rounds)
 
 
 @dataclass
@@ -90,6 +112,7 @@ class Loaders:
     parents: RoundLoader = field(init=False)
     members: RoundLoader = field(init=False)
     outcomes: RoundLoader = field(init=False)
+    member_status: RoundLoader = field(init=False)  # keys: (network, npi, today) of members the caller may read
     payers: _Once[list[Payer]] = field(init=False)
     employers: _Once[list[Employer]] = field(init=False)
     all_plans: _Once[list[Plan]] = field(init=False)
@@ -118,6 +141,7 @@ class Loaders:
         self.members = _batch(r, functools.partial(_members_of, s), list)
         # what may be shown of outcome cells (small ones withheld): the service decides
         self.outcomes = _batch(r, functools.partial(outcomes_shown, s), list)
+        self.member_status = _member_loader(r, s)
         self.payers = _Once(s.payers, r)
         self.employers = _Once(s.employers, r)
         self.all_plans = _Once(s.plans, r)
@@ -135,10 +159,12 @@ class Context:
     principal: Principal
     loaders: Loaders
     today: date
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))  # when a curator's change is recorded
 
     @classmethod
     def build(cls, store: Store, principal: Principal) -> Context:
-        return cls(store, principal, Loaders(store, Rounds()), datetime.now(UTC).date())
+        now = datetime.now(UTC)
+        return cls(store, principal, Loaders(store, Rounds()), now.date(), now)
 
     async def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """A store call of a resolver, in a worker thread and in this request's current round."""

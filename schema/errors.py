@@ -1,9 +1,9 @@
 """Errors as the API shows them.
 
 Expected errors are part of the schema: mutations return typed errors with an
-:class:`ErrorCode`, and queries raise provnet's own InputError, NotFound or
-AccessDenied, which reach the client with their message and
-``extensions.code``. Anything else is masked as "Unexpected error." and
+:class:`ErrorCode`, and queries raise provnet's own InputError, NotFound,
+AccessDenied, Archived or AlreadyExists, which reach the client with their
+message and ``extensions.code``. Anything else is masked as "Unexpected error." and
 logged with its traceback on the server.
 
 No message is longer than :data:`MAX_MESSAGE` characters: ours quote input
@@ -20,7 +20,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from directory.errors import AccessDenied, InputError, NotFound
+from directory.errors import AccessDenied, AlreadyExists, Archived, InputError, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,16 @@ class ErrorCode(enum.Enum):
     FORBIDDEN = "forbidden"
     INVALID_INPUT = "invalid_input"
     VETTING_FAILED = "vetting_failed"
+    ARCHIVED = "archived"
+    ALREADY_EXISTS = "already_exists"
 
 
 _EXPECTED: tuple[tuple[type[Exception], ErrorCode], ...] = (
     (AccessDenied, ErrorCode.FORBIDDEN),
     (NotFound, ErrorCode.NOT_FOUND),
     (InputError, ErrorCode.INVALID_INPUT),
+    (Archived, ErrorCode.ARCHIVED),
+    (AlreadyExists, ErrorCode.ALREADY_EXISTS),
 )
 
 

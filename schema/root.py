@@ -8,12 +8,16 @@ from strawberry.types import ExecutionContext
 
 from .adequacy.queries import AdequacyQueries
 from .auth import Role
+from .benefits.queries import BenefitQueries
 from .documents import limit_extensions
 from .errors import ErrorPolicy, log_errors
 from .matching.queries import MatchingQueries
+from .networks.lifecycle import NetworkLifecycleMutations
 from .networks.mutations import NetworkMutations
 from .networks.queries import NetworkQueries
+from .networks.review import NetworkReviewQueries
 from .providers.queries import ProviderQueries
+from .reports.queries import ReportQueries
 from .resolution.mutations import ResolutionMutations
 from .resolution.queries import ResolutionQueries
 from .vetting.mutations import VettingMutations
@@ -30,7 +34,17 @@ class Viewer:
 
 
 @strawberry.type
-class Query(ProviderQueries, MatchingQueries, NetworkQueries, ResolutionQueries, AdequacyQueries, VettingQueries):
+class Query(
+    ProviderQueries,
+    MatchingQueries,
+    NetworkQueries,
+    ResolutionQueries,
+    AdequacyQueries,
+    VettingQueries,
+    NetworkReviewQueries,
+    ReportQueries,
+    BenefitQueries,
+):
     @strawberry.field
     def viewer(self, info: strawberry.Info) -> Viewer:
         principal = info.context.principal
@@ -38,7 +52,7 @@ class Query(ProviderQueries, MatchingQueries, NetworkQueries, ResolutionQueries,
 
 
 @strawberry.type
-class Mutation(NetworkMutations, ResolutionMutations, VettingMutations):
+class Mutation(NetworkMutations, NetworkLifecycleMutations, ResolutionMutations, VettingMutations):
     pass
 
 

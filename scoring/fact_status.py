@@ -169,10 +169,16 @@ def fact_statuses(
     return tuple(sorted(out, key=lambda f: (_KIND_ORDER[f.kind], f.fact)))
 
 
+def _claim_order(c: _Claim) -> tuple:
+    return (c.evidence.retrieved, c.evidence.confidence, c.shown, repr(c.evidence))
+
+
 def _judge(kind: FactKind, fact: str, claims: list[_Claim], today: date, fresh_days: int) -> FactStatus:
     # one claim per (source, value): the latest
     latest: dict[tuple[str, str], _Claim] = {}
-    for c in sorted(claims, key=lambda c: (c.evidence.retrieved, c.evidence.confidence, c.shown, repr(c.evidence))):
+    # most facts have one claim: the sorts below are skipped for them (a payer's report judges tens of thousands)
+    ordered = claims if len(claims) == 1 else sorted(claims, key=_claim_order)
+    for c in ordered:
         latest[(c.evidence.source, c.key)] = c
     kept = list(latest.values())
     conf = {id(c): fact_confidence(c.evidence, today) for c in kept}
@@ -197,9 +203,13 @@ def _judge(kind: FactKind, fact: str, claims: list[_Claim], today: date, fresh_d
     newest = min(mine, key=lambda c: (-c.evidence.retrieved.toordinal(), -conf[id(c)], c.evidence.source, c.shown))
     sources = {c.evidence.source for c in kept}
     agreement = Agreement.SINGLE_SOURCE if len(sources) == 1 else Agreement.CONTRADICTS if others else Agreement.AGREES
-    shown = sorted(
-        kept,
-        key=lambda c: (c.key != believed, -conf[id(c)], c.evidence.source, c.evidence.retrieved, c.shown, c.key),
+    shown = (
+        kept
+        if len(kept) == 1
+        else sorted(
+            kept,
+            key=lambda c: (c.key != believed, -conf[id(c)], c.evidence.source, c.evidence.retrieved, c.shown, c.key),
+        )
     )
     return FactStatus(
         kind=kind,

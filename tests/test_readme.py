@@ -1,21 +1,26 @@
-"""The README's example query returns what the README says it returns, on the
-bundled sample loaded through the real ingest."""
+"""The README's example queries return what the README says they return, on
+the bundled sample loaded through the real ingest: the first example, and one
+query per user (navigator, employer, payer), each run as the role and tenant
+its marker names, as of the date the README gives."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from directory.model import Role
 from directory.store import open_store
 from ingest import ingest_nppes, load_taxonomies
 from ingest.sources.catalog import load_catalog
 from schema import build_schema
-from schema.auth import ANONYMOUS
-from schema.context import Context
+from schema.auth import ANONYMOUS, Principal
+from schema.context import Context, Loaders
+from schema.rounds import Rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -58,7 +63,32 @@ def test_readme_match_example_returns_what_the_readme_shows(sample_store):
     after = readme[readme.index(query) :]
     shown = json.loads(re.search(r"```json\n(.*?)```", after, re.S).group(1))
     day = date.fromisoformat(re.search(r"as of\s+(\d{4}-\d{2}-\d{2})", after).group(1))
-    context = Context(sample_store, ANONYMOUS, Loaders(sample_store, Rounds()), day)
+    context = Context(sample_store, ANONYMOUS, Loaders(sample_store, Rounds()), day, datetime.now(UTC))
     result = asyncio.run(build_schema().execute(query, context_value=context))
     assert result.errors is None, result.errors
     assert {"data": result.data} == shown
+
+
+#: ``<!-- query as ROLE[:TENANT] -->``, then the query's ```graphql block, then its ```json output.
+USER_QUERY = re.compile(
+    r"<!-- query as (?P<who>[a-z]+(?::[a-z0-9-]+)?) -->\s*```graphql\n(?P<query>.*?)```(?P<between>.*?)```json\n"
+    r"(?P<shown>.*?)```",
+    re.S,
+)
+#: The day the README's outputs are as of (facts go stale with the date).
+AS_OF = date(2026, 12, 1)
+
+
+def test_readme_shows_one_real_query_per_user_with_its_real_output(sample_store):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = list(USER_QUERY.finditer(readme))
+    assert sorted(m["who"].partition(":")[0] for m in found) == ["employer", "navigator", "payer"]
+    assert f"as of {AS_OF.isoformat()}" in readme
+    for m in found:
+        role, _, tenant = m["who"].partition(":")
+        principal = Principal(Role(role), tenant or None)
+        context = Context(sample_store, principal, Loaders(sample_store, Rounds()), AS_OF, datetime.now(UTC))
+        result = asyncio.run(build_schema().execute(m["query"], context_value=context))
+        assert result.errors is None, (m["who"], result.errors)
+        assert {"data": result.data} == json.loads(m["shown"]), m["who"]
+        assert "```" not in m["between"]  # the output shown is the one right under the query

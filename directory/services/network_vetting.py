@@ -13,8 +13,12 @@ licence past its expiry), so it never serves a result the evidence no longer
 supports. :func:`refresh` does the same in batches for whole networks: the CLI
 (``provnet vetting refresh``) and loaders call it after writing facts.
 
-"What changed since the last review" is the difference between a member's
-current result and the one recorded before it (``MemberVetting.changes``).
+``MemberVetting.changes`` is the difference between a member's current result
+and the one recorded before it; "what changed since the last review" (the
+result a curator's review saw) is ``directory.services.member_review``'s.
+
+An archived network takes no changes: its members are judged on reading, but
+nothing is recorded for it, by a read or a refresh.
 
 Which networks keep results: employer networks (vetted networks) and any
 network with criteria of its own. Payer networks record contracts, not
@@ -28,13 +32,22 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from scoring import Change, changes
 
-from ..errors import NotFound
-from ..model import Network, NetworkKind, VettingCriteria, VettingRecord, VettingStatus
+from ..errors import Archived, NotFound
+from ..model import (
+    Network,
+    NetworkEvent,
+    NetworkEventKind,
+    NetworkKind,
+    NetworkStatus,
+    VettingCriteria,
+    VettingRecord,
+    VettingStatus,
+)
 from ..store import Store
 from ..store.vetting_codec import unchanged
 from .criteria import criteria_of, store_criteria
@@ -107,13 +120,28 @@ def network_vetting(store: Store, network_id: str, npis: Iterable[str], today: d
     wanted = sorted(set(npis) & members)
     if not wanted:
         return {}
-    judged = candidates(store, network.id, wanted, today)
-    return _record(store, network.id, judged)
+    return judge_members(store, network, wanted, today)
 
 
-def _record(store: Store, network_id: str, judged: Mapping[str, VettingRecord]) -> dict[str, MemberVetting]:
+def judge_members(
+    store: Store, network: Network, npis: Iterable[str], today: date, *, criteria: VettingCriteria | None = None
+) -> dict[str, MemberVetting]:
+    """As :func:`network_vetting` for NPIs the caller knows are members (no
+    membership read: callers that page through a member list use this), with
+    the network's criteria when the caller has read them already."""
+    rules = criteria if criteria is not None else criteria_of(store, network.id)
+    judged = judge_providers(store, rules, npis, today, network.id)
+    return _record(store, network.id, judged, record=network.status is NetworkStatus.ACTIVE)
+
+
+def _record(
+    store: Store, network_id: str, judged: Mapping[str, VettingRecord], *, record: bool = True
+) -> dict[str, MemberVetting]:
+    if not judged:
+        return {}
     before = store.vetting_results(network_id, list(judged), latest=2)
-    store.record_vetting(list(judged.values()))
+    if record:  # an archived network's results stay as they were
+        store.record_vetting(list(judged.values()))
     out: dict[str, MemberVetting] = {}
     for npi in sorted(judged):
         newest = before.get(npi, [])
@@ -121,9 +149,11 @@ def _record(store: Store, network_id: str, judged: Mapping[str, VettingRecord]) 
         if unchanged(top, judged[npi]) and top is not None:  # the stored result still holds: keep its date
             previous = newest[1] if len(newest) > 1 else None
             out[npi] = MemberVetting(top, previous, changes(previous, top), False)
-        else:
+        elif record:
             current = dataclasses.replace(judged[npi], seq=(top.seq if top else 0) + 1)
             out[npi] = MemberVetting(current, top, changes(top, current), True)
+        else:
+            out[npi] = MemberVetting(judged[npi], top, changes(top, judged[npi]), False)
     return out
 
 
@@ -134,9 +164,19 @@ def history(store: Store, network_id: str, npi: str, limit: int = 50) -> list[Ve
 
 
 def vetted_networks(store: Store) -> list[Network]:
-    """Networks that keep vetting results: employer networks and networks with criteria of their own."""
+    """Networks that keep vetting results: active employer networks and active
+    networks with criteria of their own (an archived network takes no changes)."""
     own = set(store.vetting_criteria()) - {""}
-    return [n for n in store.networks() if n.kind is NetworkKind.EMPLOYER or n.id in own]
+    return [
+        n
+        for n in store.networks()
+        if n.status is NetworkStatus.ACTIVE and (n.kind is NetworkKind.EMPLOYER or n.id in own)
+    ]
+
+
+def keeps_results(store: Store, network: Network) -> bool:
+    """Whether the network keeps vetting results (see :func:`vetted_networks`), archived or not."""
+    return network.kind is NetworkKind.EMPLOYER or bool(store.vetting_criteria([network.id]))
 
 
 def refresh(store: Store, npis: Iterable[str] | None, today: date, *, network_id: str | None = None) -> RefreshReport:
@@ -145,6 +185,8 @@ def refresh(store: Store, npis: Iterable[str] | None, today: date, *, network_id
     ``npis`` (None: all its members). A result is appended only where it changed."""
     if network_id is not None:
         networks = [find_network(store, network_id)]
+        if networks[0].status is not NetworkStatus.ACTIVE:
+            return RefreshReport()  # an archived network's results stay as they were
     else:
         networks = vetted_networks(store)
     wanted = None if npis is None else set(npis)
@@ -169,17 +211,39 @@ def refresh(store: Store, npis: Iterable[str] | None, today: date, *, network_id
 
 
 def set_criteria(
-    store: Store, network_id: str | None, data: Mapping[str, Any] | VettingCriteria, *, actor: str, today: date
+    store: Store,
+    network_id: str | None,
+    data: Mapping[str, Any] | VettingCriteria,
+    *,
+    actor: str,
+    today: date,
+    at: datetime | None = None,
 ) -> tuple[VettingCriteria, RefreshReport]:
     """Set a network's criteria (None or ``""``: the default criteria) and bring
     the results they govern up to date: the network's members, or, for the
-    default, the members of every network without criteria of its own. InputError
-    for criteria the rules refuse, NotFound for an unknown network."""
+    default, the members of every network without criteria of its own. A
+    network's change is an event of its history (at ``at``, default now).
+    InputError for criteria the rules refuse, NotFound for an unknown network,
+    Archived for an archived one."""
     if network_id:
-        find_network(store, network_id)
+        network = find_network(store, network_id)
+        if network.status is not NetworkStatus.ACTIVE:
+            raise Archived(f"network {network_id!r} is archived: it takes no changes")
     criteria = store_criteria(store, network_id, data, actor=actor, today=today)
     log.info("%s set the vetting criteria of %s", actor, network_id or "the default")
     if network_id:
+        # a second write: the criteria stand even if recording their event fails (the error reaches the caller)
+        store.record_network_events(
+            [
+                NetworkEvent(
+                    network_id,
+                    NetworkEventKind.CRITERIA_CHANGED,
+                    at or datetime.now(UTC),
+                    actor,
+                    detail=criteria_summary(criteria),
+                )
+            ]
+        )
         return criteria, refresh(store, None, today, network_id=network_id)
     own = set(store.vetting_criteria()) - {""}
     report = RefreshReport()
@@ -191,6 +255,20 @@ def set_criteria(
             report.recorded += done.recorded
             report.statuses.update(done.statuses)
     return criteria, report
+
+
+def criteria_summary(c: VettingCriteria) -> str:
+    """The criteria in one line, as a network's history shows them."""
+    age = "no age limit" if c.max_fact_age_days is None else f"facts at most {c.max_fact_age_days} days old"
+    parts = [
+        "requires " + ", ".join(c.required_checks),
+        "licence statuses " + ", ".join(c.accepted_license_statuses),
+        "exclusion lists " + (", ".join(c.required_exclusion_lists) or "none"),
+        age,
+    ]
+    if c.min_trd_expertise > 0:
+        parts.append(f"TRD expertise at least {c.min_trd_expertise:g}")
+    return "; ".join(parts)
 
 
 def status_counts(results: Iterable[VettingRecord]) -> dict[str, int]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from .. import settings
 from ..errors import ConfigurationError
 from .base import RunCheckpoint, Store, StoredVersion
+from .network_books import MemberChanges
 from .ranking import Candidate
 
-__all__ = ["Candidate", "RunCheckpoint", "Store", "StoredVersion", "open_store"]
+__all__ = ["Candidate", "MemberChanges", "RunCheckpoint", "Store", "StoredVersion", "open_store"]
 
 _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 

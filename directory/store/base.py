@@ -62,6 +62,7 @@ from .hashing import content_hash
 from .keys import KeyBook
 from .matching import Matching
 from .names import query_words
+from .network_books import NetworkBooks
 from .port_exclusions import ExclusionRecords
 from .port_outcomes import OutcomeReports
 from .ranking import (
@@ -91,7 +92,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, Matching, abc.ABC):
+class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, Matching, NetworkBooks, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".
@@ -376,6 +377,9 @@ class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, Matc
         return self._upsert_employers(list(employers))
 
     def upsert_networks(self, networks: Sequence[Network]) -> int:
+        """Insert or update networks; an existing network keeps its stored
+        status and regions (a catalog does not un-archive a network): those
+        change through :meth:`update_network`."""
         self._trip()
         return self._upsert_networks(list(networks))
 
@@ -401,6 +405,9 @@ class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, Matc
 
     def add_network_members(self, members: Sequence[NetworkMember]) -> int:
         """Add (or refresh the evidence of) members; returns how many were new.
+        A new member takes the decision fields given; an existing one keeps
+        its own (a roster refreshes evidence, it does not decide). Curators'
+        changes go through :meth:`change_members`, which records history.
         Raises NotFound if a network or an NPI does not exist."""
         if not members:
             return 0

@@ -37,6 +37,8 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:IngestRun {run_id, ..., counts (JSON), resume_line}), (:Quarantine {uid, run_id,
         line_number, ...}), (:SchemaVersion {id, version})
     (:VettingCriteria), (:VettingResult): see :mod:`.neo4j_vetting`
+    (:NetworkEvent): a network's history, see :mod:`.neo4j_networks`; a Network also keeps
+        status, regions (JSON) and event_seq, and IN_NETWORK a curator's decision and review
 
 ``owner`` is the evidence source of the record that wrote a fact: writing a
 record replaces the locations, taxonomies and other names it owns. Names are
@@ -97,6 +99,7 @@ from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
 from .neo4j_exclusions import Neo4jExclusionRecords
+from .neo4j_networks import Neo4jNetworks
 from .neo4j_outcomes import Neo4jOutcomeReports
 from .neo4j_search import search_params, search_query
 from .neo4j_vetting import Neo4jVetting
@@ -106,7 +109,8 @@ log = logging.getLogger(__name__)
 
 #: 2: names are searched by NameWord nodes, not the full-text index ``provider_names``.
 #: 3: one Access node per (NPI, source), so sources that disagree can be seen (MIGRATIONS[3]).
-SCHEMA_VERSION = 3
+#: 4: networks have a status and regions, memberships a decision and review, networks a history (MIGRATIONS[4]).
+SCHEMA_VERSION = 4
 #: Seconds ``init_schema`` waits for new indexes to come online.
 INDEX_WAIT_SECONDS = 300
 #: How long the driver retries a transaction that failed transiently (its default).
@@ -129,6 +133,7 @@ DATA_LABELS = (
     "MatchDecision",
     "NameWord",
     "Network",
+    "NetworkEvent",
     "Npi",
     "Organization",
     "OtherName",
@@ -165,7 +170,9 @@ def _translate(exc: Exception) -> StoreError:
     return StoreError(f"Neo4j error: {exc}")
 
 
-class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, matching.Neo4jMatching, Store):
+class Neo4jStore(
+    Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, matching.Neo4jMatching, Neo4jNetworks, Store
+):
     """The provider graph in a Neo4j 5 database."""
 
     backend = "neo4j"
@@ -370,7 +377,10 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, match
             return 0
         self._write_all(
             [
-                (q.UPSERT_EMPLOYERS, {"rows": [{"id": e.id, "name": e.name} for e in employers]}),
+                (
+                    q.UPSERT_EMPLOYERS,
+                    {"rows": [rows.employer_params(e) for e in employers]},
+                ),
                 (q.LINK_EMPLOYERS, {"ids": sorted({e.id for e in employers})}),
             ]
         )
@@ -409,7 +419,7 @@ class Neo4jStore(Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, match
         return [Payer(r["id"], r["name"]) for r in self._read(q.PAYERS, {})]
 
     def _employers(self) -> list[Employer]:
-        return [Employer(r["id"], r["name"]) for r in self._read(q.EMPLOYERS, {})]
+        return [Employer(r["id"], r["name"], tuple(r["plan_ids"] or ())) for r in self._read(q.EMPLOYERS, {})]
 
     def _networks(self, ids: list[str] | None) -> list[Network]:
         return [rows.network(r) for r in self._read(q.NETWORKS, {"ids": ids})]

@@ -31,6 +31,8 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT vetting_criteria_network IF NOT EXISTS FOR (c:VettingCriteria) REQUIRE c.network_id IS UNIQUE",
     "CREATE CONSTRAINT vetting_result_uid IF NOT EXISTS FOR (r:VettingResult) REQUIRE r.uid IS UNIQUE",
     "CREATE INDEX vetting_result_provider IF NOT EXISTS FOR (r:VettingResult) ON (r.network_id, r.npi)",
+    "CREATE CONSTRAINT network_event_uid IF NOT EXISTS FOR (e:NetworkEvent) REQUIRE e.uid IS UNIQUE",
+    "CREATE INDEX network_event_seq IF NOT EXISTS FOR (e:NetworkEvent) ON (e.network_id, e.seq)",
     "CREATE POINT INDEX location_point IF NOT EXISTS FOR (l:Location) ON (l.point)",
     "CREATE INDEX location_state IF NOT EXISTS FOR (l:Location) ON (l.state)",
     "CREATE INDEX network_owner IF NOT EXISTS FOR (w:Network) ON (w.owner_id)",
@@ -64,6 +66,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "DROP CONSTRAINT access_npi IF EXISTS",
         "MATCH (a:Access) WHERE a.uid IS NULL SET a.uid = a.npi + '|' + a.source",
     ),
+    # 4: networks are curated (issue 10): each has a status and regions (JSON); memberships written
+    # before have no decision, and read as such
+    4: ("MATCH (w:Network) WHERE w.status IS NULL SET w.status = 'active', w.regions = coalesce(w.regions, '[]')",),
 }
 
 #: One batch of the wipe loop; run until it deletes nothing.
@@ -246,7 +251,8 @@ ORDER BY npi, a.retrieved DESC, a.source"""
 
 NETWORKS_FOR = """
 MATCH (n:Npi)-[:IN_NETWORK]->(w:Network) WHERE n.npi IN $npis
-RETURN n.npi AS npi, w.id AS id, w.name AS name, w.kind AS kind, w.owner_id AS owner_id
+RETURN n.npi AS npi, w.id AS id, w.name AS name, w.kind AS kind, w.owner_id AS owner_id, w.status AS status,
+       w.regions AS regions
 ORDER BY npi, id"""
 
 # Both directions: a row is listed under each of its ends that was asked for.
@@ -335,15 +341,18 @@ MERGE (p:Payer {id: row.id})
 SET p.name = row.name
 RETURN count(*) AS written"""
 
+# plan_ids: the payers' plans the employer offers its employees, in its order
 UPSERT_EMPLOYERS = """
 UNWIND $rows AS row
 MERGE (e:Employer {id: row.id})
-SET e.name = row.name
+SET e.name = row.name, e.plan_ids = row.plan_ids
 RETURN count(*) AS written"""
 
+# status and regions are set when a network is created; an upsert keeps the stored ones
 UPSERT_NETWORKS = """
 UNWIND $rows AS row
 MERGE (w:Network {id: row.id})
+ON CREATE SET w.status = row.status, w.regions = row.regions
 SET w.name = row.name, w.kind = row.kind, w.owner_id = row.owner_id
 RETURN count(*) AS written"""
 
@@ -408,11 +417,12 @@ MATCH (y:Payer {id: p.payer_id})
 MERGE (y)-[:OFFERS_PLAN]->(p)"""
 
 PAYERS = "MATCH (p:Payer) RETURN p.id AS id, p.name AS name ORDER BY id"
-EMPLOYERS = "MATCH (e:Employer) RETURN e.id AS id, e.name AS name ORDER BY id"
+EMPLOYERS = "MATCH (e:Employer) RETURN e.id AS id, e.name AS name, e.plan_ids AS plan_ids ORDER BY id"
 
 NETWORKS = """
 MATCH (w:Network) WHERE $ids IS NULL OR w.id IN $ids
-RETURN w.id AS id, w.name AS name, w.kind AS kind, w.owner_id AS owner_id
+RETURN w.id AS id, w.name AS name, w.kind AS kind, w.owner_id AS owner_id, w.status AS status,
+       w.regions AS regions
 ORDER BY id"""
 
 PLANS = """
@@ -437,12 +447,16 @@ COUNT_MEMBERS = """
 MATCH (:Npi)-[r:IN_NETWORK]->(w:Network) WHERE w.id IN $ids
 RETURN count(r) AS members"""
 
+# an existing member keeps its decision and review: a roster refreshes the evidence only
+# (`+=` with a null value removes that property, so the evidence is replaced whole)
 UPSERT_MEMBERS = """
 UNWIND $rows AS row
 MATCH (n:Npi {npi: row.npi})
 MATCH (w:Network {id: row.network_id})
 MERGE (n)-[r:IN_NETWORK]->(w)
-SET r = row.fact"""
+ON CREATE SET r.decision = row.decision, r.decided_by = row.decided_by, r.decided_at = row.decided_at,
+    r.note = row.note, r.reviewed_seq = row.reviewed_seq, r.reviewed_at = row.reviewed_at
+SET r += row.fact"""
 
 REMOVE_MEMBERS = """
 MATCH (n:Npi)-[r:IN_NETWORK]->(:Network {id: $network_id}) WHERE n.npi IN $npis
@@ -538,6 +552,7 @@ COUNTS: tuple[tuple[str, str], ...] = (
     ("networks", "MATCH (w:Network) RETURN count(w) AS n"),
     ("plans", "MATCH (p:Plan) RETURN count(p) AS n"),
     ("network_members", "MATCH ()-[r:IN_NETWORK]->() RETURN count(r) AS n"),
+    ("network_events", "MATCH (e:NetworkEvent) RETURN count(e) AS n"),
     ("matches", "MATCH (m:MatchDecision) RETURN count(m) AS n"),
     ("vetting_criteria", "MATCH (c:VettingCriteria) RETURN count(c) AS n"),
     ("vetting_results", "MATCH (r:VettingResult) RETURN count(r) AS n"),

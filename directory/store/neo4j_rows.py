@@ -14,6 +14,7 @@ from ..model import (
     Affiliation,
     Credential,
     CredentialKind,
+    Employer,
     EntityType,
     Evidence,
     Exclusion,
@@ -35,6 +36,7 @@ from ..model import (
     Treatment,
     TreatmentOffering,
 )
+from . import network_codec
 from .base import RunCheckpoint
 from .names import index_words
 
@@ -491,12 +493,30 @@ def exclusion_list(p: dict) -> ExclusionListLoad:
 
 
 # ------------------------------------------------- payers, plans, networks
+def employer_params(e: Employer) -> dict:
+    return {"id": e.id, "name": e.name, "plan_ids": list(dict.fromkeys(e.plan_ids)) or None}
+
+
 def network_params(n: Network) -> dict:
-    return {"id": n.id, "name": n.name, "kind": n.kind.value, "owner_id": n.owner_id}
+    return {
+        "id": n.id,
+        "name": n.name,
+        "kind": n.kind.value,
+        "owner_id": n.owner_id,
+        "status": n.status.value,
+        "regions": network_codec.regions_json(n.regions),
+    }
 
 
 def network(r: dict) -> Network:
-    return Network(r["id"], r["name"], NetworkKind(r["kind"]), r["owner_id"])
+    return Network(
+        r["id"],
+        r["name"],
+        NetworkKind(r["kind"]),
+        r["owner_id"],
+        network_codec.status_of(r.get("status")),
+        network_codec.regions_of(r.get("regions")),
+    )
 
 
 def plan_params(p: Plan) -> dict:
@@ -514,16 +534,21 @@ def plan(r: dict) -> Plan:
 
 
 def member_params(m: NetworkMember) -> dict:
+    """``fact``: what every write of the membership replaces; the decision fields
+    beside it are written only when the membership is created."""
     return {
         "network_id": m.network_id,
         "npi": m.npi,
         "fact": {"added_on": iso(m.added_on), **evidence_params(m.evidence)},
+        **network_codec.decision_params(m),
     }
 
 
 def network_member(network_id: str, r: dict) -> NetworkMember:
     fact = r["fact"]
-    return NetworkMember(network_id, r["npi"], evidence(fact), day(fact.get("added_on")))
+    return NetworkMember(
+        network_id, r["npi"], evidence(fact), day(fact.get("added_on")), **network_codec.decision_fields(fact)
+    )
 
 
 # ------------------------------------------------------ entity resolution

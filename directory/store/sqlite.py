@@ -5,7 +5,9 @@ a connection per thread (:mod:`.sqlite_readers`), so reads run beside each other
 and beside a write. Each primitive of the port is one transaction, so a crash
 leaves the store at a primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
 :mod:`.sqlite_sql`, the search query in :mod:`.sqlite_search`, row conversions
-in :mod:`.sqlite_rows`, vetting criteria and results in :mod:`.sqlite_vetting`.
+in :mod:`.sqlite_rows`, vetting criteria and results in :mod:`.sqlite_vetting`, the
+curation of networks (creating, archiving, decisions, reviews, history) in
+:mod:`.sqlite_networks`.
 
 Facts from other sources (credentials, treatments, access facts, affiliations,
 exclusions) are written only for NPIs the store knows; the count returned says
@@ -53,6 +55,7 @@ from ..model import (
     Taxonomy,
     TreatmentOffering,
 )
+from . import network_codec
 from . import sqlite_coverage as coverage
 from . import sqlite_keys as keys
 from . import sqlite_rows as rows
@@ -62,6 +65,7 @@ from .names import words_json
 from .ranking import Candidate
 from .sqlite_exclusions import SQLiteExclusionRecords
 from .sqlite_matching import SQLiteMatching
+from .sqlite_networks import SQLiteNetworks
 from .sqlite_outcomes import SQLiteOutcomeReports
 from .sqlite_readers import Readers
 from .sqlite_schema import (
@@ -100,7 +104,7 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, SQLiteMatching, Store):
+class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, SQLiteMatching, SQLiteNetworks, Store):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"
@@ -441,10 +445,23 @@ class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, S
         return self._write_many(q.UPSERT_PAYER, [(p.id, p.name) for p in payers])
 
     def _upsert_employers(self, employers: list[Employer]) -> int:
-        return self._write_many(q.UPSERT_EMPLOYER, [(e.id, e.name) for e in employers])
+        with self._tx() as conn:
+            conn.executemany(q.UPSERT_EMPLOYER, [(e.id, e.name) for e in employers])
+            conn.execute(q.DELETE_EMPLOYER_PLANS, (_ids(e.id for e in employers),))
+            conn.executemany(
+                q.INSERT_EMPLOYER_PLAN,
+                [(e.id, plan_id, seq) for e in employers for seq, plan_id in enumerate(dict.fromkeys(e.plan_ids))],
+            )
+        return len(employers)
 
     def _upsert_networks(self, networks: list[Network]) -> int:
-        return self._write_many(q.UPSERT_NETWORK, [(n.id, n.name, n.kind.value, n.owner_id) for n in networks])
+        return self._write_many(
+            q.UPSERT_NETWORK,
+            [
+                (n.id, n.name, n.kind.value, n.owner_id, n.status.value, network_codec.regions_json(n.regions))
+                for n in networks
+            ],
+        )
 
     def _upsert_plans(self, plans: list[Plan]) -> int:
         with self._tx() as conn:
@@ -462,7 +479,7 @@ class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, S
 
     def _employers(self) -> list[Employer]:
         with self._tx(write=False) as conn:
-            return [Employer(r["id"], r["name"]) for r in conn.execute(q.EMPLOYERS)]
+            return [Employer(r["id"], r["name"], tuple(json.loads(r["plan_ids"]))) for r in conn.execute(q.EMPLOYERS)]
 
     def _networks(self, ids: list[str] | None) -> list[Network]:
         with self._tx(write=False) as conn:
@@ -501,6 +518,7 @@ class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, S
                         "npi": m.npi,
                         "added_on": rows.iso(m.added_on),
                         **rows.evidence_params(m.evidence),
+                        **network_codec.decision_params(m),
                     }
                     for m in members
                 ],

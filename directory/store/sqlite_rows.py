@@ -31,6 +31,7 @@ from ..model import (
     Treatment,
     TreatmentOffering,
 )
+from . import network_codec
 
 
 def iso(value: date | None) -> str | None:
@@ -327,11 +328,20 @@ def exclusion_list(row: sqlite3.Row) -> ExclusionListLoad:
 
 
 def network(row: sqlite3.Row) -> Network:
-    return Network(row["id"], row["name"], NetworkKind(row["kind"]), row["owner_id"])
+    return Network(
+        row["id"],
+        row["name"],
+        NetworkKind(row["kind"]),
+        row["owner_id"],
+        network_codec.status_of(row["status"]),
+        network_codec.regions_of(row["regions"]),
+    )
 
 
 def network_member(row: sqlite3.Row) -> NetworkMember:
-    return NetworkMember(row["network_id"], row["npi"], evidence(row), day(row["added_on"]))
+    return NetworkMember(
+        row["network_id"], row["npi"], evidence(row), day(row["added_on"]), **network_codec.decision_fields(dict(row))
+    )
 
 
 def match_params(m: MatchRecord) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from . import sqlite_matching_schema as matching
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Every word of every stored name (the migration to version 3). Not sorted
 #: first: with the table in the page cache, SQLite's sorter cost more than
@@ -79,6 +79,19 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE provider_location ADD COLUMN phone TEXT",
     ),
     5: matching.BACKFILL,  # the match cards and site index of patient-to-provider matching
+    # 6: networks are curated (issue 10): a status and regions per network, the decision, its
+    # note and the last review per member (rows written before have none); the history of
+    # events and the plans an employer offers are new tables, which DDL creates
+    6: (
+        "ALTER TABLE network ADD COLUMN status TEXT NOT NULL DEFAULT 'active'",
+        "ALTER TABLE network ADD COLUMN regions TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE network_member ADD COLUMN decision TEXT",
+        "ALTER TABLE network_member ADD COLUMN decided_by TEXT",
+        "ALTER TABLE network_member ADD COLUMN decided_at TEXT",
+        "ALTER TABLE network_member ADD COLUMN note TEXT",
+        "ALTER TABLE network_member ADD COLUMN reviewed_seq INTEGER",
+        "ALTER TABLE network_member ADD COLUMN reviewed_at TEXT",
+    ),
 }
 
 #: A bulk load defers the word index: names written meanwhile are listed in
@@ -215,8 +228,21 @@ DDL: tuple[str, ...] = (
         confidence REAL NOT NULL, reference TEXT)""",
     "CREATE TABLE IF NOT EXISTS payer (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS employer (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
+    # the payers' plans an employer offers its employees, in its order
+    """CREATE TABLE IF NOT EXISTS employer_plan (
+        employer_id TEXT NOT NULL REFERENCES employer (id) ON DELETE CASCADE, plan_id TEXT NOT NULL,
+        seq INTEGER NOT NULL, PRIMARY KEY (employer_id, plan_id)) WITHOUT ROWID""",
+    # regions: JSON list of {"state"} or {"zip5", "radius_miles"} (directory.store.network_codec)
     """CREATE TABLE IF NOT EXISTS network (
-        id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, owner_id TEXT NOT NULL)""",
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, owner_id TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active', regions TEXT NOT NULL DEFAULT '[]')""",
+    # every change of a network, numbered per network from 1 (directory.store.network_books)
+    """CREATE TABLE IF NOT EXISTS network_event (
+        network_id TEXT NOT NULL REFERENCES network (id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+        kind TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
+        npi TEXT, decision TEXT, note TEXT, detail TEXT NOT NULL,
+        PRIMARY KEY (network_id, seq)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS network_event_kind ON network_event (network_id, kind, seq)",
     """CREATE TABLE IF NOT EXISTS plan (
         id TEXT PRIMARY KEY, payer_id TEXT NOT NULL, name TEXT NOT NULL, product_type TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS plan_network (
@@ -228,6 +254,7 @@ DDL: tuple[str, ...] = (
         added_on TEXT,
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
         confidence REAL NOT NULL, reference TEXT,
+        decision TEXT, decided_by TEXT, decided_at TEXT, note TEXT, reviewed_seq INTEGER, reviewed_at TEXT,
         PRIMARY KEY (network_id, npi)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS network_member_npi ON network_member (npi)",
     # vetting criteria per network ('' the default) and results per network and provider, with history
@@ -298,9 +325,11 @@ WIPE: tuple[str, ...] = (
     "DELETE FROM ingest_run",
     "DELETE FROM match_decision",
     "DELETE FROM network_member",
+    "DELETE FROM network_event",
     "DELETE FROM plan_network",
     "DELETE FROM plan",
     "DELETE FROM network",
+    "DELETE FROM employer_plan",
     "DELETE FROM employer",
     "DELETE FROM payer",
     "DELETE FROM exclusion",
@@ -346,6 +375,7 @@ SELECT
     (SELECT count(*) FROM network) AS networks,
     (SELECT count(*) FROM plan) AS plans,
     (SELECT count(*) FROM network_member) AS network_members,
+    (SELECT count(*) FROM network_event) AS network_events,
     (SELECT count(*) FROM match_decision) AS matches,
     (SELECT count(*) FROM vetting_criteria) AS vetting_criteria,
     (SELECT count(*) FROM vetting_result) AS vetting_results,

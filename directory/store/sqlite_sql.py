@@ -248,9 +248,12 @@ ON CONFLICT (npi, list_name, exclusion_type, excluded_on) DO UPDATE SET reinstat
 # ------------------------------------------------ payers, plans, networks
 UPSERT_PAYER = "INSERT INTO payer (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name"
 UPSERT_EMPLOYER = "INSERT INTO employer (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name"
+# status and regions are set when a network is created; an upsert keeps the stored ones
 UPSERT_NETWORK = """
-INSERT INTO network (id, name, kind, owner_id) VALUES (?, ?, ?, ?)
+INSERT INTO network (id, name, kind, owner_id, status, regions) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, owner_id = excluded.owner_id"""
+DELETE_EMPLOYER_PLANS = "DELETE FROM employer_plan WHERE employer_id IN (SELECT value FROM json_each(?))"
+INSERT_EMPLOYER_PLAN = "INSERT INTO employer_plan (employer_id, plan_id, seq) VALUES (?, ?, ?)"
 UPSERT_PLAN = """
 INSERT INTO plan (id, payer_id, name, product_type) VALUES (?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET payer_id = excluded.payer_id, name = excluded.name,
@@ -259,7 +262,10 @@ DELETE_PLAN_NETWORKS = "DELETE FROM plan_network WHERE plan_id IN (SELECT value 
 INSERT_PLAN_NETWORK = "INSERT INTO plan_network (plan_id, network_id, seq) VALUES (?, ?, ?)"
 
 PAYERS = "SELECT id, name FROM payer ORDER BY id"
-EMPLOYERS = "SELECT id, name FROM employer ORDER BY id"
+EMPLOYERS = """
+SELECT e.id, e.name, (SELECT json_group_array(plan_id)
+                      FROM (SELECT plan_id FROM employer_plan WHERE employer_id = e.id ORDER BY seq)) AS plan_ids
+FROM employer e ORDER BY e.id"""
 NETWORKS = """
 SELECT * FROM network WHERE :ids IS NULL OR id IN (SELECT value FROM json_each(:ids)) ORDER BY id"""
 PLANS = """
@@ -269,12 +275,14 @@ FROM plan p WHERE :ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)) OR
 
 NETWORK_IDS = "SELECT id FROM network WHERE id IN (SELECT value FROM json_each(?))"
 COUNT_MEMBERS = "SELECT count(*) FROM network_member WHERE network_id IN (SELECT value FROM json_each(?))"
+# an existing member keeps its decision and review: a roster refreshes the evidence only
 UPSERT_MEMBER = (
     """
 INSERT INTO network_member (network_id, npi, added_on, """
     + _EV
-    + """)
-VALUES (:network_id, :npi, :added_on, :source, :retrieved, :method, :confidence, :reference)
+    + """, decision, decided_by, decided_at, note, reviewed_seq, reviewed_at)
+VALUES (:network_id, :npi, :added_on, :source, :retrieved, :method, :confidence, :reference,
+    :decision, :decided_by, :decided_at, :note, :reviewed_seq, :reviewed_at)
 ON CONFLICT (network_id, npi) DO UPDATE SET added_on = excluded.added_on, """
     + _EV_SET
 )

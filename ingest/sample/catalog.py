@@ -70,7 +70,8 @@ PAYERS = (
     ("fabrikam", "Fabrikam Mutual Insurance"),
     ("ravenmoor", "Ravenmoor Health Plan"),
 )
-EMPLOYERS = (("acme-robotics", "Acme Robotics"),)
+# (id, name, the payers' plans it offers its employees)
+EMPLOYERS = (("acme-robotics", "Acme Robotics", ("northwind-choice-ppo", "fabrikam-open-ppo")),)
 # (id, name, kind, owner, metros it covers, share of eligible providers, roster evidence)
 NETWORKS = (
     (
@@ -452,7 +453,7 @@ def build_catalog(population: list[SampleProvider], seed: int) -> dict:
         "version": 1,
         "evidence": named_evidence,
         "payers": [{"id": i, "name": n} for i, n in PAYERS],
-        "employers": [{"id": i, "name": n} for i, n in EMPLOYERS],
+        "employers": [{"id": i, "name": n, "plan_ids": list(plans)} for i, n, plans in EMPLOYERS],
         "networks": [{"id": i, "name": n, "kind": k, "owner_id": o} for i, n, k, o, *_ in NETWORKS]
         + [dict(zip(("id", "name", "kind", "owner_id"), EMPLOYER_NETWORK))],
         "plans": [

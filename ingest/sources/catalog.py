@@ -5,7 +5,7 @@ A catalog is one JSON object::
     {"format": "provnet-catalog", "version": 1,
      "evidence": {"rems-2026-10": {"source": "rems_list", "retrieved": "2026-10-15",
                                    "method": "registry_list", "confidence": 0.95, "reference": "..."}},
-     "payers": [{"id", "name"}], "employers": [{"id", "name"}],
+     "payers": [{"id", "name"}], "employers": [{"id", "name", "plan_ids" (optional)}],
      "networks": [{"id", "name", "kind": "payer"|"employer", "owner_id"}],
      "plans": [{"id", "payer_id", "name", "product_type", "network_ids": [...]}],
      "credentials": [{"npi", "kind": "state_license", "number", "state", "status", "expires"}
@@ -231,6 +231,9 @@ def _check_references(store: Store, c: ParsedCatalog) -> list[str]:
         if p.payer_id not in payers:
             problems.append(f"plans[{i}].payer_id: no payer {p.payer_id!r}")
         problems += [f"plans[{i}].network_ids: no network {n!r}" for n in p.network_ids if n not in networks]
+    plans = {p.id for p in c.plans} | {p.id for p in store.plans()}
+    for i, e in enumerate(c.employers):
+        problems += [f"employers[{i}].plan_ids: no plan {p!r}" for p in e.plan_ids if p not in plans]
     for i, m in enumerate(c.network_members):
         if m.network_id not in networks:
             problems.append(f"network_members[{i}].network_id: no network {m.network_id!r}")

@@ -1,4 +1,5 @@
-"""Network curation: add and remove members. The membership rules are those of
+"""Network curation: add and remove members, each change with a decision and a
+note (who decided and when are the caller and the time of the request). The membership rules are those of
 ``directory.services.networks`` (shared with every other entry point); this
 module checks who the caller is and bounds the arguments before the store is
 asked anything, turns refusals into typed errors in the payload, and runs off
@@ -12,6 +13,7 @@ import strawberry
 
 from directory import model
 from directory.errors import AccessDenied, InputError, NotFound
+from directory.model import MemberDecision
 from directory.services import networks as service
 
 from .. import arguments as arg
@@ -24,6 +26,7 @@ _CODES = {
     service.ProblemCode.INVALID_INPUT: ErrorCode.INVALID_INPUT,
     service.ProblemCode.NOT_FOUND: ErrorCode.NOT_FOUND,
     service.ProblemCode.VETTING_FAILED: ErrorCode.VETTING_FAILED,
+    service.ProblemCode.ARCHIVED: ErrorCode.ARCHIVED,
 }
 
 
@@ -75,9 +78,12 @@ def _managed_network(
 @strawberry.type
 class NetworkMutations:
     @strawberry.mutation(
-        description="Add providers to a network the caller manages. An employer's vetted network refuses a "
-        "provider that fails vetting (VETTING_FAILED) unless `overrideNote` says why it is added anyway; "
-        "the note is kept with the membership's evidence."
+        description="Add providers to a network the caller manages, with a decision (default ADDED_AFTER_REVIEW, "
+        "or ADDED_WITH_OVERRIDE with an override note) and a note; who decided and when are recorded with the "
+        "membership and in the network's history. An employer's vetted network refuses a provider that fails "
+        "vetting (VETTING_FAILED) unless the decision is ADDED_WITH_OVERRIDE with a note saying why "
+        "(`overrideNote` is the same). Providers already members are left as they are. ARCHIVED: the network "
+        "takes no changes."
     )
     @off_loop
     def add_network_members(
@@ -87,8 +93,12 @@ class NetworkMutations:
         npis: list[str],
         reference: str | None = None,
         override_note: str | None = None,
+        decision: MemberDecision | None = None,
+        note: str | None = None,
     ) -> NetworkMembersPayload:
-        network = _managed_network(info, network_id, npis, (reference, "reference"), (override_note, "overrideNote"))
+        network = _managed_network(
+            info, network_id, npis, (reference, "reference"), (override_note, "overrideNote"), (note, "note")
+        )
         if isinstance(network, NetworkMembersPayload):
             return network
         change = service.add_members(
@@ -99,15 +109,37 @@ class NetworkMutations:
             today=info.context.today,
             reference=reference,
             override_note=override_note,
+            decision=decision,
+            note=note,
+            now=info.context.now,
         )
         return _payload(change)
 
-    @strawberry.mutation(description="Remove providers from a network the caller manages; non-members are ignored.")
+    @strawberry.mutation(
+        description="Remove providers from a network the caller manages, with a decision (default REMOVED_OTHER, "
+        "which needs a note saying why; REMOVED_NO_LONGER_MEETS_CRITERIA is refused for a provider verified under "
+        "the network's criteria) and a note, recorded in the network's history. Non-members are ignored."
+    )
     @off_loop
     def remove_network_members(
-        self, info: strawberry.Info, network_id: strawberry.ID, npis: list[str]
+        self,
+        info: strawberry.Info,
+        network_id: strawberry.ID,
+        npis: list[str],
+        decision: MemberDecision = MemberDecision.REMOVED_OTHER,
+        note: str | None = None,
     ) -> NetworkMembersPayload:
-        network = _managed_network(info, network_id, npis)
+        network = _managed_network(info, network_id, npis, (note, "note"))
         if isinstance(network, NetworkMembersPayload):
             return network
-        return _payload(service.remove_members(info.context.store, network, npis, actor=info.context.principal.label))
+        change = service.remove_members(
+            info.context.store,
+            network,
+            npis,
+            actor=info.context.principal.label,
+            decision=decision,
+            note=note,
+            today=info.context.today,
+            now=info.context.now,
+        )
+        return _payload(change)

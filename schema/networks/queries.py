@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from directory.errors import NotFound
+from directory.model import NetworkStatus
 
 from .. import arguments as arg
 from ..auth import can_see_employer, visible_network
@@ -49,17 +50,31 @@ class NetworkQueries:
         arg.page(first, offset, MAX_PAGE)
         principal = info.context.principal
         found = sorted(await info.context.loaders.employers.get(), key=by_id)
-        seen = [Employer(id=strawberry.ID(e.id), name=e.name) for e in found if can_see_employer(principal, e.id)]
+        seen = [
+            Employer(id=strawberry.ID(e.id), name=e.name, plan_ids=list(e.plan_ids))
+            for e in found
+            if can_see_employer(principal, e.id)
+        ]
         return seen[offset : offset + first]
 
     @strawberry.field(
-        description=f"Networks the caller may see, by id, optionally of one kind; `first` at most {MAX_PAGE}."
+        description="Networks the caller may see, by id, optionally of one kind and one status (ACTIVE: the ones "
+        f"that take changes; ARCHIVED ones keep their history); `first` at most {MAX_PAGE}."
     )
     async def networks(
-        self, info: strawberry.Info, kind: NetworkKind | None = None, first: int = DEFAULT_PAGE, offset: int = 0
+        self,
+        info: strawberry.Info,
+        kind: NetworkKind | None = None,
+        first: int = DEFAULT_PAGE,
+        offset: int = 0,
+        status: NetworkStatus | None = None,
     ) -> list[Network]:
         arg.page(first, offset, MAX_PAGE)
-        found = [n for n in await info.context.loaders.all_networks.get() if kind is None or n.kind is kind]
+        found = [
+            n
+            for n in await info.context.loaders.all_networks.get()
+            if (kind is None or n.kind is kind) and (status is None or n.status is status)
+        ]
         return [Network.of(n) for n in sorted(info.context.visible(found), key=by_id)][offset : offset + first]
 
     @strawberry.field(

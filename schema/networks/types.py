@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from directory import model
-from directory.model import NetworkKind
+from directory.model import MemberDecision, NetworkKind, NetworkStatus
 
 from .. import arguments as arg
-from ..auth import require_members
+from ..auth import require_curation, require_members
 from ..errors import ErrorCode
 from ..evidence import Evidence, FactKind
 from ..limits import bounded_list
@@ -19,8 +19,12 @@ from ..limits import bounded_list
 if TYPE_CHECKING:
     from ..providers.types import Provider
     from ..vetting.types import MemberVetting, VettingCriteria
+    from .curation import NetworkEvent, Region
 
 ProviderRef = Annotated["Provider", strawberry.lazy("schema.providers.types")]
+RegionRef = Annotated["Region", strawberry.lazy("schema.networks.curation")]
+NetworkEventRef = Annotated["NetworkEvent", strawberry.lazy("schema.networks.curation")]
+VettingStatusRef = model.VettingStatus
 MemberVettingRef = Annotated["MemberVetting", strawberry.lazy("schema.vetting.types")]
 VettingCriteriaRef = Annotated["VettingCriteria", strawberry.lazy("schema.vetting.types")]
 
@@ -30,11 +34,16 @@ DEFAULT_PAGE, MAX_PAGE = 20, 100
 DEFAULT_MEMBERS, DEFAULT_NESTED_MEMBERS, MAX_MEMBERS = 100, 20, 1000
 #: A plan uses a handful of networks.
 MAX_PLAN_NETWORKS = 10
+#: Regions of a network (directory.services.regions.MAX_REGIONS); plans an employer offers.
+MAX_REGIONS = 20
+MAX_EMPLOYER_PLANS = 50
 #: Most NPIs one change of a network may name.
 MAX_NPIS_PER_CHANGE = 1000
 
 # registers the domain's enum itself, so annotations name a real type
 strawberry.enum(NetworkKind, description="A payer's contracted network or an employer's vetted one.")
+strawberry.enum(MemberDecision, description="Why a curator added a provider to a network or removed one.")
+strawberry.enum(NetworkStatus, description="ACTIVE, or ARCHIVED: kept with its history, taking no changes.")
 
 
 def by_id(item: Any) -> str:
@@ -47,11 +56,34 @@ class Network:
     name: str
     kind: NetworkKind
     owner_id: str = strawberry.field(description="The owning payer's or employer's id.")
+    status: NetworkStatus
     record: strawberry.Private[model.Network]
 
     @classmethod
     def of(cls, n: model.Network) -> Network:
-        return cls(id=strawberry.ID(n.id), name=n.name, kind=n.kind, owner_id=n.owner_id, record=n)
+        return cls(id=strawberry.ID(n.id), name=n.name, kind=n.kind, owner_id=n.owner_id, status=n.status, record=n)
+
+    @bounded_list(
+        MAX_REGIONS,
+        "Where the network looks for candidates: for the tenant that owns the network and admins "
+        "(null and FORBIDDEN for anyone else).",
+    )
+    def regions(self, info: strawberry.Info) -> list[RegionRef] | None:
+        from .curation import Region
+
+        require_curation(info.context.principal, self.record, "regions")
+        return [Region.of(r) for r in self.record.regions]
+
+    @strawberry.field(
+        description="The network's history, newest first: for the tenant that owns the network and admins "
+        "(null and FORBIDDEN for anyone else); `first` at most 200, `before` an event's seq."
+    )
+    async def history(
+        self, info: strawberry.Info, first: int = 50, before: int | None = None
+    ) -> list[NetworkEventRef] | None:
+        from .curation import history_page
+
+        return await history_page(info, self.record, first, before)
 
     @strawberry.field(
         description="The members in NPI order, with who added each and why: for the tenant that owns the network "
@@ -90,7 +122,7 @@ async def members_page(info: strawberry.Info, network: model.Network, first: int
     arg.page(first, offset, MAX_MEMBERS)
     require_members(info.context.principal, network)
     found = await info.context.loaders.members.load(network.id)
-    return [NetworkMember.of(m, info.context.today) for m in found[offset : offset + first]]
+    return [NetworkMember.of(m, info.context.today, network) for m in found[offset : offset + first]]
 
 
 @strawberry.type(description="A health plan and the networks it uses.")
@@ -133,23 +165,49 @@ class Payer:
 class Employer:
     id: strawberry.ID
     name: str
+    plan_ids: list[str] = bounded_list(
+        MAX_EMPLOYER_PLANS, "The payers' plans it offers its employees (what its benefit gap audit may name)."
+    )
 
 
-@strawberry.type(description="A provider's membership of a network, with who added it and when.")
+@strawberry.type(
+    description="A provider's membership of a network: who added it and when, the curator's decision and note, "
+    "and the last review."
+)
 class NetworkMember:
     npi: str
     added_on: date | None
     evidence: Evidence
+    decision: MemberDecision | None = strawberry.field(description="Null: added by a roster or catalog load.")
+    decided_by: str | None
+    decided_at: datetime | None
+    note: str | None
+    reviewed_at: datetime | None = strawberry.field(description="When a review last saw this member; null: never.")
+    network: strawberry.Private[model.Network]
 
     @classmethod
-    def of(cls, m: model.NetworkMember, today: date) -> NetworkMember:
+    def of(cls, m: model.NetworkMember, today: date, network: model.Network) -> NetworkMember:
         return cls(
             npi=m.npi,
             added_on=m.added_on,
             evidence=Evidence.of(
                 m.evidence, FactKind.NETWORK_MEMBERSHIP, f"member {m.npi} of network {m.network_id}", today
             ),
+            decision=m.decision,
+            decided_by=m.decided_by,
+            decided_at=m.decided_at,
+            note=m.note,
+            reviewed_at=m.reviewed_at,
+            network=network,
         )
+
+    @strawberry.field(
+        description="The member's current vetting status under the network's criteria, judged from the evidence "
+        "held today (recorded when it changed; see Network.memberVetting for the checks)."
+    )
+    async def vetting_status(self, info: strawberry.Info) -> VettingStatusRef | None:
+        found = await info.context.loaders.member_status.load((self.network, self.npi, info.context.today))
+        return None if found is None else found.current.status
 
     @strawberry.field
     async def provider(self, info: strawberry.Info) -> ProviderRef | None:

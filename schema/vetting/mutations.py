@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import strawberry
 
-from directory.errors import AccessDenied, InputError, NotFound
+from directory.errors import AccessDenied, Archived, InputError, NotFound
 from directory.services import network_vetting as service
 
 from .. import arguments as arg
@@ -43,6 +43,6 @@ class VettingMutations:
             stored, report = service.set_criteria(
                 info.context.store, network.id, data, actor=principal.label, today=info.context.today
             )
-        except (InputError, NotFound, AccessDenied) as exc:
+        except (InputError, NotFound, AccessDenied, Archived) as exc:
             return _refuse(code_for(exc) or ErrorCode.FORBIDDEN, str(exc))
         return VettingCriteriaPayload(criteria=VettingCriteria.of(stored), results_recorded=report.recorded, errors=[])

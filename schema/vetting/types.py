@@ -14,12 +14,13 @@ import strawberry
 from directory import model
 from directory.model import VettingStatus
 from directory.services import network_vetting as service
-from scoring import Change, CheckStatus
+from scoring import Change
 
 from .. import arguments as arg
 from ..auth import require_vetting
 from ..errors import ErrorCode
 from ..limits import bounded_list
+from ..providers.enums import CheckStatus  # registered there: importing it from here keeps one definition
 
 if TYPE_CHECKING:
     from ..providers.types import Provider

@@ -98,6 +98,7 @@ def _files(tmp: Path, npi: str) -> dict[str, Path]:
 def _cases(w: dict) -> dict[tuple[str, ...], tuple[list[str], set[int]]]:
     """Arguments after the command words, and the exit statuses that are a clean answer."""
     tmp, npi, employer = w["tmp"], w["npi"], w["networks"].get("employer", "acme-trd")
+    payer = w["networks"].get("payer", "northwind-choice")
     missing = str(tmp / "missing.csv")
     return {
         ("db", "init"): ([], {0}),
@@ -132,6 +133,12 @@ def _cases(w: dict) -> dict[tuple[str, ...], tuple[list[str], set[int]]]:
         ),
         ("vetting", "refresh"): ([], {0}),
         ("match", "refresh"): ([], {0}),
+        ("network", "export"): (["--network", employer, "--out", str(tmp / "members.csv")], {0}),
+        ("network", "history"): (["--network", employer], {0}),
+        ("network", "accuracy"): (["--network", payer], {0}),
+        ("network", "composition"): (["--network", payer], {0}),
+        ("network", "stale"): (["--network", payer, "--first", "5"], {0}),
+        ("benefit-gap",): (["--employees", str(w["members"]), "--network", employer], {0}),
         ("vetting", "show"): (["--network", employer, "--npi", npi], {0}),
         ("vetting", "criteria"): (["--network", employer, "--set", str(w["criteria"]), "--by", "cli-test"], {0}),
         ("sample", "generate"): (["--out", str(tmp / "sample")], {0}),

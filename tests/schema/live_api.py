@@ -36,6 +36,7 @@ from directory.model import (
     ProviderLocation,
     ProviderRecord,
     ProviderTaxonomy,
+    Region,
     Treatment,
     TreatmentOffering,
 )
@@ -249,14 +250,23 @@ def populate(store: Store) -> Directory:
     store.upsert_payers(
         [Payer("northwind", "Northwind Health"), Payer("southwind", "Southwind Care"), Payer("eastwind", "Eastwind")]
     )
-    store.upsert_employers([Employer("acme", "Acme Corp"), Employer("globex", "Globex")])
+    # the plans each employer offers its employees (Eastwind Select uses Globex's own vetted network)
+    store.upsert_employers(
+        [Employer("acme", "Acme Corp", ("northwind-ma-hmo",)), Employer("globex", "Globex", ("eastwind-select",))]
+    )
     store.upsert_networks(
         [
             Network("northwind-ma", "Northwind MA Behavioral", NetworkKind.PAYER, "northwind"),
             Network("southwind-ppo", "Southwind PPO Behavioral", NetworkKind.PAYER, "southwind"),
             Network("eastwind-hmo", "Eastwind HMO", NetworkKind.PAYER, "eastwind"),
-            Network("acme-vetted", "Acme TRD Network", NetworkKind.EMPLOYER, "acme"),
-            Network("globex-vetted", "Globex TRD Network", NetworkKind.EMPLOYER, "globex"),
+            Network("acme-vetted", "Acme TRD Network", NetworkKind.EMPLOYER, "acme", regions=(Region(state="NY"),)),
+            Network(
+                "globex-vetted",
+                "Globex TRD Network",
+                NetworkKind.EMPLOYER,
+                "globex",
+                regions=(Region(zip5="10029", radius_miles=5.0),),
+            ),
         ]
     )
     store.upsert_plans(

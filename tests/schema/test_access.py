@@ -229,6 +229,86 @@ def test_the_review_queue_and_match_decisions_are_for_admins(ask, role):
         assert ask(role, decide, {"id": "m-1"})["data"]["decideMatch"] == missing
 
 
+# ------------------------------------------- network curation: regions, history, candidates, reviews, reports
+#: Every curation operation of one network ($id); $name and $regions keep an owner's change a no-op.
+CURATION_OPERATIONS = [
+    "query($id: ID!) { networkCandidates(networkId: $id, first: 2) { candidates { npi } } }",
+    "query($id: ID!) { networkChangesSinceReview(networkId: $id) { lastReview { seq } members { npi } } }",
+    "query($id: ID!) { networkHistory(networkId: $id) { seq kind note } }",
+    "query($id: ID!) { exportNetworkMembers(networkId: $id, first: 5) { csv rows } }",
+    "query($id: ID!) { networkComposition(networkId: $id) { members rows { county providers } } }",
+    "query($id: ID!) { staleListings(networkId: $id, first: 2) { listings { npi facts { fact } } } }",
+    "query($id: ID!) { directoryAccuracy(networkId: $id) { listings fields { field verified } } }",
+    """query($id: ID!) { network(id: $id) { id status regions { label } history { seq note }
+        members { npi decision note decidedBy vettingStatus } } }""",
+    """mutation($id: ID!, $name: String!) { renameNetwork(networkId: $id, name: $name) {
+        network { id name } errors { code message } } }""",
+    """mutation($id: ID!, $regions: [RegionInput!]!) { setNetworkRegions(networkId: $id, regions: $regions) {
+        network { id regions { label } } errors { code message } } }""",
+    """mutation($id: ID!) { markNetworkReviewed(networkId: $id, note: "access check") {
+        membersReviewed errors { code message } } }""",
+    """mutation($id: ID!) { archiveNetwork(networkId: $id, note: "access check") {
+        network { id } errors { code message } } }""",
+]
+#: The current name and regions of each network (populate): an owner's rename and regions change nothing.
+AS_IS = {
+    "globex-vetted": {"name": "Globex TRD Network", "regions": [{"zip": "10029", "radiusMiles": 5}]},
+    "northwind-ma": {"name": "Northwind MA Behavioral", "regions": []},
+    MISSING: {"name": "Globex TRD Network", "regions": [{"zip": "10029", "radiusMiles": 5}]},
+}
+
+
+def _codes(body) -> set[str]:
+    """Every error code of a response: top-level ones and those of mutation payloads."""
+    found = {e.get("extensions", {}).get("code") for e in body.get("errors", [])}
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("errors"), list):
+                found.update(e.get("code") for e in value["errors"] if isinstance(e, dict))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(body.get("data"))
+    return found - {None}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("network", ["globex-vetted", "northwind-ma"])
+@pytest.mark.parametrize("operation", CURATION_OPERATIONS)
+def test_a_networks_curation_is_its_owners_and_admins(ask, role, network, operation):
+    owner = {"globex-vetted": "employer B", "northwind-ma": "payer A"}[network]
+    if "archiveNetwork" in operation and who(role) in (owner, "admin"):
+        pytest.skip("archiving is final: the owner's archive runs in test_curation_api on a store of its own")
+    variables = {"id": network, **{k: v for k, v in AS_IS[network].items() if f"${k}" in operation}}
+    body = ask(role, operation, variables)
+    codes = _codes(body)
+    if who(role) in (owner, "admin"):
+        assert not codes & {"FORBIDDEN", "NOT_FOUND"}, body
+    elif network == "globex-vetted":  # another tenant's employer network: exactly like a missing one
+        missing = ask(role, operation, {**variables, "id": MISSING})
+        assert _same_but_the_id(body, missing, network), (body, missing)
+        assert not any(secret in json.dumps(body) for secret in SECRETS[1:])
+    else:  # a payer network exists for everyone; its curation is its payer's
+        assert "FORBIDDEN" in codes, body
+        assert "access check" not in json.dumps(body) and "Renamed" not in json.dumps(body)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_benefit_gap_audit_is_the_plans_employers_and_payers(ask, role):
+    query = """query($plans: [ID!]) { benefitGapAudit(planIds: $plans, radiusMiles: 5,
+        employees: [{zip: "10029", count: 10}]) { errors { code } audit { employees } } }"""
+    may = {"employer A", "payer A", "admin"}  # acme offers northwind-ma-hmo, northwind owns it
+    payload = ask(role, query, {"plans": ["northwind-ma-hmo"]})["data"]["benefitGapAudit"]
+    if who(role) in may:
+        assert payload == {"errors": [], "audit": {"employees": 10}}
+    else:
+        assert payload == {"errors": [{"code": "FORBIDDEN"}], "audit": None}
+
+
 # --------------------------------------------------------------- bad credentials: 401 before anything runs
 def _tenant_operations(d) -> list[tuple[str, str, dict]]:
     """Every operation of this file that reaches tenant-owned data, directly or nested, and the viewer."""
@@ -273,9 +353,25 @@ def _tenant_operations(d) -> list[tuple[str, str, dict]]:
         ),
         (
             "removeNetworkMembers",
-            "mutation($id: ID!, $npis: [String!]!) { removeNetworkMembers(networkId: $id, npis: $npis) "
+            'mutation($id: ID!, $npis: [String!]!) { removeNetworkMembers(networkId: $id, npis: $npis, note: "x") '
             "{ changed errors { code } } }",
             {"id": "globex-vetted", "npis": [member]},
+        ),
+        (
+            "createNetwork",
+            'mutation { createNetwork(input: {id: "bad-key-net", name: "X"}) { network { id } errors { code } } }',
+            {},
+        ),
+        *(
+            (operation.split("{")[1].split("(")[0].strip(), operation, {"id": network, **AS_IS[network]})
+            for operation in CURATION_OPERATIONS
+            for network in ("globex-vetted", "northwind-ma")
+        ),
+        (
+            "benefitGapAudit",
+            'query { benefitGapAudit(planIds: ["eastwind-select"], employees: [{zip: "10029", count: 3}]) '
+            "{ errors { code } audit { employees } } }",
+            {},
         ),
     ]
 
@@ -291,7 +387,12 @@ def test_bad_credentials_get_401_on_every_tenant_owned_operation(api, directory_
     store, d = directory_store
     token = stored_keys[credential]
     networks = ("globex-vetted", "northwind-ma", "acme-vetted")
-    before = {n: store.network_members(n) for n in networks}, store.matches(limit=None)
+    before = (
+        {n: store.network_members(n) for n in networks},
+        store.matches(limit=None),
+        store.networks(),
+        {n: store.network_events(n) for n in networks},
+    )
     for name, query, variables in _tenant_operations(d):
         response = requests.post(
             f"{api.url}/graphql",
@@ -305,7 +406,13 @@ def test_bad_credentials_get_401_on_every_tenant_owned_operation(api, directory_
         assert response.json() == {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}, name
         assert token not in response.text
         assert not token.startswith("pvn_") or token[21:] not in response.text  # nor its secret half
-    assert ({n: store.network_members(n) for n in networks}, store.matches(limit=None)) == before
+    after = (
+        {n: store.network_members(n) for n in networks},
+        store.matches(limit=None),
+        store.networks(),
+        {n: store.network_events(n) for n in networks},
+    )
+    assert after == before
 
 
 def test_the_bad_keys_are_what_they_claim(directory_store, stored_keys):

@@ -16,7 +16,8 @@ ADD = """mutation Add($network: ID!, $npis: [String!]!) {
   addNetworkMembers(networkId: $network, npis: $npis, reference: "vetting call 2025-11") {
     network { id } changed errors { code message npi } } }"""
 REMOVE = """mutation Remove($network: ID!, $npis: [String!]!) {
-  removeNetworkMembers(networkId: $network, npis: $npis) { network { id } changed errors { code message npi } } }"""
+  removeNetworkMembers(networkId: $network, npis: $npis, note: "moved away") {
+    network { id } changed errors { code message npi } } }"""
 MEMBERS = """query($network: ID!) { networkMembers(networkId: $network) {
   npi addedOn provider { name } evidence { kind source method reference } } }"""
 

@@ -135,13 +135,32 @@ READS = [
         vettingHistory(networkId: "globex-vetted", npi: $npi) { seq } }""",
     """{ networkAdequacy(networkId: "northwind-ma", members: [{zip: "10029", count: 40}]) {
         errors { code } report { results(first: 3) { passed } hsdProviders(first: 2) { npi } } } }""",
+    """{ networkCandidates(networkId: "acme-vetted", first: 5) {
+            candidates { npi vetting { status } provider { name } } endCursor }
+        networkChangesSinceReview(networkId: "globex-vetted") { lastReview { seq } members { npi changes { check } } }
+        networkHistory(networkId: "globex-vetted") { seq kind }
+        exportNetworkMembers(networkId: "northwind-ma", first: 10) { csv rows } }""",
+    """{ networkComposition(networkId: "northwind-ma") { members rows { specialty county providers } }
+        staleListings(networkId: "northwind-ma", first: 5) { listings { npi facts { fact } } }
+        directoryAccuracy(networkId: "northwind-ma") { listings fields { field verified } } }""",
+    """{ benefitGapAudit(planIds: ["northwind-ma-hmo"], employees: [{zip: "10029", count: 40}]) {
+        errors { code } audit { treatments { treatment share } gaps { zip missing } } } }""",
+    """{ network(id: "globex-vetted") { status regions { label } history { seq }
+        members { npi decision vettingStatus } } }""",
 ]
 WRITES = [
     'mutation($npi: String!) { addNetworkMembers(networkId: "acme-vetted", npis: [$npi]) { changed } }',
-    'mutation($npi: String!) { removeNetworkMembers(networkId: "acme-vetted", npis: [$npi]) { changed } }',
+    'mutation($npi: String!) { removeNetworkMembers(networkId: "acme-vetted", npis: [$npi], note: "x") { changed } }',
     'mutation { decideMatch(matchId: "m-1", decision: REJECT) { errors { code } } }',
     """mutation { setVettingCriteria(networkId: "acme-vetted", criteria: {requiredChecks: ["not_excluded"],
         acceptedLicenseStatuses: ["active"]}) { resultsRecorded errors { code } } }""",
+    """mutation { createNetwork(input: {id: "admin-made", name: "Admin made", kind: EMPLOYER, ownerId: "acme",
+        regions: [{state: "NY"}]}) { errors { code } network { id } event { seq } } }""",
+    'mutation { renameNetwork(networkId: "admin-made", name: "Renamed") { errors { code } } }',
+    """mutation { setNetworkRegions(networkId: "admin-made", regions: [{zip: "10029", radiusMiles: 5}]) {
+        errors { code } } }""",
+    'mutation { markNetworkReviewed(networkId: "acme-vetted") { membersReviewed errors { code } } }',
+    'mutation { archiveNetwork(networkId: "admin-made", note: "done") { errors { code } } }',
 ]
 
 

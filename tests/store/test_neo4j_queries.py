@@ -62,6 +62,7 @@ from directory.store import neo4j_exclusions as exclusions
 from directory.store import neo4j_keys as keys
 from directory.store import neo4j_matching as matching
 from directory.store import neo4j_names as cypher_names
+from directory.store import neo4j_networks as network_cypher
 from directory.store import neo4j_outcomes as outcomes
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
@@ -70,7 +71,18 @@ from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, cypher_names, search, coverage, keys, vetting_cypher, exclusions, outcomes, matching)
+QUERY_MODULES = (
+    cypher,
+    cypher_names,
+    search,
+    coverage,
+    keys,
+    vetting_cypher,
+    exclusions,
+    outcomes,
+    matching,
+    network_cypher,
+)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(

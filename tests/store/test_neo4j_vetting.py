@@ -137,12 +137,12 @@ def test_a_version_2_graph_is_migrated_after_the_schema_and_a_current_one_is_not
     driver.answers[cypher.SCHEMA_VERSION_READ] = [{"version": 2}]
     store.init_schema()
     sent = [stmts[0][0] for _, stmts in driver.transactions]
-    migration = list(cypher.MIGRATIONS[3])
+    migration = list(cypher.MIGRATIONS[3]) + list(cypher.MIGRATIONS[4])  # every step after 2, in order
     assert sent[-1 - len(migration) : -1] == migration  # after the schema, before the version is written
     assert sent[-1] == cypher.SCHEMA_VERSION_WRITE
-    assert driver.transactions[-1][1][0][1] == {"version": adapter.SCHEMA_VERSION} and adapter.SCHEMA_VERSION == 3
+    assert driver.transactions[-1][1][0][1] == {"version": adapter.SCHEMA_VERSION} and adapter.SCHEMA_VERSION == 4
     assert "access_uid" in "\n".join(cypher.SCHEMA) and "access_npi " not in "\n".join(cypher.SCHEMA)
     driver.transactions.clear()
-    driver.answers[cypher.SCHEMA_VERSION_READ] = [{"version": 3}]
+    driver.answers[cypher.SCHEMA_VERSION_READ] = [{"version": 4}]
     store.init_schema()
     assert not set(migration) & {stmts[0][0] for _, stmts in driver.transactions}

@@ -2,7 +2,9 @@
 so the migrations of later versions are tested on what they really meet:
 version 3 indexed names by word instead of FTS5 trigrams and Soundex keys;
 version 4 keyed access facts by (NPI, source) and kept a phone per placement;
-version 5 added matching's cards and site index."""
+version 5 added matching's cards and site index; version 6 gave networks a
+status and regions, memberships a decision and a review, and added the history
+of events and the plans employers offer."""
 
 from __future__ import annotations
 
@@ -66,4 +68,21 @@ def rewind_to_version_2(raw: sqlite3.Connection) -> None:
     raw.execute("CREATE INDEX access_facts_accepting ON access_facts (accepting_new_patients, npi)")
     raw.execute("CREATE INDEX access_facts_telehealth ON access_facts (telehealth, npi)")
     raw.execute("ALTER TABLE provider_location DROP COLUMN phone")
+    rewind_network_curation(raw)
     raw.execute("UPDATE schema_version SET version = 2")
+
+
+#: What version 6 added to tables that existed before it.
+VERSION_6_COLUMNS = {
+    "network": ("status", "regions"),
+    "network_member": ("decision", "decided_by", "decided_at", "note", "reviewed_seq", "reviewed_at"),
+}
+
+
+def rewind_network_curation(raw: sqlite3.Connection) -> None:
+    """Undo version 6: the new columns of network and network_member, and its new tables."""
+    for table, columns in VERSION_6_COLUMNS.items():
+        for column in columns:
+            raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    raw.execute("DROP TABLE network_event")
+    raw.execute("DROP TABLE employer_plan")
