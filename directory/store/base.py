@@ -67,6 +67,7 @@ from .ranking import (
     encode_cursor,
     rank,
 )
+from .record_books import RecordBooks
 from .vetting_books import VettingBooks
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, KeyBook, VettingBooks, abc.ABC):
+class Store(Books, KeyBook, VettingBooks, RecordBooks, abc.ABC):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".

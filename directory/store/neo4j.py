@@ -35,6 +35,7 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:IngestRun {run_id, ..., counts (JSON), resume_line}), (:Quarantine {uid, run_id,
         line_number, ...}), (:SchemaVersion {id, version})
     (:VettingCriteria), (:VettingResult): see :mod:`.neo4j_vetting`
+    (:SourceRecord), (:ResolutionLink), and each source's facts: see :mod:`.neo4j_records`
 
 ``owner`` is the evidence source of the record that wrote a fact: writing a
 record replaces the locations, taxonomies and other names it owns. Names are
@@ -90,9 +91,11 @@ from . import neo4j_coverage as coverage
 from . import neo4j_cypher as q
 from . import neo4j_keys as keys
 from . import neo4j_names as qn
+from . import neo4j_records as records
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
+from .neo4j_records import Neo4jRecords
 from .neo4j_search import search_params, search_query
 from .neo4j_vetting import Neo4jVetting
 from .ranking import Candidate
@@ -130,6 +133,8 @@ DATA_LABELS = (
     "Plan",
     "Provider",
     "Quarantine",
+    "ResolutionLink",
+    "SourceRecord",
     "Taxonomy",
     "Treatment",
     "VettingCriteria",
@@ -157,7 +162,7 @@ def _translate(exc: Exception) -> StoreError:
     return StoreError(f"Neo4j error: {exc}")
 
 
-class Neo4jStore(Neo4jVetting, Store):
+class Neo4jStore(Neo4jVetting, Neo4jRecords, Store):
     """The provider graph in a Neo4j 5 database."""
 
     backend = "neo4j"
@@ -203,7 +208,7 @@ class Neo4jStore(Neo4jVetting, Store):
         version = found[0]["version"] if found else None
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
-        for statement in q.SCHEMA + qn.SCHEMA_DROPS:  # schema commands each in their own transaction
+        for statement in q.SCHEMA + records.SCHEMA + qn.SCHEMA_DROPS:  # schema commands each in their own transaction
             self._run(True, txf.execute, statement, {})
         self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
         if version is not None and version < 2:  # index the words of the names stored so far

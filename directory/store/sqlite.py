@@ -4,7 +4,8 @@ WAL journal, foreign keys on, one connection shared by threads behind a lock.
 Each primitive of the port is one transaction, so a crash leaves the store at a
 primitive's boundary. Schema in :mod:`.sqlite_schema`, statements in
 :mod:`.sqlite_sql`, the search query in :mod:`.sqlite_search`, row conversions
-in :mod:`.sqlite_rows`, vetting criteria and results in :mod:`.sqlite_vetting`.
+in :mod:`.sqlite_rows`, vetting criteria and results in :mod:`.sqlite_vetting`, source
+records, resolution links and each source's facts in :mod:`.sqlite_records`.
 
 Facts from other sources (credentials, treatments, access facts, affiliations,
 exclusions) are written only for NPIs the store knows; the count returned says
@@ -59,6 +60,7 @@ from . import sqlite_sql as q
 from .base import RunCheckpoint, Store, StoredVersion
 from .names import words_json
 from .ranking import Candidate
+from .sqlite_records import SQLiteRecords
 from .sqlite_schema import (
     CATCH_UP_NAME_INDEX,
     COUNTS,
@@ -95,7 +97,7 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(SQLiteVetting, Store):
+class SQLiteStore(SQLiteVetting, SQLiteRecords, Store):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"

@@ -60,6 +60,7 @@ from directory.store import neo4j_coverage as coverage
 from directory.store import neo4j_cypher as cypher
 from directory.store import neo4j_keys as keys
 from directory.store import neo4j_names as cypher_names
+from directory.store import neo4j_records as records_cypher
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
 from directory.store import neo4j_vetting as vetting_cypher
@@ -67,7 +68,7 @@ from directory.store.base import content_hash
 from directory.store.neo4j import Neo4jStore
 
 STORE_DIR = Path(adapter.__file__).resolve().parent
-QUERY_MODULES = (cypher, cypher_names, search, coverage, keys, vetting_cypher)
+QUERY_MODULES = (cypher, cypher_names, search, coverage, keys, vetting_cypher, records_cypher)
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)
 MIDTOWN = Location(

@@ -1,7 +1,8 @@
 """A current embedded store rewound to what version 2 wrote, with its data,
 so the migrations of later versions are tested on what they really meet:
 version 3 indexed names by word instead of FTS5 trigrams and Soundex keys;
-version 4 keyed access facts by (NPI, source) and kept a phone per placement."""
+version 4 keyed access facts by (NPI, source) and kept a phone per placement;
+version 5 kept a source record's file and link probability with the facts it gives."""
 
 from __future__ import annotations
 
@@ -35,10 +36,23 @@ V2_ACCESS_FACTS = """CREATE TABLE access_facts (
         confidence REAL NOT NULL, reference TEXT) WITHOUT ROWID"""
 
 
+#: The tables that keep Evidence.file and link_probability since version 5.
+VERSION_5_EVIDENCE_TABLES = ("provider_location", "credential", "treatment_offering", "access_facts", "network_member")
+
+
+def rewind_to_version_4(raw: sqlite3.Connection) -> None:
+    """Make a current store what version 4 wrote: facts without a file or link probability."""
+    for table in VERSION_5_EVIDENCE_TABLES:
+        raw.execute(f"ALTER TABLE {table} DROP COLUMN file")
+        raw.execute(f"ALTER TABLE {table} DROP COLUMN link_probability")
+    raw.execute("UPDATE schema_version SET version = 4")
+
+
 def rewind_to_version_2(raw: sqlite3.Connection) -> None:
     """Make a current store what version 2 wrote: names in FTS5 trigrams and Soundex
     keys (with the mark of a cut-off bulk load), access facts keyed by NPI alone
     (rows kept: one per NPI), no phone on a provider's placement at an address."""
+    rewind_to_version_4(raw)
     for statement in ("DROP TABLE name_word", "DROP TABLE name_word_pending", *VERSION_2_NAME_INDEX):
         raw.execute(statement)
     raw.execute("DROP VIEW access_latest")
