@@ -9,6 +9,7 @@ from pathlib import Path
 from directory import settings
 
 from .common import POLICIES, print_report, progress_printer, refresh_vetting, store_of
+from .records import register_loaders
 
 
 def cmd_ingest_nppes(args: argparse.Namespace) -> int:
@@ -130,6 +131,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("path")
     p.set_defaults(func=cmd_ingest_catalog)
+    register_loaders(ingest)
 
     p = sub.add_parser("quarantine", help="list quarantined rows")
     p.add_argument("--run", help="only this ingest run")

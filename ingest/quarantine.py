@@ -56,6 +56,7 @@ class ReasonCode(str, enum.Enum):
     AMBIGUOUS_DATE = "ambiguous_date"  # reads two ways: day-first only, or a two-digit year of two centuries
     INVALID_ZIP = "invalid_zip"  # warning: not a US ZIP, the value is dropped
     INVALID_PHONE = "invalid_phone"  # warning: not a 10-digit North American phone, the value is dropped
+    DUPLICATE_RECORD_ID = "duplicate_record_id"  # a record id on an earlier row of the same file
 
 
 #: Codes that keep the row (loaded) and only record a warning.
