@@ -11,13 +11,16 @@ Each command is its own process (``provnet`` console script), timed wall and
 CPU, with its own peak RSS (``os.wait4``). The store is a new SQLite file
 (``--store``, default ``<folder>/real_path.db``, removed first). Commands:
 
-    provnet --store sqlite:///DB db init
-    provnet --store sqlite:///DB ingest nppes npidata_pfile_....csv --scope all -q
-    provnet --store sqlite:///DB ingest roster roster.csv --mapping roster.mapping.json --source roster --as-of D
-    provnet --store sqlite:///DB ingest licenses licences.txt --mapping licences.mapping.json --source licences --as-of D
-    provnet --store sqlite:///DB ingest sites tms_sites.csv --kind tms --mapping ... --source tms_sites --as-of D
-    provnet --store sqlite:///DB ingest sites rems_sites.tsv --kind esketamine_rems --mapping ... --source rems_sites ...
-    provnet --store sqlite:///DB resolve --export export.csv
+    S=sqlite:///DB; D=2026-01-15
+    provnet --store $S db init
+    provnet --store $S ingest nppes npidata_pfile_....csv --scope all -q
+    provnet --store $S ingest roster roster.csv --mapping roster.mapping.json --source roster --as-of $D
+    provnet --store $S ingest licenses licences.txt --mapping licences.mapping.json --source licences --as-of $D
+    provnet --store $S ingest sites tms_sites.csv --kind tms --mapping tms_sites.mapping.json \
+        --source tms_sites --as-of $D
+    provnet --store $S ingest sites rems_sites.tsv --kind esketamine_rems --mapping rems_sites.mapping.json \
+        --source rems_sites --as-of $D
+    provnet --store $S resolve --export export.csv
 
 Scoring: the pairs of records that share an ``entity_id`` in the export against
 the pairs that share one in each truth file, over the records of the export;
