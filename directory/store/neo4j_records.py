@@ -311,6 +311,8 @@ def replace_source_facts(tx, source: str, facts: dict[str, SourceFacts]) -> int:
     for statement in (DELETE_CREDENTIALS_OF, DELETE_TREATMENTS_OF, DELETE_ACCESS_OF, DELETE_MEMBERS_OF):
         txf.execute(tx, statement, params)
     placed = rows.owned_locations_batch({npi: list(facts[npi].locations) for npi in known}, source)
+    for place in placed["locations"]:  # the phone is the placement's: the address's stays the registry's
+        place["phone"] = None
     txf.execute(tx, q.DELETE_OWNED_LOCATIONS, {"owned": placed["owned"]})
     held = [facts[npi] for npi in known]
     writes = (  # (query, its list parameter, the rows)

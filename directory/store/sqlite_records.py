@@ -307,6 +307,8 @@ class SQLiteRecords:
             conn.executemany(q.DELETE_OWNED_LOCATIONS, [(npi, source) for npi in known])
             places: dict[str, dict] = {}
             placed = [row for npi in known for row in rows.placements(npi, source, list(facts[npi].locations), places)]
+            for place in places.values():  # the phone is the placement's: the address's stays the registry's
+                place["phone"] = None
             held = [facts[npi] for npi in known]
             conn.executemany(
                 q.UPSERT_CREDENTIAL, [rows.credential_params(npi, c) for npi in known for c in facts[npi].credentials]
