@@ -109,6 +109,11 @@ MATCH (l:ResolutionLink) WHERE l.ref IN $refs
 DELETE l
 RETURN count(*) AS deleted"""
 
+WITHDRAW_MATCHES = """
+MATCH (m:MatchDecision) WHERE m.match_id IN $ids AND m.decided_by = 'model'
+DELETE m
+RETURN count(*) AS withdrawn"""
+
 # ------------------------------------------------------- a source's facts
 CREDENTIALS_OF = """
 MATCH (n:Npi)-[:HAS_CREDENTIAL]->(c:Credential)
@@ -379,6 +384,9 @@ class Neo4jRecords:
 
     def _delete_resolution_links(self, refs: list[str]) -> int:
         return self._run(True, txf.count_of, DELETE_LINKS, {"refs": refs}, "deleted")
+
+    def _withdraw_model_matches(self, match_ids: list[str]) -> int:
+        return self._run(True, txf.count_of, WITHDRAW_MATCHES, {"ids": match_ids}, "withdrawn")
 
     def _source_facts(self, source: str, npis: list[str]) -> dict[str, SourceFacts]:
         return self._run(False, source_facts, {"source": source, "prefix": fact_prefix(source), "npis": npis})

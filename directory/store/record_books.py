@@ -204,6 +204,16 @@ class RecordBooks(abc.ABC):
         self._trip()
         return self._delete_resolution_links(wanted)
 
+    def withdraw_model_matches(self, match_ids: Iterable[str]) -> int:
+        """Remove the model's decisions among ``match_ids``: pairs a later resolve
+        no longer merges or queues (its records changed or retired). A person's
+        decision is never removed. Returns how many went."""
+        wanted = sorted(set(match_ids))
+        if not wanted:
+            return 0
+        self._trip()
+        return self._withdraw_model_matches(wanted)
+
     # ------------------------------------------------------ a source's facts
     def source_facts(self, source: str, npis: Iterable[str]) -> dict[str, SourceFacts]:
         """The facts ``source`` holds about each NPI (NPIs it holds none about are absent)."""
@@ -263,6 +273,8 @@ class RecordBooks(abc.ABC):
     def _resolution_link_page(self, after: str, limit: int) -> list[ResolutionLink]: ...
     @abc.abstractmethod
     def _delete_resolution_links(self, refs: list[str]) -> int: ...
+    @abc.abstractmethod
+    def _withdraw_model_matches(self, match_ids: list[str]) -> int: ...
     @abc.abstractmethod
     def _source_facts(self, source: str, npis: list[str]) -> dict[str, SourceFacts]: ...
     @abc.abstractmethod

@@ -95,6 +95,8 @@ ON CONFLICT (ref) DO UPDATE SET entity_id = excluded.entity_id, npi = excluded.n
 LINKS = "SELECT * FROM resolution_link WHERE ref IN (SELECT value FROM json_each(?))"
 LINK_PAGE = "SELECT * FROM resolution_link WHERE ref > ? ORDER BY ref LIMIT ?"
 DELETE_LINKS = "DELETE FROM resolution_link WHERE ref IN (SELECT value FROM json_each(?))"
+WITHDRAW_MATCHES = """
+DELETE FROM match_decision WHERE match_id IN (SELECT value FROM json_each(?)) AND decided_by = 'model'"""
 
 # ------------------------------------------------------- a source's facts
 _OF_SOURCE = """source = :source AND substr(reference, 1, length(:prefix)) = :prefix
@@ -272,6 +274,10 @@ class SQLiteRecords:
     def _delete_resolution_links(self, refs: list[str]) -> int:
         with self._tx() as conn:
             return conn.execute(DELETE_LINKS, (json.dumps(refs),)).rowcount
+
+    def _withdraw_model_matches(self, match_ids: list[str]) -> int:
+        with self._tx() as conn:
+            return conn.execute(WITHDRAW_MATCHES, (json.dumps(match_ids),)).rowcount
 
     # ------------------------------------------------------ a source's facts
     def _source_facts(self, source: str, npis: list[str]) -> dict[str, SourceFacts]:

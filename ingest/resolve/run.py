@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from directory.model import MatchRecord
 from directory.store import Store
 
 from ..materialise import MaterialiseReport, materialise
@@ -33,7 +34,7 @@ from .persist import apply
 from .pipeline import resolve
 from .presets import provider_settings
 from .records import EntityRecord, from_provider
-from .result import MERGED, REVIEW, ResolutionResult
+from .result import MERGED, REVIEW, ResolutionResult, match_id
 from .settings import ResolveSettings
 from .sources import record_from_row
 
@@ -52,6 +53,7 @@ class ResolveReport:
     merged: int = 0
     review: int = 0
     decisions_stored: int = 0
+    decisions_withdrawn: int = 0  # the model's decisions of earlier runs on pairs no longer merged or queued
     links_written: int = 0
     links_removed: int = 0
     statuses: Counter = field(default_factory=Counter)  # linked, new, review
@@ -66,7 +68,8 @@ class ResolveReport:
         status = ", ".join(f"{s} {n:,}" for s, n in sorted(self.statuses.items()))
         lines = [
             f"{total:,} records ({by_source}), {self.pairs:,} candidate pairs: {self.merged:,} merged, "
-            f"{self.review:,} waiting for review; {self.decisions_stored:,} decisions stored",
+            f"{self.review:,} waiting for review; {self.decisions_stored:,} decisions stored, "
+            f"{self.decisions_withdrawn:,} withdrawn",
             f"{self.entities:,} entities; links: {status}; {self.links_written:,} written, "
             f"{self.links_removed:,} removed",
         ]
@@ -132,6 +135,9 @@ def resolve_store(
     report.review = len(result.pair_indices(REVIEW))
     lap("resolve")
     report.decisions_stored = apply(store, result)
+    report.decisions_withdrawn = _withdraw_stale(
+        store, result, decisions, sources={r.partition(":")[0] for r in registry}
+    )
     lap("decisions")
     when = datetime.now(UTC).isoformat(timespec="seconds")
     links = entity_links(result, registry, decisions, when)
@@ -148,6 +154,26 @@ def resolve_store(
     lap("facts")
     log.info("%s", report.summary())
     return report
+
+
+def _withdraw_stale(store: Store, result: ResolutionResult, decisions: list[MatchRecord], sources: set[str]) -> int:
+    """The model's decisions of earlier runs on pairs of these records that this
+    run neither merged nor queued (a record changed or retired) no longer say
+    anything: withdrawn, so the review queue holds only live questions. Decisions
+    on other records (another matcher's, such as exclusion matching) and people's
+    decisions stay."""
+    mine = sources | {held.source for held in store.record_sources()}
+    refs = result.refs
+    live = {match_id(refs[result.left[p]], refs[result.right[p]]) for p in result.kept_index.tolist()}
+    stale = [
+        d.match_id
+        for d in decisions
+        if d.decided_by == "model"
+        and d.match_id not in live
+        and d.left.partition(":")[0] in mine
+        and d.right.partition(":")[0] in mine
+    ]
+    return store.withdraw_model_matches(stale)
 
 
 def export_links(store: Store, path: str | os.PathLike[str]) -> int:

@@ -221,3 +221,17 @@ def test_file_and_link_probability_travel_with_every_kind_of_fact(store):
     plain = dataclasses.replace(ev, file=None, link_probability=None)
     store.upsert_treatments([TreatmentOffering(npi(1), Treatment.IV_KETAMINE, plain)])
     assert store.treatments_for([npi(1)])[npi(1)][0].evidence == plain
+
+
+def test_only_the_models_decisions_are_withdrawn(store):
+    from directory.model import MatchRecord, MatchStatus
+
+    def pair(i: int, by: str = "model") -> MatchRecord:
+        return MatchRecord(
+            f"m{i}", f"a:{i}", f"b:{i}", 0.9, 5.0, {"name": "equal"}, MatchStatus.REVIEW, by, "2026-01-01"
+        )
+
+    store.save_matches([pair(1), pair(2), pair(3, by="reviewer@acme")])
+    assert store.withdraw_model_matches(["m1", "m3", "nope"]) == 1
+    assert [m.match_id for m in store.matches(limit=None)] == ["m2", "m3"]
+    assert store.withdraw_model_matches([]) == 0

@@ -146,3 +146,12 @@ def test_a_sources_facts_convert_back(fake):
     check_all(driver)
     driver.answers[records.FACT_NPIS] = [{"npi": "2"}, {"npi": "1"}, {"npi": "2"}]
     assert store.source_fact_npis("acme-roster") == ["1", "2"]
+
+
+def test_withdrawing_the_models_decisions_is_one_write(fake):
+    store, driver = fake
+    driver.answers[records.WITHDRAW_MATCHES] = [{"withdrawn": 2}]
+    assert store.withdraw_model_matches(["m2", "m1", "m2"]) == 2
+    check_all(driver)
+    ((mode, statements),) = driver.transactions
+    assert mode == "write" and statements == [(records.WITHDRAW_MATCHES, {"ids": ["m1", "m2"]})]
