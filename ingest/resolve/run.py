@@ -134,7 +134,7 @@ def resolve_store(
     report.merged = len(result.pair_indices(MERGED))
     report.review = len(result.pair_indices(REVIEW))
     lap("resolve")
-    report.decisions_stored = apply(store, result)
+    report.decisions_stored = apply(store, result, existing=decisions)
     report.decisions_withdrawn = _withdraw_stale(
         store, result, decisions, sources={r.partition(":")[0] for r in registry}
     )

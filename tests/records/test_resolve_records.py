@@ -126,8 +126,10 @@ def test_every_record_is_linked_new_or_waiting_and_exported_with_a_stable_entity
 def test_resolving_again_changes_nothing(store, tmp_path):
     before = exported(store, tmp_path)
     counts = store.counts()
+    decisions = store.matches(limit=None)
     again = resolve_store(store)
-    assert (again.links_written, again.links_removed) == (0, 0)
+    assert (again.decisions_stored, again.decisions_withdrawn, again.links_written, again.links_removed) == (0, 0, 0, 0)
+    assert store.matches(limit=None) == decisions  # the same decisions, made when they were first made
     assert again.facts is not None and again.facts.written == 0 and not again.facts.changed
     assert exported(store, tmp_path) == before and store.counts() == counts
 
