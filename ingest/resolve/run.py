@@ -30,7 +30,7 @@ from directory.store import Store
 
 from ..materialise import MaterialiseReport, materialise
 from .links import entity_links
-from .persist import apply
+from .persist import apply, decision_digest
 from .pipeline import resolve
 from .presets import provider_settings
 from .records import EntityRecord, from_provider
@@ -118,6 +118,16 @@ def resolve_store(
         report.seconds[name] = round(now - clock, 1)
         clock = now
 
+    # decisions first, kept compact: half a million of them would otherwise sit beside the records
+    people: list[MatchRecord] = []
+    held: dict[str, int] = {}
+    model_pairs: dict[str, tuple[str, str]] = {}
+    for d in store.matches(limit=None):
+        held[d.match_id] = decision_digest(d)
+        if d.decided_by == "model":
+            model_pairs[d.match_id] = (d.left.partition(":")[0], d.right.partition(":")[0])
+        else:
+            people.append(d)
     records: list[EntityRecord] = []
     registry: dict[str, str] = {}
     for r in registry_records(store):
@@ -126,21 +136,20 @@ def resolve_store(
     records.extend(source_entity_records(store))
     report.records.update(r.source for r in records)
     lap("read")
-    decisions = store.matches(limit=None)
-    result = resolve(records, settings or provider_settings(), decisions=decisions)
+    result = resolve(records, settings or provider_settings(), decisions=people)
     del records
     report.result = result
     report.pairs = result.n_pairs
     report.merged = len(result.pair_indices(MERGED))
     report.review = len(result.pair_indices(REVIEW))
     lap("resolve")
-    report.decisions_stored = apply(store, result, existing=decisions)
-    report.decisions_withdrawn = _withdraw_stale(
-        store, result, decisions, sources={r.partition(":")[0] for r in registry}
-    )
+    report.decisions_stored = apply(store, result, held=held)
+    del held
+    sources = {r.partition(":")[0] for r in registry}
+    report.decisions_withdrawn = _withdraw_stale(store, result, model_pairs, sources)
     lap("decisions")
     when = datetime.now(UTC).isoformat(timespec="seconds")
-    links = entity_links(result, registry, decisions, when)
+    links = entity_links(result, registry, people, when)
     report.statuses.update(link.status.value for link in links)
     report.entities = len({link.entity_id for link in links})
     for start in range(0, len(links), LINK_BATCH):
@@ -156,23 +165,18 @@ def resolve_store(
     return report
 
 
-def _withdraw_stale(store: Store, result: ResolutionResult, decisions: list[MatchRecord], sources: set[str]) -> int:
+def _withdraw_stale(
+    store: Store, result: ResolutionResult, model_pairs: dict[str, tuple[str, str]], sources: set[str]
+) -> int:
     """The model's decisions of earlier runs on pairs of these records that this
     run neither merged nor queued (a record changed or retired) no longer say
     anything: withdrawn, so the review queue holds only live questions. Decisions
     on other records (another matcher's, such as exclusion matching) and people's
-    decisions stay."""
+    decisions stay. ``model_pairs``: match id -> the sources of its two records."""
     mine = sources | {held.source for held in store.record_sources()}
     refs = result.refs
     live = {match_id(refs[result.left[p]], refs[result.right[p]]) for p in result.kept_index.tolist()}
-    stale = [
-        d.match_id
-        for d in decisions
-        if d.decided_by == "model"
-        and d.match_id not in live
-        and d.left.partition(":")[0] in mine
-        and d.right.partition(":")[0] in mine
-    ]
+    stale = [i for i, (a, b) in model_pairs.items() if i not in live and a in mine and b in mine]
     return store.withdraw_model_matches(stale)
 
 
