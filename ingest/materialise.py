@@ -9,10 +9,11 @@ provider (``Store.replace_source_facts``):
   link undone, a record retired, a record now waiting in review) has them
   withdrawn;
 * a membership in a network the provider already holds through another source
-  stays that source's, and a network the store does not hold gets none (it is
-  counted: ``network not in store: <id>``; provnet never creates networks from a
-  roster, whose network ids are its payer's codes: load the payer's networks
-  first, through the catalog or the network workflows);
+  stays that source's, and a network the store does not hold as a payer's network
+  gets none (it is counted: ``no payer network: <id>``; provnet never creates
+  networks from a roster, whose network ids are its payer's codes: load the
+  payer's networks first, through the catalog or the network workflows; an
+  employer's vetted network is curated, and vetted, by its employer only);
 * the vetted networks re-judge the providers whose facts changed
   (``directory.services.network_vetting.refresh``).
 
@@ -29,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from directory.model import LinkStatus, Location, SourceFacts
+from directory.model import LinkStatus, Location, NetworkKind, SourceFacts
 from directory.services.network_vetting import refresh
 from directory.store import Store
 
@@ -110,7 +111,8 @@ def materialise(
     with their current linked records; see the module docstring."""
     report = MaterialiseReport()
     wanted = None if sources is None else set(sources)
-    networks = {n.id for n in store.networks()}
+    # a roster speaks for payers' networks; an employer's vetted network is curated (and vetted) by its employer
+    networks = {n.id for n in store.networks() if n.kind is NetworkKind.PAYER}
     for held_source in store.record_sources():
         source = held_source.source
         if wanted is not None and source not in wanted:

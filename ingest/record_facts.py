@@ -7,7 +7,7 @@ By kind (canonical fields of ``ingest.mapping``):
 
 * **roster**: the network membership (``network_id``; ``effective_date`` as the
   date it was added; a row whose ``end_date`` lies before the file's date is a
-  past contract and gives none; only networks the store holds, see
+  past contract and gives none; only payers' networks the store holds, see
   ``ingest.materialise``), the access facts (``accepting_new_patients``,
   ``telehealth``: one row per provider and source; rows that disagree give
   true if any says true), the practice location with the roster's phone, as
@@ -209,7 +209,7 @@ class _Facts:
             if network and ended is not None and ended < r.evidence.retrieved:
                 self.skip("membership ended")
             elif network and network not in self.networks:
-                self.skip(f"network not in store: {network}")
+                self.skip(f"no payer network: {network}")
             elif network and network not in self.memberships:
                 self.memberships[network] = NetworkMember(network, self.npi, ev, _day(f.get("effective_date")))
             if (accepting := _flag(f.get("accepting_new_patients"))) is not None:
@@ -278,7 +278,7 @@ def provider_facts(
     npi: str, linked: Iterable[Linked], known: Sequence[Location], networks: set[str]
 ) -> tuple[SourceFacts, dict[str, int]]:
     """The facts one source's records linked to ``npi`` give, and what was left
-    out and why (``network not in store: X``, ``membership ended``).
+    out and why (``no payer network: X``, ``membership ended``).
     ``known``: the provider's locations from other sources; ``networks``: the
     ids of the networks the store holds."""
     gathered = _Facts(npi, known, networks)

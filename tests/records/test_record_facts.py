@@ -96,7 +96,7 @@ def test_a_roster_listing_a_provider_twice_gives_one_fact_each_from_the_surest_r
     assert member.evidence.reference == "acme:R2"  # the surer of the two rows in ppo speaks for it
     assert facts.access[0].accepting_new_patients is True and facts.access[0].telehealth is True
     assert len(facts.locations) == 2 and all(pl.location.latitude for pl in facts.locations)  # geocoded by ZIP
-    assert skipped == {"membership ended": 1, "network not in store: unknown-net": 1}
+    assert skipped == {"membership ended": 1, "no payer network: unknown-net": 1}
 
 
 def test_a_licence_row_gives_the_state_licence_with_status_and_expiry():

@@ -56,7 +56,7 @@ def test_every_file_of_records_is_loaded_and_resolved(loaded):
     assert by_source["northwind-roster"].quarantined == {"missing_value": 1}  # the row that names no one
     statuses = Counter(link.status for link in store.iter_resolution_links())
     assert statuses[LinkStatus.LINKED] == sum(statuses.values())  # every sample record is one of its providers
-    assert resolved.facts is not None and resolved.facts.skipped["network not in store: NW-EAP"] == 6
+    assert resolved.facts is not None and resolved.facts.skipped["no payer network: NW-EAP"] == 6
 
 
 def test_each_sources_evidence_reaches_the_api_with_its_record(loaded):
