@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from bench_sources import pair_codes, scores
 
-from directory.model import LinkStatus, MatchStatus, Network, NetworkKind, Payer, Treatment
+from directory.model import LinkStatus, MatchStatus, Network, NetworkKind, Payer, SourceFacts, Treatment
 from directory.services.fact_status import fact_statuses_of
 from directory.services.matches import Decision, decide
 from directory.store.sqlite import SQLiteStore
@@ -248,3 +248,39 @@ def test_a_newer_roster_retires_its_missing_rows_facts_at_once_and_their_links_a
     # the model's earlier decisions on retired records are withdrawn: the review queue asks only live questions
     assert queued and not [m for m in store.matches(limit=None) if m.left in gone or m.right in gone]
     assert store.record_sources()[[s.source for s in store.record_sources()].index("roster")].retired == len(dropped)
+
+
+def test_a_resolve_cut_off_while_writing_facts_is_finished_by_the_next(store, tmp_path, monkeypatch):
+    # a copy resolved from the same state without interruption is what the store must end as
+    clean_path = tmp_path / "clean.db"
+    shutil.copyfile(store.path, clean_path)
+    clean = SQLiteStore(clean_path)
+    clean.init_schema()
+    for held in clean.record_sources():  # the facts as the first resolve left them, forgotten
+        clean.replace_source_facts(held.source, {npi: SourceFacts() for npi in clean.source_fact_npis(held.source)})
+        store.replace_source_facts(held.source, {npi: SourceFacts() for npi in store.source_fact_npis(held.source)})
+    resolve_store(clean)
+    calls = {"n": 0}
+    real = SQLiteStore.replace_source_facts
+
+    def failing(self, source, facts):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk went away")
+        return real(self, source, facts)
+
+    monkeypatch.setattr(SQLiteStore, "replace_source_facts", failing)
+    with pytest.raises(OSError):
+        resolve_store(store)
+    monkeypatch.setattr(SQLiteStore, "replace_source_facts", real)
+    resolve_store(store)
+
+    def facts(s):
+        return {
+            held.source: s.source_facts(held.source, s.source_fact_npis(held.source)) for held in s.record_sources()
+        }
+
+    assert facts(store) == facts(clean) and store.counts() == clean.counts()
+    same = {link.ref: (link.entity_id, link.status, link.method) for link in clean.iter_resolution_links()}
+    assert {link.ref: (link.entity_id, link.status, link.method) for link in store.iter_resolution_links()} == same
+    clean.close()
