@@ -30,8 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from directory.model import LinkStatus, Location, NetworkKind, SourceFacts
+from directory.model import Location, NetworkKind
 from directory.services.network_vetting import refresh
+from directory.source_records import LinkStatus, SourceFacts
 from directory.store import Store
 
 from .record_facts import Linked, provider_facts

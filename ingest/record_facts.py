@@ -54,12 +54,10 @@ from directory.model import (
     Location,
     NetworkMember,
     ProviderLocation,
-    ResolutionLink,
-    SourceFacts,
-    SourceRecord,
     Treatment,
     TreatmentOffering,
 )
+from directory.source_records import ResolutionLink, SourceFacts, SourceRecord
 
 from .normalize import normalize_address_line
 from .resolve import normalize as nz

@@ -21,14 +21,8 @@ from datetime import date
 from typing import Any
 
 from ..errors import NotFound
-from ..model import (
-    Evidence,
-    LinkStatus,
-    RecordSource,
-    ResolutionLink,
-    SourceFacts,
-    SourceRecord,
-)
+from ..model import Evidence
+from ..source_records import LinkStatus, RecordSource, ResolutionLink, SourceFacts, SourceRecord
 from . import neo4j_cypher as q
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf

@@ -34,14 +34,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..model import (
-    Evidence,
-    RecordSource,
-    ResolutionLink,
-    SourceFacts,
-    SourceRecord,
-    UpsertStats,
-)
+from ..model import Evidence, UpsertStats
+from ..source_records import RecordSource, ResolutionLink, SourceFacts, SourceRecord
 
 if TYPE_CHECKING:  # base imports this module
     from .base import RunCheckpoint

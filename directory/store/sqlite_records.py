@@ -15,14 +15,8 @@ import sqlite3
 from contextlib import AbstractContextManager
 from datetime import date
 
-from ..model import (
-    Evidence,
-    LinkStatus,
-    RecordSource,
-    ResolutionLink,
-    SourceFacts,
-    SourceRecord,
-)
+from ..model import Evidence
+from ..source_records import LinkStatus, RecordSource, ResolutionLink, SourceFacts, SourceRecord
 from . import sqlite_rows as rows
 from . import sqlite_sql as q
 from .record_books import StoredRecord, fact_prefix

@@ -29,7 +29,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from directory.model import LinkStatus, MatchRecord, MatchStatus, ResolutionLink
+from directory.model import MatchRecord, MatchStatus
+from directory.source_records import LinkStatus, ResolutionLink
 
 from .result import MERGED, REVIEW, ResolutionResult
 

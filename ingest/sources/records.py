@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from directory.errors import InputError
-from directory.model import Evidence, QuarantinedRow, SourceRecord
+from directory.model import Evidence, QuarantinedRow
+from directory.source_records import SourceRecord
 from directory.store.base import Store
 from directory.store.hashing import record_hash
 

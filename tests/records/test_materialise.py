@@ -9,19 +9,8 @@ from datetime import date
 
 import pytest
 
-from directory.model import (
-    Employer,
-    EntityType,
-    Evidence,
-    LinkStatus,
-    Network,
-    NetworkKind,
-    NetworkMember,
-    Payer,
-    ProviderRecord,
-    ResolutionLink,
-    SourceRecord,
-)
+from directory.model import Employer, EntityType, Evidence, Network, NetworkKind, NetworkMember, Payer, ProviderRecord
+from directory.source_records import LinkStatus, ResolutionLink, SourceRecord
 from directory.store.hashing import record_hash
 from directory.store.sqlite import SQLiteStore
 from ingest.materialise import materialise

@@ -6,15 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from directory.model import (
-    CredentialKind,
-    Evidence,
-    LinkStatus,
-    Location,
-    ResolutionLink,
-    SourceRecord,
-    Treatment,
-)
+from directory.model import CredentialKind, Evidence, Location, Treatment
+from directory.source_records import LinkStatus, ResolutionLink, SourceRecord
 from directory.store.hashing import record_hash
 from ingest.record_facts import Linked, provider_facts, tms_treatments
 

@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 from bench_sources import pair_codes, scores
 
-from directory.model import LinkStatus, MatchStatus, Network, NetworkKind, Payer, SourceFacts, Treatment
+from directory.model import MatchStatus, Network, NetworkKind, Payer, Treatment
 from directory.services.fact_status import fact_statuses_of
 from directory.services.matches import Decision, decide
+from directory.source_records import LinkStatus, SourceFacts
 from directory.store.sqlite import SQLiteStore
 from ingest import ingest_nppes, load_taxonomies
 from ingest.materialise import materialise

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.model import LinkStatus
+from directory.source_records import LinkStatus
 from directory.store import open_store
 from ingest import load_taxonomies
 from ingest.sample.load import load_sample

@@ -7,16 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from directory.model import (
-    EntityType,
-    Evidence,
-    ProviderRecord,
-    SourceRecord,
-    Treatment,
-    TreatmentOffering,
-)
+from directory.model import EntityType, Evidence, ProviderRecord, Treatment, TreatmentOffering
 from directory.npi import make_npi
 from directory.services import fact_status
+from directory.source_records import SourceRecord
 from directory.store.hashing import record_hash
 from scoring import Agreement, FactKind
 

@@ -19,19 +19,15 @@ from directory.model import (
     CredentialKind,
     Evidence,
     IngestRun,
-    LinkStatus,
     Network,
     NetworkKind,
     NetworkMember,
     Payer,
     ProviderLocation,
-    RecordSource,
-    ResolutionLink,
-    SourceFacts,
-    SourceRecord,
     Treatment,
     TreatmentOffering,
 )
+from directory.source_records import LinkStatus, RecordSource, ResolutionLink, SourceFacts, SourceRecord
 from directory.store import RunCheckpoint
 from directory.store.hashing import record_hash
 

@@ -17,17 +17,13 @@ from directory.model import (
     Credential,
     CredentialKind,
     Evidence,
-    LinkStatus,
     Location,
     NetworkMember,
     ProviderLocation,
-    RecordSource,
-    ResolutionLink,
-    SourceFacts,
-    SourceRecord,
     Treatment,
     TreatmentOffering,
 )
+from directory.source_records import LinkStatus, RecordSource, ResolutionLink, SourceFacts, SourceRecord
 from directory.store import RunCheckpoint
 from directory.store import neo4j_cypher as cypher
 from directory.store import neo4j_records as records
