@@ -1,6 +1,6 @@
 """What a source record says about the provider it is linked to, as facts
 (issue 9 point 2). Pure: :func:`provider_facts` takes one provider's linked
-records of one source and gives the :class:`~directory.model.SourceFacts`
+records of one source and gives the :class:`~directory.source_records.SourceFacts`
 that source holds about it.
 
 By kind (canonical fields of ``ingest.mapping``):

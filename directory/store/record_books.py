@@ -4,7 +4,7 @@ put each record, and the facts each source gives the providers its records
 are linked to. ``Store`` inherits it; adapters implement its primitives like
 the others (one round trip each).
 
-Records (:class:`~directory.model.SourceRecord`) are kept by ``source:record_id``:
+Records (:class:`~directory.source_records.SourceRecord`) are kept by ``source:record_id``:
 
 * :meth:`upsert_source_records` writes a batch of one load (its run id and each
   record's row); a record already written by the same run from another row is
@@ -13,7 +13,7 @@ Records (:class:`~directory.model.SourceRecord`) are kept by ``source:record_id`
   (:meth:`retire_source_records`): kept, with the date, but no longer current.
   A later file that holds it again restores it.
 
-Links (:class:`~directory.model.ResolutionLink`) are kept one per record
+Links (:class:`~directory.source_records.ResolutionLink`) are kept one per record
 reference; :meth:`save_resolution_links` writes only those that changed, so a
 link keeps the time it was first decided while it stays the same.
 

@@ -1,6 +1,6 @@
 """Source records: a roster, licence board file or site list read through a
 column mapping (:mod:`ingest.mapping`) and kept, row by row, as
-:class:`~directory.model.SourceRecord`\\ s of the source it is loaded under.
+:class:`~directory.source_records.SourceRecord`\\ s of the source it is loaded under.
 
 :class:`MappedSource` is the part the three kinds share; each kind's module
 (``roster``, ``licences``, ``sites``) says what its rows must hold to name
