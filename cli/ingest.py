@@ -10,6 +10,7 @@ from pathlib import Path
 from directory import settings
 
 from .common import POLICIES, print_report, progress_printer, refresh_vetting, store_of
+from .records import register_loaders
 
 
 def cmd_ingest_nppes(args: argparse.Namespace) -> int:
@@ -158,6 +159,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("path")
     p.set_defaults(func=cmd_ingest_catalog)
+    register_loaders(ingest)
 
     p = ingest.add_parser(
         "leie", help="load the OIG LEIE: UPDATED.csv, or a monthly supplement YYMMEXCL.csv / YYMMREIN.csv"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from directory.model import MatchStatus
 from directory.services.matches import Decision, decide
-from directory.store import Store
 
 from .common import store_of
 
@@ -34,44 +32,21 @@ def cmd_review_decide(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entity_records(store: Store, page_size: int = 5000) -> Iterator:
-    """Every provider in the store with the facts entity resolution compares."""
-    from ingest.resolve import from_provider
-
-    for npis in store.provider_npi_pages(page_size):
-        records = store.providers(npis)
-        locations, taxonomies = store.locations_for(npis), store.taxonomies_for(npis)
-        other_names = store.other_names_for(npis)
-        for npi in npis:
-            record = records[npi]
-            record.locations = locations.get(npi, [])
-            record.taxonomies = taxonomies.get(npi, [])
-            record.other_names = other_names.get(npi, [])
-            yield from_provider(record)
-
-
 def cmd_resolve(args: argparse.Namespace) -> int:
-    """Resolve the providers in the store; merges and review pairs are stored with their evidence."""
-    from ingest.resolve import ResolveSettings, apply, provider_settings, resolve
+    """Resolve every record of every source with the providers in the store; see ingest.resolve.run."""
+    from ingest.resolve import ResolveSettings
+    from ingest.resolve.run import export_links, resolve_store
 
-    model = (
-        ResolveSettings.from_json(Path(args.settings).read_text(encoding="utf-8"))
-        if args.settings
-        else provider_settings()
-    )
+    model = ResolveSettings.from_json(Path(args.settings).read_text(encoding="utf-8")) if args.settings else None
     with store_of(args) as store:
-        records = list(_entity_records(store))
-        # People's earlier decisions are honoured by the new run.
-        result = resolve(records, model, decisions=store.matches(limit=None))
-        written = apply(store, result)
-        merged = len(result.pair_indices(1))
-        review = len(result.pair_indices(2))
-    print(
-        f"{len(records):,} records, {result.n_pairs:,} candidate pairs: {merged:,} merged, "
-        f"{review:,} for review; {written:,} decisions stored"
-    )
-    if args.save_settings:
-        Path(args.save_settings).write_text(result.settings.to_json(), encoding="utf-8")
+        report = resolve_store(store, model)
+        if args.export:
+            written = export_links(store, args.export)
+    print(report.summary())
+    if args.export:
+        print(f"{written:,} links written to {args.export}")
+    if args.save_settings and report.result is not None:
+        Path(args.save_settings).write_text(report.result.settings.to_json(), encoding="utf-8")
         print(f"trained settings written to {args.save_settings}")
     return 0
 
@@ -89,7 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--by", default="cli", help="who decided (kept with the decision)")
         p.set_defaults(func=cmd_review_decide)
 
-    p = sub.add_parser("resolve", help="entity resolution over the providers in the store")
+    p = sub.add_parser(
+        "resolve", help="entity resolution over the providers in the store and every current record of every source"
+    )
     p.add_argument("--settings", help="ResolveSettings JSON (default: the provider model, trained by EM on this data)")
     p.add_argument("--save-settings", help="write the trained settings here, to reproduce the run")
+    p.add_argument("--export", help="write source,record_id,entity_id of every record here (CSV)")
     p.set_defaults(func=cmd_resolve)

@@ -7,8 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from directory.errors import InputError
-
 from .common import SAMPLE_DIR, as_dict, print_report, refresh_vetting, store_of
 
 
@@ -22,23 +20,19 @@ def cmd_sample_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_load(args: argparse.Namespace) -> int:
-    """Load the bundled sample through the real ingest: NPPES file, then the catalog."""
-    from ingest import ingest_nppes
-    from ingest.sources.catalog import load_catalog
+    """Load the bundled sample through the real ingest: NPPES file, the catalog,
+    the files of records (roster, licence board, TMS and REMS lists), then resolve."""
+    from ingest.sample.load import load_sample
 
     folder = Path(args.dir)
-    nppes_files = sorted(folder.glob("npidata_pfile_*.csv"))
-    nppes_files = [p for p in nppes_files if not p.name.endswith("_fileheader.csv")]
-    if not nppes_files:
-        raise InputError(f"no npidata_pfile_*.csv in {folder}; run `provnet sample generate` first")
     with store_of(args) as store:
         if args.if_empty and store.counts().get("providers", 0) > 0:
             print("the store already holds providers: sample not loaded (--if-empty)", file=sys.stderr)
             return 0
-        for path in nppes_files:
-            print(f"ingesting {path}", file=sys.stderr)
-            print_report(ingest_nppes(store, path, scope="all", progress=None))
-        print_report(load_catalog(store, folder / "catalog.json"))
+        reports, resolved = load_sample(store, folder)
+        for report in reports:
+            print_report(report)
+        print(resolved.summary(), file=sys.stderr)
         print(refresh_vetting(store), file=sys.stderr)
         print(json.dumps(store.counts(), indent=2))
     return 0

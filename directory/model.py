@@ -75,15 +75,28 @@ class CredentialKind(enum.Enum):
     BOARD_CERTIFICATION = "board_certification"
 
 
+#: Metadata of a field added after content hashes were stored: left out of the
+#: hash while it is None, so the hashes of records written before it stay valid
+#: (``directory.store.hashing``).
+HASH_OMITS_NONE = {"hash_omits_none": True}
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Provenance of one fact."""
+    """Provenance of one fact.
+
+    A fact taken from a source record through entity resolution (a roster
+    row's network membership, a site list's treatment) also names the file the
+    record came from and, when the record's link to the provider is less than
+    certain, the link's probability (``confidence`` already includes it)."""
 
     source: str  # e.g. "nppes", "npi_registry_api", "roster:acme", "rems_list"
     retrieved: date  # when the source said it (file date, response date)
     method: str  # e.g. "bulk_file", "api", "attestation", "entity_resolution"
     confidence: float = 1.0  # 0..1
-    reference: str | None = None  # file name, URL or row id the fact came from
+    reference: str | None = None  # file name, URL or row id the fact came from ("source:record_id")
+    file: str | None = field(default=None, metadata=HASH_OMITS_NONE)  # the file of a source record
+    link_probability: float | None = field(default=None, metadata=HASH_OMITS_NONE)  # below 1 only
 
 
 @dataclass(frozen=True, slots=True)

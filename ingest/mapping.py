@@ -32,6 +32,7 @@ record's reference everywhere); a file without one uses the data row's number.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -238,6 +239,7 @@ class MappedRow:
     record_id: str
     values: dict[str, str]  # canonical field -> canonical value ("" never stored)
     problems: list[Problem] = field(default_factory=list)
+    raw: str = ""  # the row as read (its cells as one CSV line), kept when it is quarantined
 
     @property
     def rejected(self) -> bool:
@@ -310,7 +312,7 @@ def read_rows(
         raise SourceFormatError(f"file not found: {path}")
     today = today or date.today()
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows = _open_xlsx(path, sheet)
+        header, rows = _open_xlsx(path, sheet, mapping)
     else:
         header, rows = _open_csv(path, mapping)
     index = _column_index(header, mapping, path)
@@ -325,11 +327,20 @@ def read_rows(
                     continue  # a blank line is no row
                 problem = Problem(ReasonCode.COLUMN_COUNT, f"{len(cells)} columns, the header has {width}")
             if problem is not None:
-                yield MappedRow(line, str(number), {}, [problem])
+                yield MappedRow(line, str(number), {}, [problem], _raw(cells))
                 continue
-            yield map_row(mapping, {f: cells[i] for f, i in index.items()}, today=today, row_number=number, line=line)
+            row = map_row(mapping, {f: cells[i] for f, i in index.items()}, today=today, row_number=number, line=line)
+            row.raw = _raw(cells)
+            yield row
 
     return generate()
+
+
+def _raw(cells: list[str]) -> str:
+    """The cells of a row as one CSV line (what quarantine keeps of it)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
 
 
 #: (line, cells, structural problem or None) of each data row
@@ -411,7 +422,11 @@ def _delimiter(sample: str, mapping: ColumnMapping) -> str:
     return ","
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> tuple[list[str], _Rows]:
+#: Rows of a sheet searched for the header (titles and notes often sit above it).
+HEADER_SEARCH_ROWS = 20
+
+
+def _open_xlsx(path: Path, sheet: str | None, mapping: ColumnMapping) -> tuple[list[str], _Rows]:
     try:
         from openpyxl import load_workbook
     except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -426,13 +441,26 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[list[str], _Rows]:
         book.close()
         raise SourceFormatError(f"{path.name}: no sheet named {sheet!r} (sheets: {book.sheetnames})") from None
     values = ws.iter_rows(values_only=True)
+    # the header is the first row holding every mapped column (a title above it is
+    # skipped), else the first row with anything in it
+    wanted = {" ".join(c.split()).casefold() for c in mapping.columns.values()}
     header: list[str] = []
+    first: tuple[int, list[str]] | None = None
     line = 0
     for cells in values:
         line += 1
-        if any(c is not None and str(c).strip() for c in cells):
-            header = [_cell_text(c).strip() for c in cells]
+        if not any(c is not None and str(c).strip() for c in cells):
+            continue
+        texts = [_cell_text(c).strip() for c in cells]
+        first = first or (line, texts)
+        if wanted <= {" ".join(t.split()).casefold() for t in texts}:
+            header = texts
             break
+        if line >= HEADER_SEARCH_ROWS:
+            break
+    if not header and first is not None:  # no row holds them all: the first one, for the error to name
+        line, header = first
+        values = ws.iter_rows(min_row=line + 1, values_only=True)
     while header and not header[-1]:
         header.pop()
     if not header:

@@ -57,6 +57,7 @@ class ReasonCode(str, enum.Enum):
     INVALID_ZIP = "invalid_zip"  # warning: not a US ZIP, the value is dropped
     INVALID_PHONE = "invalid_phone"  # warning: not a 10-digit North American phone, the value is dropped
     OUT_OF_RANGE = "out_of_range"  # a number outside what its measure allows (PHQ-9 0..27, a rate 0..1)
+    DUPLICATE_RECORD_ID = "duplicate_record_id"  # a record id on an earlier row of the same file
 
 
 #: Codes that keep the row (loaded) and only record a warning.

@@ -34,7 +34,14 @@ class Evidence:
     retrieved: date = strawberry.field(description="When the source said it.")
     method: str = strawberry.field(description="e.g. bulk_file, api, attestation, entity_resolution.")
     confidence: float = strawberry.field(description="The source's own confidence, 0..1.")
-    reference: str | None = strawberry.field(description="File, URL or row the fact came from.")
+    reference: str | None = strawberry.field(
+        description="File, URL or row the fact came from; `source:record_id` for a fact a source record gives."
+    )
+    file: str | None = strawberry.field(description="The file of the source record the fact came from.")
+    link_probability: float | None = strawberry.field(
+        description="How sure entity resolution is that the source record is this provider, when less than "
+        "certain (the confidence already includes it)."
+    )
     current_confidence: float = strawberry.field(
         description="Confidence today: the source's confidence decayed with age (full for 90 days)."
     )
@@ -50,6 +57,8 @@ class Evidence:
             method=evidence.method,
             confidence=evidence.confidence,
             reference=evidence.reference,
+            file=evidence.file,
+            link_probability=evidence.link_probability,
             current_confidence=fact_confidence(evidence, today),
             needs_reverification=needs_reverification(evidence, today),
         )

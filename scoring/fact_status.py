@@ -121,6 +121,9 @@ class TreatmentList:
     source: str
     loaded_on: date
     absence_confidence: float = 0.7
+    #: Other sources that are the same list (another load of the REMS list under
+    #: another name): an offering of any of them counts as the list naming the provider.
+    same_list: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +307,8 @@ def _treatments(
         by_treatment.setdefault(o.treatment, []).append(_Claim(o.evidence, "offered", shown))
     for lst in lists:
         claims = by_treatment.get(lst.treatment)
-        if claims and not any(c.evidence.source == lst.source for c in claims):
+        listing = {lst.source, *lst.same_list}
+        if claims and not any(c.evidence.source in listing for c in claims):
             absent = Evidence(lst.source, lst.loaded_on, "list", lst.absence_confidence)
             claims.append(_Claim(absent, "absent", f"not on {lst.source} as of {lst.loaded_on.isoformat()}"))
     return [

@@ -15,8 +15,8 @@ import pytest
 
 from directory.model import Role
 from directory.store import open_store
-from ingest import ingest_nppes, load_taxonomies
-from ingest.sources.catalog import load_catalog
+from ingest import load_taxonomies
+from ingest.sample.load import load_sample
 from schema import build_schema
 from schema.auth import ANONYMOUS, Principal
 from schema.context import Context, Loaders
@@ -28,11 +28,10 @@ SAMPLE = ROOT / "data" / "sample"
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory):
+    """The sample loaded as `make run` loads it: every file through the real ingest, then resolve."""
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('readme') / 'provnet.db'}")
     load_taxonomies(store)
-    (nppes,) = [p for p in SAMPLE.glob("npidata_pfile_*.csv") if not p.name.endswith("_fileheader.csv")]
-    ingest_nppes(store, nppes, scope="all")
-    load_catalog(store, SAMPLE / "catalog.json")
+    load_sample(store, SAMPLE)
     yield store
     store.close()
 

@@ -36,12 +36,25 @@ from ..model import (
 )
 from ..store import Store
 
-#: Lists authoritative for a treatment, by the evidence source of their offerings:
-#: a provider claiming the treatment whom the list does not name is contradicted.
+
+@dataclass(frozen=True, slots=True)
+class AuthoritativeList:
+    """A list authoritative for a treatment: a provider claiming the treatment
+    whom the list does not name is contradicted (with ``absence_confidence``).
+    The list is recognised by the kind of site list it was loaded as
+    (``provnet ingest sites --kind``), whatever ``--source`` name it was given,
+    and by the evidence source of offerings written otherwise (the catalog's)."""
+
+    treatment: Treatment
+    kind: str  # a site-list kind of ingest.mapping (SourceRecord.kind)
+    sources: tuple[str, ...]  # evidence sources of the list's offerings loaded otherwise
+    absence_confidence: float
+
+
 #: Data: a deployment with another REMS loader names its source here.
-AUTHORITATIVE_LISTS: tuple[tuple[Treatment, str, float], ...] = (
+AUTHORITATIVE_LISTS: tuple[AuthoritativeList, ...] = (
     # the REMS "find a center" list is authoritative but incomplete (sites may opt out): an absence counts 0.7
-    (Treatment.ESKETAMINE_REMS, "rems_list", 0.7),
+    AuthoritativeList(Treatment.ESKETAMINE_REMS, "esketamine_rems", ("rems_list",), 0.7),
 )
 
 
@@ -58,13 +71,23 @@ class FactInputs:
 
 
 def treatment_lists(store: Store) -> list[TreatmentList]:
-    """The authoritative lists loaded so far, each as of its newest offering (one round trip)."""
-    loaded = store.newest_offering_dates(source for _, source, _ in AUTHORITATIVE_LISTS)
-    return [
-        TreatmentList(treatment, source, loaded[source], absence)
-        for treatment, source, absence in AUTHORITATIVE_LISTS
-        if source in loaded
-    ]
+    """The authoritative lists loaded so far (two round trips). A list may have
+    been loaded under several names (site lists of its kind, each as of its
+    newest file; other sources as of their newest offering): it counts once, as
+    of its newest load, and an offering from any of them names the provider."""
+    loads: dict[str, list[tuple[date, str]]] = {}
+    for held in store.record_sources():
+        loads.setdefault(held.kind, []).append((held.as_of, held.source))
+    loaded = store.newest_offering_dates(s for a in AUTHORITATIVE_LISTS for s in a.sources)
+    out = []
+    for a in AUTHORITATIVE_LISTS:
+        found = loads.get(a.kind, []) + [(loaded[s], s) for s in a.sources if s in loaded]
+        if not found:
+            continue
+        as_of, newest = max(found)
+        others = tuple(sorted(name for _, name in found if name != newest))
+        out.append(TreatmentList(a.treatment, newest, as_of, a.absence_confidence, others))
+    return out
 
 
 def judge_facts(inputs: FactInputs, lists: Sequence[TreatmentList], today: date) -> tuple[FactStatus, ...]:

@@ -72,6 +72,7 @@ from .ranking import (
     page_of,
     rank,
 )
+from .record_books import RecordBooks
 from .vetting_books import VettingBooks
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ class RunCheckpoint:
     counts: dict[str, int]
 
 
-class Store(Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, Matching, NetworkBooks, abc.ABC):
+class Store(
+    Books, KeyBook, VettingBooks, ExclusionRecords, OutcomeReports, Matching, NetworkBooks, RecordBooks, abc.ABC
+):
     """Domain operations on the provider graph. See the module docstring."""
 
     #: Short name used in logs and test ids: "sqlite" or "neo4j".

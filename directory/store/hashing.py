@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date
 from enum import Enum
@@ -54,14 +54,29 @@ def _dataclass_converter(kind: type) -> _Converter:
     (generated once, as dataclasses writes ``__init__``: a generic loop over the
     fields cost three times as much, and the reading process of a national load
     hashes a million records)."""
-    names = tuple(f.name for f in fields(kind))
+    names = tuple(f.name for f in fields(kind) if not f.metadata.get("hash_omits_none"))
+    # fields added later (directory.model.HASH_OMITS_NONE) appear only when set, so
+    # the hashes of records stored before they existed stay the same
+    later = tuple(f.name for f in fields(kind) if f.metadata.get("hash_omits_none"))
     items = ", ".join(f"{name!r}: (x if (x := value.{name}).__class__ in plain else convert(x))" for name in names)
+    extra = "".join(
+        f"    if (x := value.{name}) is not None:\n        out[{name!r}] = x if x.__class__ in plain else convert(x)\n"
+        for name in later
+    )
     namespace: dict[str, Any] = {"plain": _PLAIN, "convert": jsonable, "__name__": __name__}
-    exec(f"def convert_dataclass(value):\n    return {{{items}}}\n", namespace)  # noqa: S102 - field names only
+    source = f"def convert_dataclass(value):\n    out = {{{items}}}\n{extra}    return out\n"
+    exec(source, namespace)  # noqa: S102 - field names only
     return namespace["convert_dataclass"]
 
 
 def content_hash(record) -> str:
     """Stable hash of everything in a record, so unchanged rows are skipped."""
     payload = json.dumps(jsonable(record), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def record_hash(kind: str, fields: Mapping[str, str]) -> str:
+    """Stable hash of a source record's kind and canonical fields (the order of
+    the fields does not matter): whether a newer file changed the record."""
+    payload = json.dumps([kind, dict(sorted(fields.items()))], separators=(",", ":"), ensure_ascii=False)
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()

@@ -39,6 +39,7 @@ evidence as ``source, retrieved, method, confidence, reference``)::
     (:VettingCriteria), (:VettingResult): see :mod:`.neo4j_vetting`
     (:NetworkEvent): a network's history, see :mod:`.neo4j_networks`; a Network also keeps
         status, regions (JSON) and event_seq, and IN_NETWORK a curator's decision and review
+    (:SourceRecord), (:ResolutionLink), and each source's facts: see :mod:`.neo4j_records`
 
 ``owner`` is the evidence source of the record that wrote a fact: writing a
 record replaces the locations, taxonomies and other names it owns. Names are
@@ -95,12 +96,14 @@ from . import neo4j_cypher as q
 from . import neo4j_keys as keys
 from . import neo4j_matching as matching
 from . import neo4j_names as qn
+from . import neo4j_records as records
 from . import neo4j_rows as rows
 from . import neo4j_tx as txf
 from .base import RunCheckpoint, Store, StoredVersion
 from .neo4j_exclusions import Neo4jExclusionRecords
 from .neo4j_networks import Neo4jNetworks
 from .neo4j_outcomes import Neo4jOutcomeReports
+from .neo4j_records import Neo4jRecords
 from .neo4j_search import search_params, search_query
 from .neo4j_vetting import Neo4jVetting
 from .ranking import Candidate
@@ -143,6 +146,8 @@ DATA_LABELS = (
     "Provider",
     "Quarantine",
     "RankingProfile",
+    "ResolutionLink",
+    "SourceRecord",
     "Taxonomy",
     "Treatment",
     "VettingCriteria",
@@ -171,7 +176,13 @@ def _translate(exc: Exception) -> StoreError:
 
 
 class Neo4jStore(
-    Neo4jVetting, Neo4jExclusionRecords, Neo4jOutcomeReports, matching.Neo4jMatching, Neo4jNetworks, Store
+    Neo4jVetting,
+    Neo4jExclusionRecords,
+    Neo4jOutcomeReports,
+    matching.Neo4jMatching,
+    Neo4jNetworks,
+    Neo4jRecords,
+    Store,
 ):
     """The provider graph in a Neo4j 5 database."""
 
@@ -223,7 +234,7 @@ class Neo4jStore(
         version = found[0]["version"] if found else None
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"store schema version {version} is newer than this provnet ({SCHEMA_VERSION})")
-        for statement in q.SCHEMA + matching.SCHEMA + qn.SCHEMA_DROPS:  # each command in its own transaction
+        for statement in q.SCHEMA + matching.SCHEMA + records.SCHEMA + qn.SCHEMA_DROPS:  # each in its own transaction
             self._run(True, txf.execute, statement, {})
         self._run(False, txf.execute, q.AWAIT_INDEXES, {"seconds": INDEX_WAIT_SECONDS})
         if version is not None and version < 2:  # index the words of the names stored so far

@@ -55,18 +55,30 @@ def _uid(*parts) -> str:
 
 
 def evidence_params(e: Evidence) -> dict:
+    """Evidence as properties; ``file`` and ``link_probability`` are null (no
+    property) unless the fact came from a source record, and always sent, so that
+    ``SET r += ...`` removes a value an earlier write left."""
     return {
         "source": e.source,
         "retrieved": e.retrieved.isoformat(),
         "method": e.method,
         "confidence": float(e.confidence),
         "reference": e.reference,
+        "file": e.file,
+        "link_probability": None if e.link_probability is None else float(e.link_probability),
     }
 
 
 def evidence(p: dict) -> Evidence:
+    probability = p.get("link_probability")
     return Evidence(
-        p["source"], date.fromisoformat(p["retrieved"]), p["method"], float(p["confidence"]), p.get("reference")
+        p["source"],
+        date.fromisoformat(p["retrieved"]),
+        p["method"],
+        float(p["confidence"]),
+        p.get("reference"),
+        p.get("file"),
+        None if probability is None else float(probability),
     )
 
 

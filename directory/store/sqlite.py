@@ -7,7 +7,8 @@ leaves the store at a primitive's boundary. Schema in :mod:`.sqlite_schema`, sta
 :mod:`.sqlite_sql`, the search query in :mod:`.sqlite_search`, row conversions
 in :mod:`.sqlite_rows`, vetting criteria and results in :mod:`.sqlite_vetting`, the
 curation of networks (creating, archiving, decisions, reviews, history) in
-:mod:`.sqlite_networks`.
+:mod:`.sqlite_networks`, source records, resolution links and each source's facts in
+:mod:`.sqlite_records`.
 
 Facts from other sources (credentials, treatments, access facts, affiliations,
 exclusions) are written only for NPIs the store knows; the count returned says
@@ -68,6 +69,7 @@ from .sqlite_matching import SQLiteMatching
 from .sqlite_networks import SQLiteNetworks
 from .sqlite_outcomes import SQLiteOutcomeReports
 from .sqlite_readers import Readers
+from .sqlite_records import SQLiteRecords
 from .sqlite_schema import (
     CATCH_UP_NAME_INDEX,
     COUNTS,
@@ -104,7 +106,15 @@ def _grouped(cursor, convert) -> dict[str, list]:
     return out
 
 
-class SQLiteStore(SQLiteVetting, SQLiteExclusionRecords, SQLiteOutcomeReports, SQLiteMatching, SQLiteNetworks, Store):
+class SQLiteStore(
+    SQLiteVetting,
+    SQLiteExclusionRecords,
+    SQLiteOutcomeReports,
+    SQLiteMatching,
+    SQLiteNetworks,
+    SQLiteRecords,
+    Store,
+):
     """The embedded store on one file (or ``:memory:``)."""
 
     backend = "sqlite"

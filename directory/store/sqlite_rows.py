@@ -51,18 +51,36 @@ def truth(value: int | None) -> bool | None:
 
 
 def evidence_params(e: Evidence) -> dict:
+    """The evidence columns; ``file`` and ``link_probability`` are kept by the
+    tables of facts a source record can give (and ignored by the others' statements)."""
     return {
         "source": e.source,
         "retrieved": e.retrieved.isoformat(),
         "method": e.method,
         "confidence": float(e.confidence),
         "reference": e.reference,
+        "file": e.file,
+        "link_probability": e.link_probability,
     }
 
 
 def evidence(row: sqlite3.Row) -> Evidence:
     return Evidence(
         row["source"], date.fromisoformat(row["retrieved"]), row["method"], row["confidence"], row["reference"]
+    )
+
+
+def linked_evidence(row: sqlite3.Row) -> Evidence:
+    """The evidence of a row of a table that keeps ``file`` and ``link_probability``
+    (credentials, treatments, access facts, memberships, placements at a location)."""
+    return Evidence(
+        row["source"],
+        date.fromisoformat(row["retrieved"]),
+        row["method"],
+        row["confidence"],
+        row["reference"],
+        row["file"],
+        row["link_probability"],
     )
 
 
@@ -205,7 +223,7 @@ def provider_location(row: sqlite3.Row) -> ProviderLocation:
         longitude=row["longitude"],
         phone=row["phone"],
     )
-    return ProviderLocation(location=loc, primary=bool(row["is_primary"]), evidence=evidence(row))
+    return ProviderLocation(location=loc, primary=bool(row["is_primary"]), evidence=linked_evidence(row))
 
 
 def provider_taxonomy(row: sqlite3.Row) -> ProviderTaxonomy:
@@ -242,7 +260,7 @@ def credential_params(npi: str, c: Credential) -> dict:
 def credential(row: sqlite3.Row) -> Credential:
     return Credential(
         kind=CredentialKind(row["kind"]),
-        evidence=evidence(row),
+        evidence=linked_evidence(row),
         number=row["number"],
         state=row["state"],
         status=row["status"],
@@ -268,7 +286,7 @@ def treatment(row: sqlite3.Row) -> TreatmentOffering:
     return TreatmentOffering(
         npi=row["npi"],
         treatment=Treatment(row["treatment"]),
-        evidence=evidence(row),
+        evidence=linked_evidence(row),
         location_key=row["location_key"] or None,
         telehealth=bool(row["telehealth"]),
         detail=row["detail"],
@@ -289,7 +307,7 @@ def access_params(a: AccessFacts) -> dict:
 def access(row: sqlite3.Row) -> AccessFacts:
     return AccessFacts(
         npi=row["npi"],
-        evidence=evidence(row),
+        evidence=linked_evidence(row),
         accepting_new_patients=truth(row["accepting_new_patients"]),
         telehealth=truth(row["telehealth"]),
         languages=tuple(json.loads(row["languages"])),
@@ -340,7 +358,11 @@ def network(row: sqlite3.Row) -> Network:
 
 def network_member(row: sqlite3.Row) -> NetworkMember:
     return NetworkMember(
-        row["network_id"], row["npi"], evidence(row), day(row["added_on"]), **network_codec.decision_fields(dict(row))
+        row["network_id"],
+        row["npi"],
+        linked_evidence(row),
+        day(row["added_on"]),
+        **network_codec.decision_fields(dict(row)),
     )
 
 

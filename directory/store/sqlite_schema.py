@@ -16,8 +16,9 @@ written and read by provnet only.
 from __future__ import annotations
 
 from . import sqlite_matching_schema as matching
+from .sqlite_records import RECORD_TABLES, WIPE_RECORDS
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Every word of every stored name (the migration to version 3). Not sorted
 #: first: with the table in the page cache, SQLite's sorter cost more than
@@ -92,6 +93,20 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE network_member ADD COLUMN reviewed_seq INTEGER",
         "ALTER TABLE network_member ADD COLUMN reviewed_at TEXT",
     ),
+    # 7: facts a source record gives (through entity resolution) keep the record's file and
+    # the probability of its link to the provider (Evidence.file, Evidence.link_probability)
+    7: (
+        "ALTER TABLE provider_location ADD COLUMN file TEXT",
+        "ALTER TABLE provider_location ADD COLUMN link_probability REAL",
+        "ALTER TABLE credential ADD COLUMN file TEXT",
+        "ALTER TABLE credential ADD COLUMN link_probability REAL",
+        "ALTER TABLE treatment_offering ADD COLUMN file TEXT",
+        "ALTER TABLE treatment_offering ADD COLUMN link_probability REAL",
+        "ALTER TABLE access_facts ADD COLUMN file TEXT",
+        "ALTER TABLE access_facts ADD COLUMN link_probability REAL",
+        "ALTER TABLE network_member ADD COLUMN file TEXT",
+        "ALTER TABLE network_member ADD COLUMN link_probability REAL",
+    ),
 }
 
 #: A bulk load defers the word index: names written meanwhile are listed in
@@ -153,7 +168,7 @@ DDL: tuple[str, ...] = (
         location_id INTEGER NOT NULL REFERENCES location (id),
         owner_source TEXT NOT NULL, is_primary INTEGER NOT NULL, seq INTEGER NOT NULL,
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
-        confidence REAL NOT NULL, reference TEXT, phone TEXT,
+        confidence REAL NOT NULL, reference TEXT, phone TEXT, file TEXT, link_probability REAL,
         PRIMARY KEY (npi, owner_source, location_id)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS provider_location_location ON provider_location (location_id, npi)",
     """CREATE TABLE IF NOT EXISTS provider_taxonomy (
@@ -190,6 +205,7 @@ DDL: tuple[str, ...] = (
         number TEXT, state TEXT, status TEXT, expires TEXT,
         board TEXT, specialty TEXT, certified_on TEXT,
         retrieved TEXT NOT NULL, method TEXT NOT NULL, confidence REAL NOT NULL, reference TEXT,
+        file TEXT, link_probability REAL,
         PRIMARY KEY (npi, key, source)) WITHOUT ROWID""",
     # location_key is '' when unknown so it can be part of the key
     """CREATE TABLE IF NOT EXISTS treatment_offering (
@@ -197,13 +213,14 @@ DDL: tuple[str, ...] = (
         treatment TEXT NOT NULL, location_key TEXT NOT NULL, source TEXT NOT NULL,
         telehealth INTEGER NOT NULL, detail TEXT,
         retrieved TEXT NOT NULL, method TEXT NOT NULL, confidence REAL NOT NULL, reference TEXT,
+        file TEXT, link_probability REAL,
         PRIMARY KEY (npi, treatment, location_key, source)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS treatment_offering_treatment ON treatment_offering (treatment, telehealth, npi)",
     """CREATE TABLE IF NOT EXISTS access_facts (
         npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         accepting_new_patients INTEGER, telehealth INTEGER, languages TEXT NOT NULL, wait_days INTEGER,
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
-        confidence REAL NOT NULL, reference TEXT,
+        confidence REAL NOT NULL, reference TEXT, file TEXT, link_probability REAL,
         PRIMARY KEY (npi, source)) WITHOUT ROWID""",
     *ACCESS_INDEXES,
     """CREATE TABLE IF NOT EXISTS affiliation (
@@ -253,7 +270,7 @@ DDL: tuple[str, ...] = (
         npi TEXT NOT NULL REFERENCES provider (npi) ON DELETE CASCADE,
         added_on TEXT,
         source TEXT NOT NULL, retrieved TEXT NOT NULL, method TEXT NOT NULL,
-        confidence REAL NOT NULL, reference TEXT,
+        confidence REAL NOT NULL, reference TEXT, file TEXT, link_probability REAL,
         decision TEXT, decided_by TEXT, decided_at TEXT, note TEXT, reviewed_seq INTEGER, reviewed_at TEXT,
         PRIMARY KEY (network_id, npi)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS network_member_npi ON network_member (npi)",
@@ -312,10 +329,12 @@ DDL: tuple[str, ...] = (
         PRIMARY KEY (npi, period_start, period_end, source)) WITHOUT ROWID""",
     # patient-to-provider matching: the site index and ranking profiles (sqlite_matching.py)
     *matching.DDL,
+    *RECORD_TABLES,
 )
 
 #: Children before parents.
 WIPE: tuple[str, ...] = (
+    *WIPE_RECORDS,
     "DELETE FROM api_key",
     "DELETE FROM vetting_result",
     "DELETE FROM vetting_criteria",
@@ -377,6 +396,9 @@ SELECT
     (SELECT count(*) FROM network_member) AS network_members,
     (SELECT count(*) FROM network_event) AS network_events,
     (SELECT count(*) FROM match_decision) AS matches,
+    (SELECT count(*) FROM source_record WHERE retired_on IS NULL) AS source_records,
+    (SELECT count(*) FROM source_record WHERE retired_on IS NOT NULL) AS retired_records,
+    (SELECT count(*) FROM resolution_link) AS resolution_links,
     (SELECT count(*) FROM vetting_criteria) AS vetting_criteria,
     (SELECT count(*) FROM vetting_result) AS vetting_results,
     (SELECT count(*) FROM ingest_run) AS ingest_runs,

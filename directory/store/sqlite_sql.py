@@ -6,6 +6,11 @@ from __future__ import annotations
 _EV = "source, retrieved, method, confidence, reference"
 _EV_SET = """source = excluded.source, retrieved = excluded.retrieved, method = excluded.method,
     confidence = excluded.confidence, reference = excluded.reference"""
+#: Facts a source record can give (schema version 5) also keep the record's file
+#: and the probability of its link to the provider.
+_EVL = _EV + ", file, link_probability"
+_EVL_VALUES = ":source, :retrieved, :method, :confidence, :reference, :file, :link_probability"
+_EVL_SET = _EV_SET + ", file = excluded.file, link_probability = excluded.link_probability"
 
 # ---------------------------------------------------------------- reference
 UPSERT_TAXONOMY = """
@@ -63,9 +68,11 @@ DELETE_OWNED_OTHER_NAMES = "DELETE FROM other_name WHERE npi = ? AND owner_sourc
 INSERT_PROVIDER_LOCATION = (
     """
 INSERT INTO provider_location (npi, location_id, owner_source, is_primary, seq, phone, """
-    + _EV
+    + _EVL
     + """)
-SELECT :npi, id, :owner, :is_primary, :seq, :phone, :source, :retrieved, :method, :confidence, :reference
+SELECT :npi, id, :owner, :is_primary, :seq, :phone, """
+    + _EVL_VALUES
+    + """
 FROM location WHERE key = :key"""
 )
 
@@ -122,7 +129,7 @@ PROVIDER_NPIS = "SELECT npi FROM provider WHERE npi IN (SELECT value FROM json_e
 
 LOCATIONS_FOR = """
 SELECT pl.npi, pl.is_primary, pl.source, pl.retrieved, pl.method, pl.confidence, pl.reference,
-    l.line1, l.line2, l.city, l.state, l.zip5, l.county, l.latitude, l.longitude,
+    pl.file, pl.link_probability, l.line1, l.line2, l.city, l.state, l.zip5, l.county, l.latitude, l.longitude,
     coalesce(pl.phone, l.phone) AS phone
 FROM provider_location pl JOIN location l ON l.id = pl.location_id
 WHERE pl.npi IN (SELECT value FROM json_each(?))
@@ -184,40 +191,47 @@ ORDER BY s.npi, o.npi"""
 UPSERT_CREDENTIAL = (
     """
 INSERT INTO credential (npi, key, kind, number, state, status, expires, board, specialty, certified_on, """
-    + _EV
+    + _EVL
     + """)
-SELECT :npi, :key, :kind, :number, :state, :status, :expires, :board, :specialty, :certified_on,
-    :source, :retrieved, :method, :confidence, :reference
+SELECT :npi, :key, :kind, :number, :state, :status, :expires, :board, :specialty, :certified_on, """
+    + _EVL_VALUES
+    + """
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
 ON CONFLICT (npi, key, source) DO UPDATE SET kind = excluded.kind, number = excluded.number,
     state = excluded.state, status = excluded.status, expires = excluded.expires, board = excluded.board,
     specialty = excluded.specialty, certified_on = excluded.certified_on, retrieved = excluded.retrieved,
-    method = excluded.method, confidence = excluded.confidence, reference = excluded.reference"""
+    method = excluded.method, confidence = excluded.confidence, reference = excluded.reference,
+    file = excluded.file, link_probability = excluded.link_probability"""
 )
 
 UPSERT_TREATMENT = (
     """
 INSERT INTO treatment_offering (npi, treatment, location_key, telehealth, detail, """
-    + _EV
+    + _EVL
     + """)
-SELECT :npi, :treatment, :location_key, :telehealth, :detail, :source, :retrieved, :method, :confidence, :reference
+SELECT :npi, :treatment, :location_key, :telehealth, :detail, """
+    + _EVL_VALUES
+    + """
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
 ON CONFLICT (npi, treatment, location_key, source) DO UPDATE SET telehealth = excluded.telehealth,
     detail = excluded.detail, retrieved = excluded.retrieved, method = excluded.method,
-    confidence = excluded.confidence, reference = excluded.reference"""
+    confidence = excluded.confidence, reference = excluded.reference, file = excluded.file,
+    link_probability = excluded.link_probability"""
 )
 
 UPSERT_ACCESS = (
     """
 INSERT INTO access_facts (npi, accepting_new_patients, telehealth, languages, wait_days, """
-    + _EV
+    + _EVL
     + """)
-SELECT :npi, :accepting, :telehealth, :languages, :wait_days, :source, :retrieved, :method, :confidence, :reference
+SELECT :npi, :accepting, :telehealth, :languages, :wait_days, """
+    + _EVL_VALUES
+    + """
 WHERE EXISTS (SELECT 1 FROM provider WHERE npi = :npi)
 ON CONFLICT (npi, source) DO UPDATE SET accepting_new_patients = excluded.accepting_new_patients,
     telehealth = excluded.telehealth, languages = excluded.languages, wait_days = excluded.wait_days,
     retrieved = excluded.retrieved, method = excluded.method, confidence = excluded.confidence,
-    reference = excluded.reference"""
+    reference = excluded.reference, file = excluded.file, link_probability = excluded.link_probability"""
 )
 
 UPSERT_AFFILIATION = (
@@ -279,12 +293,14 @@ COUNT_MEMBERS = "SELECT count(*) FROM network_member WHERE network_id IN (SELECT
 UPSERT_MEMBER = (
     """
 INSERT INTO network_member (network_id, npi, added_on, """
-    + _EV
+    + _EVL
     + """, decision, decided_by, decided_at, note, reviewed_seq, reviewed_at)
-VALUES (:network_id, :npi, :added_on, :source, :retrieved, :method, :confidence, :reference,
+VALUES (:network_id, :npi, :added_on, """
+    + _EVL_VALUES
+    + """,
     :decision, :decided_by, :decided_at, :note, :reviewed_seq, :reviewed_at)
 ON CONFLICT (network_id, npi) DO UPDATE SET added_on = excluded.added_on, """
-    + _EV_SET
+    + _EVL_SET
 )
 DELETE_MEMBERS = """
 DELETE FROM network_member WHERE network_id = ? AND npi IN (SELECT value FROM json_each(?))"""

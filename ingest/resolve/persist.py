@@ -9,6 +9,7 @@ honours it when given ``store.matches(...)`` as ``decisions``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from directory.model import MatchRecord
@@ -23,9 +24,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def apply(store, result: ResolutionResult, decided_at: str | None = None) -> int:
-    """Store every MERGED and REVIEW pair with its evidence; returns how many were written."""
+def decision_digest(m: MatchRecord) -> int:
+    """What a decision says, whenever it was made (within one process: Python's hash)."""
+    agreement = tuple(sorted(m.agreement.items()))
+    return hash(
+        (m.decided_by, m.status, m.left, m.right, m.npi, agreement, round(m.probability, 6), round(m.match_weight, 4))
+    )
+
+
+def apply(store, result: ResolutionResult, decided_at: str | None = None, held: Mapping[str, int] | None = None) -> int:
+    """Store every MERGED and REVIEW pair with its evidence; returns how many were
+    written. ``held``: the :func:`decision_digest` of each decision the store holds
+    (when the caller has read them): a decision the model makes again unchanged is
+    not rewritten, so it keeps the time it was first made and resolving again
+    changes nothing."""
     records = result.match_records(decided_at or _now())
+    if held is not None:
+        records = [m for m in records if held.get(m.match_id) != decision_digest(m)]
     written = store.save_matches(records)
     log.info("stored %d of %d resolution decisions", written, len(records))
     return written

@@ -25,6 +25,7 @@ from pathlib import Path
 from .catalog import build_catalog
 from .nppes import NPPES_FILE_NAME, BadRow, nppes_text
 from .population import FILE_DATE, build_population
+from .records import SOURCES, record_files
 
 __all__ = [
     "CATALOG_FILE_NAME",
@@ -82,6 +83,14 @@ def _catalog_bytes(catalog: dict) -> bytes:
     return ("\n".join(parts) + "\n").encode("utf-8")
 
 
+_RECORD_FILES = {
+    "roster": "Northwind Health's roster of its networks (one row per provider, location and network)",
+    "licences": "New York's licence board file (pipe delimited)",
+    "tms": "a list of TMS sites",
+    "esketamine_rems": "the esketamine (Spravato) REMS list of certified settings (tab separated)",
+}
+
+
 def _readme(manifest: SampleManifest, counts: dict[str, int]) -> bytes:
     lines = [
         "# The provnet sample",
@@ -95,9 +104,15 @@ def _readme(manifest: SampleManifest, counts: dict[str, int]) -> bytes:
         f"{counts['sparse_deactivations']} sparse deactivation row for an NPI not otherwise in the file).",
         f"- `{CATALOG_FILE_NAME}`: treatments, access, credentials, affiliations, exclusions, payers, plans, "
         "networks and members, each with its evidence; loaded by `ingest.sources.catalog.load_catalog`.",
+        *(
+            f"- `{s.file}` (`{s.mapping}`): {_RECORD_FILES[s.kind]}, {manifest.files[s.file]['records']} rows; "
+            f"loaded as source `{s.source}` as of {s.as_of.isoformat()}."
+            for s in SOURCES
+        ),
         f"- `{MANIFEST_FILE_NAME}`: counts and sha256 of each file, and the broken rows.",
         "",
-        "Load it with `provnet sample load` (the real NPPES ingest, then the catalog).",
+        "Load it with `provnet sample load`: the real NPPES ingest, the catalog, the four files of records "
+        "through `provnet ingest roster|licenses|sites` with their mappings, then `provnet resolve`.",
         "",
         "## Rows broken on purpose (ingest quarantines them)",
         "",
@@ -133,11 +148,19 @@ def generate_sample(out_dir: Path, seed: int = DEFAULT_SEED) -> SampleManifest:
             "sha256": hashlib.sha256(catalog).hexdigest(),
         },
     }
+    records = record_files(population, json.loads(catalog), seed)
+    for name, data in records.items():
+        lines = data.count(b"\n") - 1 if not name.endswith(".json") else None
+        files[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        if lines is not None:
+            files[name]["records"] = lines
     manifest = SampleManifest(seed, FILE_DATE.isoformat(), files, [_bad(b) for b in bad_rows])
     readme = _readme(manifest, counts)
     manifest.files[README_FILE_NAME] = {"bytes": len(readme), "sha256": hashlib.sha256(readme).hexdigest()}
     (out_dir / NPPES_FILE_NAME).write_bytes(nppes)
     (out_dir / CATALOG_FILE_NAME).write_bytes(catalog)
+    for name, data in records.items():
+        (out_dir / name).write_bytes(data)
     (out_dir / README_FILE_NAME).write_bytes(readme)
     text = json.dumps(manifest.to_dict(), indent=2, sort_keys=True) + "\n"
     (out_dir / MANIFEST_FILE_NAME).write_bytes(text.encode("utf-8"))

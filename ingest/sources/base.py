@@ -23,7 +23,8 @@ for a CSV file with named columns) and only reads and maps:
 * **rows**: the bad-row policy (quarantine, fail fast, ignore), batches written
   with their checkpoint (:class:`ingest.batches.BatchWriter`) and the report,
   where every row read is loaded, filtered or quarantined (:meth:`IngestReport.check`);
-* **the end**: a completed run records its counts; a failed one those of its
+* **the end**: :meth:`Source.completed` does what only the whole input says
+  (a snapshot's retirements); a completed run records its counts; a failed one those of its
   last committed checkpoint, so a resume counts every row once. When the
   source itself fails (a damaged file, the API down) what it handed over
   before is written first.
@@ -125,6 +126,12 @@ class Source(abc.ABC):
     def sink(self, store: Store, report: IngestReport, batch_size: int) -> Sink:
         """Where the loaded rows go (``batch_size``: the load's, for a sink
         that batches a second kind of write of its own)."""
+
+    def completed(self, store: Store, report: IngestReport) -> None:
+        """After every row is written, before the run is marked completed: what
+        only a whole input says (a snapshot retires what it no longer holds).
+        Must be idempotent: a run that fails here is resumed at its end and
+        calls it again. Default: nothing."""
 
 
 def open_run(store: Store, source: Source, file: SourceFile) -> IngestRun:
@@ -230,6 +237,7 @@ def load(
                     if watched.failed:  # keep what the source handed over before it failed
                         _write_what_was_read(writer, run.run_id)
                     raise
+            source.completed(store, report)
         except BaseException:
             report.status = "failed"
             try:

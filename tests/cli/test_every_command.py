@@ -108,6 +108,38 @@ def _cases(w: dict) -> dict[tuple[str, ...], tuple[list[str], set[int]]]:
         ("ingest", "weekly"): ([missing], {2}),
         ("ingest", "deactivations"): ([missing], {2}),
         ("ingest", "catalog"): ([str(SAMPLE / "catalog.json")], {0}),
+        ("ingest", "roster"): (
+            [
+                str(SAMPLE / "northwind_roster_2026-10.csv"),
+                "--mapping",
+                str(SAMPLE / "northwind_roster.mapping.json"),
+                "--source",
+                "northwind-roster-test",
+            ],
+            {0},
+        ),
+        ("ingest", "licenses"): (
+            [
+                str(SAMPLE / "ny_licence_board_2026-10.txt"),
+                "--mapping",
+                str(SAMPLE / "ny_licence_board.mapping.json"),
+                "--source",
+                "ny-board-test",
+            ],
+            {0},
+        ),
+        ("ingest", "sites"): (
+            [
+                str(SAMPLE / "tms_sites_2026-10.csv"),
+                "--kind",
+                "tms",
+                "--mapping",
+                str(SAMPLE / "tms_sites.mapping.json"),
+                "--source",
+                "tms-test",
+            ],
+            {0},
+        ),
         ("ingest", "leie"): ([str(w["leie"]), "--as-of", "2026-11-01"], {0}),
         ("ingest", "outcomes"): ([str(w["outcomes"]), "--source", "outcomes:test"], {0}),
         ("quarantine",): ([], {0}),

@@ -26,7 +26,20 @@ from ingest.sample.data import METRO_RADIUS_MILES, METROS, SURNAME_HEADS, SURNAM
 PROJECT = Path(__file__).resolve().parents[2]
 COMMITTED = PROJECT / "data" / "sample"
 FILE_DATE = date(2026, 11, 9)
-GENERATED_FILES = ("npidata_pfile_20050523-20261109.csv", "catalog.json", "manifest.json", "README.md")
+GENERATED_FILES = (
+    "npidata_pfile_20050523-20261109.csv",
+    "catalog.json",
+    "manifest.json",
+    "README.md",
+    "northwind_roster_2026-10.csv",
+    "northwind_roster.mapping.json",
+    "ny_licence_board_2026-10.txt",
+    "ny_licence_board.mapping.json",
+    "tms_sites_2026-10.csv",
+    "tms_sites.mapping.json",
+    "spravato_rems_2026-10.tsv",
+    "spravato_rems.mapping.json",
+)
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -258,7 +258,7 @@ def test_profiles_and_sites_go_with_a_wipe(store, world):
 
 
 def test_a_store_made_before_the_site_index_gets_it_when_opened(tmp_path):
-    from version2 import drop_matching, rewind_network_curation
+    from version2 import drop_matching, rewind_network_curation, rewind_record_evidence
 
     from directory.store import open_store
     from directory.store.sqlite import SQLiteStore
@@ -270,6 +270,7 @@ def test_a_store_made_before_the_site_index_gets_it_when_opened(tmp_path):
     world = build_search_world(old)
     old.close()
     raw = sqlite3.connect(path)  # make it what version 4 wrote: no matching tables, views or triggers
+    rewind_record_evidence(raw)
     drop_matching(raw)
     rewind_network_curation(raw)
     raw.execute("UPDATE schema_version SET version = 4")

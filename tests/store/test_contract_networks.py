@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from store_records import NPPES, ROSTER, individual, npi
-from version2 import rewind_network_curation
+from version2 import rewind_network_curation, rewind_record_evidence
 
 from directory.errors import AlreadyExists, Archived, InputError, NotFound
 from directory.model import (
@@ -257,6 +257,7 @@ def test_a_version_5_embedded_store_is_migrated_and_keeps_its_networks(tmp_path)
     store.add_network_members([NetworkMember("nw", npi(1), ROSTER, date(2026, 1, 2))])
     store.close()
     raw = sqlite3.connect(path)
+    rewind_record_evidence(raw)
     rewind_network_curation(raw)
     raw.execute("UPDATE schema_version SET version = 5")
     raw.commit()
@@ -270,7 +271,7 @@ def test_a_version_5_embedded_store_is_migrated_and_keeps_its_networks(tmp_path)
         store.record_network_events([event(NetworkEventKind.REVIEWED, network="nw")])
         assert [e.seq for e in store.network_events("nw")] == [1]
         raw = sqlite3.connect(path)
-        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)] == [(6,)]
+        assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)] == [(7,)]
         raw.close()
     finally:
         store.close()

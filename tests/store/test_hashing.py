@@ -5,24 +5,29 @@ exactly like digests the store computes."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 
 from store_records import API, MIDTOWN, NPPES, PSYCHIATRY, individual, load_nucc, npi, organization
 
-from directory.model import EntityType, OtherName, SearchCriteria, Treatment
+from directory.model import EntityType, Evidence, OtherName, SearchCriteria, Treatment
 from directory.store.hashing import content_hash, jsonable
 
 
 def reference_jsonable(value):
-    """The conversion the store used first: recurse through ``dataclasses.asdict``."""
+    """The conversion the store used first, as ``dataclasses.asdict`` recurses
+    (fields added later with ``HASH_OMITS_NONE`` appear only when set)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):
         return value.isoformat()
     if is_dataclass(value):
-        return {k: reference_jsonable(v) for k, v in asdict(value).items()}
+        return {
+            f.name: reference_jsonable(getattr(value, f.name))
+            for f in fields(value)
+            if not (f.metadata.get("hash_omits_none") and getattr(value, f.name) is None)
+        }
     if isinstance(value, dict):
         return {k: reference_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -50,6 +55,18 @@ def test_same_text_as_the_asdict_conversion():
     for value in (person, org, criteria, Odd(), MIDTOWN, NPPES):
         assert text(jsonable, value) == text(reference_jsonable, value)
     assert content_hash(person) != content_hash(org)
+
+
+def test_hashes_stored_before_the_evidence_grew_stay_valid():
+    # taken before Evidence had ``file`` and ``link_probability``: a store full of
+    # NPPES records must not see them all as changed after the upgrade
+    person = individual(npi(1), "Mary", "O'Brien")
+    person.other_names = [OtherName("Mary Kelly", "1", API)]
+    assert content_hash(person) == "3beb39da623afa98926c433bb3e0789f"
+    assert content_hash(organization(npi(2), "Northside Mental Health Center")) == "7652cbb013b78721dcc6414ec69694f6"
+    linked = Evidence("roster-acme", date(2026, 1, 2), "roster", 0.8, "roster-acme:7", "acme.csv", 0.97)
+    assert jsonable(linked)["file"] == "acme.csv" and jsonable(linked)["link_probability"] == 0.97
+    assert "file" not in jsonable(Evidence("nppes", date(2026, 1, 2), "bulk_file"))
 
 
 def test_digests_given_by_the_caller_count_like_computed_ones(store):

@@ -64,6 +64,7 @@ from directory.store import neo4j_matching as matching
 from directory.store import neo4j_names as cypher_names
 from directory.store import neo4j_networks as network_cypher
 from directory.store import neo4j_outcomes as outcomes
+from directory.store import neo4j_records as records_cypher
 from directory.store import neo4j_rows as rows
 from directory.store import neo4j_search as search
 from directory.store import neo4j_vetting as vetting_cypher
@@ -82,6 +83,7 @@ QUERY_MODULES = (
     outcomes,
     matching,
     network_cypher,
+    records_cypher,
 )
 EV = Evidence("nppes", date(2024, 5, 1), "bulk_file", 1.0, "npidata_pfile_20240401-20240430.csv")
 ROSTER = Evidence("roster:acme", date(2024, 6, 10), "attestation", 0.8, None)

@@ -4,7 +4,8 @@ version 3 indexed names by word instead of FTS5 trigrams and Soundex keys;
 version 4 keyed access facts by (NPI, source) and kept a phone per placement;
 version 5 added matching's cards and site index; version 6 gave networks a
 status and regions, memberships a decision and a review, and added the history
-of events and the plans employers offer."""
+of events and the plans employers offer; version 7 kept a source record's file
+and link probability with the facts it gives."""
 
 from __future__ import annotations
 
@@ -50,10 +51,22 @@ def drop_matching(raw: sqlite3.Connection) -> None:
                 raw.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
 
 
+#: The tables that keep Evidence.file and link_probability since version 7.
+VERSION_7_EVIDENCE_TABLES = ("provider_location", "credential", "treatment_offering", "access_facts", "network_member")
+
+
+def rewind_record_evidence(raw: sqlite3.Connection) -> None:
+    """Undo version 7: facts without a file or link probability."""
+    for table in VERSION_7_EVIDENCE_TABLES:
+        raw.execute(f"ALTER TABLE {table} DROP COLUMN file")
+        raw.execute(f"ALTER TABLE {table} DROP COLUMN link_probability")
+
+
 def rewind_to_version_2(raw: sqlite3.Connection) -> None:
     """Make a current store what version 2 wrote: names in FTS5 trigrams and Soundex
     keys (with the mark of a cut-off bulk load), access facts keyed by NPI alone
     (rows kept: one per NPI), no phone on a provider's placement at an address."""
+    rewind_record_evidence(raw)
     drop_matching(raw)
     for statement in ("DROP TABLE name_word", "DROP TABLE name_word_pending", *VERSION_2_NAME_INDEX):
         raw.execute(statement)
